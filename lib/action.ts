@@ -1,0 +1,47 @@
+import { headers } from "next/headers";
+import type { z } from "zod";
+import { ERROR_MESSAGES } from "./errors";
+import { requestInfoFromHeaders, type RequestInfo } from "./http/client-ip";
+
+export interface ActionState {
+  ok?: boolean;
+  /** A message safe to show, for the whole form. */
+  error?: string;
+  /** A confirmation to announce. */
+  message?: string;
+  fieldErrors?: Record<string, string>;
+  /** Echo of non-secret fields, so a failed submission loses nothing the user typed. */
+  values?: Record<string, string>;
+}
+
+/**
+ * Wraps a server action: parse the form with zod first and answer bad input with field
+ * messages, changing nothing; only valid input reaches `act`.
+ */
+export function validatedAction<S extends z.ZodType>(
+  schema: S,
+  act: (data: z.infer<S>, context: { request: RequestInfo; formData: FormData }) => Promise<ActionState>,
+  options: { echo?: string[] } = {},
+) {
+  return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
+    const values = Object.fromEntries(
+      (options.echo ?? []).map((name) => [name, String(formData.get(name) ?? "").slice(0, 256)]),
+    );
+    const parsed = schema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[0] ?? "form");
+        fieldErrors[key] ??= issue.message;
+      }
+      return { ok: false, error: ERROR_MESSAGES.INVALID_INPUT, fieldErrors, values };
+    }
+    const request = requestInfoFromHeaders(await headers());
+    const result = await act(parsed.data, { request, formData });
+    return { values, ...result };
+  };
+}
+
+export async function currentRequestInfo(): Promise<RequestInfo> {
+  return requestInfoFromHeaders(await headers());
+}

@@ -1,0 +1,34 @@
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "../db/client";
+import { isOrganizationAdmin, loadViewer, type Viewer } from "../users";
+import { auth } from "./auth";
+
+/**
+ * The data-access layer: the server-side check behind every page, server action and route
+ * handler. It does not trust the middleware: it decodes the session itself and refuses a
+ * session issued before the user's "sessions valid after" time (password change, 2FA reset).
+ */
+export const getViewer = cache(async (): Promise<(Viewer & { amr: string[] }) | null> => {
+  const session = await auth();
+  const userId = session?.user?.id;
+  if (!session || !userId) return null;
+  const viewer = await loadViewer(await getDb(), userId);
+  if (!viewer) return null;
+  if (session.authTime < viewer.user.sessionsValidAfter.getTime()) return null;
+  return { ...viewer, amr: session.amr };
+});
+
+/** For pages: sends an anonymous visitor to sign-in. */
+export async function requireViewer() {
+  const viewer = await getViewer();
+  if (!viewer) redirect("/sign-in");
+  return viewer;
+}
+
+/** For pages: the owner and admins only; others get 403. */
+export async function requireOrganizationAdmin() {
+  const viewer = await requireViewer();
+  if (!viewer.organization || !isOrganizationAdmin(viewer.role)) forbidden();
+  return viewer as typeof viewer & { organization: NonNullable<Viewer["organization"]> };
+}

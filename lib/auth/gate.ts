@@ -1,0 +1,43 @@
+/**
+ * The middleware's decision, from cookies alone (no database at the edge). It is only the
+ * first line: every page, action and route handler checks again on the server (lib/auth/dal.ts).
+ */
+export type GateDecision =
+  | { action: "allow" }
+  | { action: "redirect"; to: string }
+  | { action: "deny"; status: 401 };
+
+export interface GateInput {
+  pathname: string;
+  search: string;
+  hasSession: boolean;
+  hasPendingSignIn: boolean;
+  isApi: boolean;
+}
+
+const PUBLIC_PREFIXES = ["/sign-in", "/password-reset", "/api/auth", "/dev/outbox"];
+const TWO_FACTOR_PREFIX = "/two-factor";
+
+function underPrefix(pathname: string, prefix: string) {
+  return pathname === prefix || pathname.startsWith(`${prefix}/`);
+}
+
+export function decideGate(input: GateInput): GateDecision {
+  const { pathname } = input;
+  if (PUBLIC_PREFIXES.some((prefix) => underPrefix(pathname, prefix))) {
+    if (input.hasSession && underPrefix(pathname, "/sign-in")) return { action: "redirect", to: "/" };
+    return { action: "allow" };
+  }
+  if (underPrefix(pathname, TWO_FACTOR_PREFIX)) {
+    if (input.hasPendingSignIn) return { action: "allow" };
+    return { action: "redirect", to: input.hasSession ? "/" : "/sign-in" };
+  }
+  if (input.hasSession) return { action: "allow" };
+  if (input.isApi) return { action: "deny", status: 401 };
+  if (input.hasPendingSignIn) return { action: "redirect", to: TWO_FACTOR_PREFIX };
+  const returnTo = `${pathname}${input.search}`;
+  return {
+    action: "redirect",
+    to: returnTo === "/" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`,
+  };
+}

@@ -1,0 +1,240 @@
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const id = () =>
+  text("id")
+    .primaryKey()
+    .$defaultFn(() => crypto.randomUUID());
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+// ---- Auth.js adapter tables (@auth/drizzle-adapter shape) ----
+
+export const users = pgTable("users", {
+  id: id(),
+  name: text("name"),
+  email: text("email").notNull().unique(),
+  emailVerified: at("email_verified"),
+  image: text("image"),
+  // Second factor state of the user.
+  phoneE164: text("phone_e164"),
+  phoneVerifiedAt: at("phone_verified_at"),
+  twoFactorEnabledAt: at("two_factor_enabled_at"),
+  twoFactorSelfEnabled: boolean("two_factor_self_enabled").notNull().default(false),
+  secondFactorFailures: integer("second_factor_failures").notNull().default(0),
+  secondFactorLockedUntil: at("second_factor_locked_until"),
+  // JWT sessions issued before this instant are refused on the server.
+  sessionsValidAfter: at("sessions_valid_after").notNull().defaultNow(),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
+
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] })],
+);
+
+export const sessions = pgTable("sessions", {
+  sessionToken: text("session_token").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expires: at("expires").notNull(),
+});
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: at("expires").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+// ---- Portal ----
+
+export const passwordCredentials = pgTable("password_credentials", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  hash: text("hash").notNull(),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+});
+
+export const organizations = pgTable("organizations", {
+  id: id(),
+  name: text("name").notNull(),
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+  requireTwoFactorChangedBy: text("require_two_factor_changed_by").references(() => users.id, {
+    onDelete: "set null",
+  }),
+  requireTwoFactorChangedAt: at("require_two_factor_changed_at"),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
+
+export const ROLES = ["owner", "admin", "member"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: id(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  // One organization per user for now: "their organization" is unambiguous.
+  (t) => [uniqueIndex("memberships_user_idx").on(t.userId), index("memberships_org_idx").on(t.organizationId)],
+);
+
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: id(),
+    organizationId: text("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
+    actorUserId: text("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    subjectUserId: text("subject_user_id").references(() => users.id, { onDelete: "set null" }),
+    type: text("type").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index("audit_events_org_time_idx").on(t.organizationId, t.createdAt),
+    index("audit_events_subject_idx").on(t.subjectUserId),
+  ],
+);
+
+export const rateLimitBuckets = pgTable("rate_limit_buckets", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull(),
+  windowStartedAt: at("window_started_at").notNull(),
+});
+
+/** A single-use ticket that next-auth's Credentials provider turns into a session. */
+export const signInTickets = pgTable("sign_in_tickets", {
+  id: id(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  amr: jsonb("amr").$type<string[]>().notNull(),
+  expiresAt: at("expires_at").notNull(),
+  consumedAt: at("consumed_at"),
+});
+
+// ---- Two-factor ----
+
+export const CHALLENGE_PURPOSES = ["setup", "sign_in"] as const;
+export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
+
+export const smsChallenges = pgTable(
+  "sms_challenges",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: CHALLENGE_PURPOSES }).notNull(),
+    // Binds the challenge to one pending sign-in attempt (hash of the attempt nonce).
+    attemptHash: text("attempt_hash").notNull(),
+    phoneE164: text("phone_e164").notNull(),
+    codeHmac: text("code_hmac").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: at("created_at").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    consumedAt: at("consumed_at"),
+    voidedAt: at("voided_at"),
+  },
+  (t) => [index("sms_challenges_user_idx").on(t.userId, t.createdAt)],
+);
+
+export const backupCodes = pgTable(
+  "backup_codes",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+    usedAt: at("used_at"),
+  },
+  (t) => [index("backup_codes_user_idx").on(t.userId)],
+);
+
+export const trustedDevices = pgTable(
+  "trusted_devices",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    userAgent: text("user_agent"),
+    createdAt: at("created_at").notNull(),
+    lastUsedAt: at("last_used_at").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [index("trusted_devices_user_idx").on(t.userId)],
+);
+
+export const passwordResetTokens = pgTable("password_reset_tokens", {
+  id: id(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: at("created_at").notNull(),
+  expiresAt: at("expires_at").notNull(),
+  usedAt: at("used_at"),
+});
+
+export const OUTBOX_CHANNELS = ["sms", "email"] as const;
+
+/** Dev outbox: SMS and email that were "sent" without a real provider. */
+export const outboxMessages = pgTable("outbox_messages", {
+  id: id(),
+  channel: text("channel", { enum: OUTBOX_CHANNELS }).notNull(),
+  recipient: text("recipient").notNull(),
+  subject: text("subject"),
+  body: text("body").notNull(),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
+
+export type User = typeof users.$inferSelect;
+export type Organization = typeof organizations.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type SmsChallenge = typeof smsChallenges.$inferSelect;
+export type TrustedDevice = typeof trustedDevices.$inferSelect;

@@ -1,0 +1,47 @@
+import { sealData, unsealData } from "iron-session";
+
+/**
+ * The pending sign-in: what exists between a correct password and a completed second factor.
+ * It is a sealed cookie, not a session: no page but the two-factor pages accepts it.
+ * Edge-safe (the middleware reads it).
+ */
+export interface PendingSignIn {
+  userId: string;
+  /** Random per attempt; SMS challenges are bound to its hash. */
+  nonce: string;
+  /** "setup" when the user has no verified phone yet, "challenge" otherwise. */
+  stage: "setup" | "challenge";
+  /** ms since epoch */
+  createdAt: number;
+  returnTo: string;
+}
+
+/** @default 600 (10 minutes) */
+export const PENDING_SIGN_IN_TTL_SECONDS = 600;
+
+export function pendingSignInCookieName(production = process.env.NODE_ENV === "production"): string {
+  return production ? "__Host-c2fa-pending" : "c2fa-pending";
+}
+
+export function sealPendingSignIn(pending: PendingSignIn, password: string): Promise<string> {
+  return sealData(pending, { password, ttl: PENDING_SIGN_IN_TTL_SECONDS });
+}
+
+/** Null for a missing, tampered or expired cookie. */
+export async function unsealPendingSignIn(
+  sealed: string | undefined,
+  password: string,
+  nowMs: number,
+): Promise<PendingSignIn | null> {
+  if (!sealed) return null;
+  try {
+    const data = await unsealData<Partial<PendingSignIn>>(sealed, { password, ttl: PENDING_SIGN_IN_TTL_SECONDS });
+    if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number")
+      return null;
+    if (data.stage !== "setup" && data.stage !== "challenge") return null;
+    if (nowMs - data.createdAt > PENDING_SIGN_IN_TTL_SECONDS * 1000 || data.createdAt > nowMs + 60_000) return null;
+    return data as PendingSignIn;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,55 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "./db/client";
+import { memberships, organizations, passwordCredentials, users, type Role } from "./db/schema";
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserWithPasswordByEmail(db: Db, email: string) {
+  const [row] = await db
+    .select({ user: users, passwordHash: passwordCredentials.hash })
+    .from(users)
+    .leftJoin(passwordCredentials, eq(passwordCredentials.userId, users.id))
+    .where(eq(users.email, normalizeEmail(email)))
+    .limit(1);
+  return row ?? null;
+}
+
+export interface Viewer {
+  user: { id: string; email: string; name: string | null; sessionsValidAfter: Date };
+  organization: { id: string; name: string; requireTwoFactor: boolean } | null;
+  role: Role | null;
+}
+
+/** The signed-in user with their organization and role, in one query. */
+export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
+  const [row] = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      sessionsValidAfter: users.sessionsValidAfter,
+      role: memberships.role,
+      orgId: organizations.id,
+      orgName: organizations.name,
+      requireTwoFactor: organizations.requireTwoFactor,
+    })
+    .from(users)
+    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!row) return null;
+  return {
+    user: { id: row.id, email: row.email, name: row.name, sessionsValidAfter: row.sessionsValidAfter },
+    organization: row.orgId
+      ? { id: row.orgId, name: row.orgName ?? "", requireTwoFactor: row.requireTwoFactor ?? false }
+      : null,
+    role: row.role ?? null,
+  };
+}
+
+export function isOrganizationAdmin(role: Role | null): boolean {
+  return role === "owner" || role === "admin";
+}

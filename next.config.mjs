@@ -1,0 +1,12 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships WASM and data files that must be loaded from node_modules, not bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  experimental: {
+    // forbidden() answers 403 to a signed-in user who lacks the role for a page.
+    authInterrupts: true,
+  },
+  poweredByHeader: false,
+};
+
+export default nextConfig;

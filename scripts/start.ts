@@ -1,0 +1,24 @@
+import { spawn } from "node:child_process";
+import { secretProblems } from "../lib/config/secrets";
+import { databaseOptionsFromEnv, openDatabase } from "../lib/db/client";
+import { migrateDatabase } from "../lib/db/migrate";
+
+// `npm start`: refuse to start without proper secrets, migrate, then `next start`.
+(process.env as Record<string, string>).NODE_ENV = "production";
+const problems = secretProblems(process.env);
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`Refusing to start: ${problem}`);
+  process.exit(1);
+}
+
+const handle = await openDatabase(databaseOptionsFromEnv());
+try {
+  await migrateDatabase(handle);
+} finally {
+  await handle.close();
+}
+
+const next = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;
+const child = spawn(process.execPath, [next, "start", ...process.argv.slice(2)], { stdio: "inherit", env: process.env });
+child.on("exit", (code) => process.exit(code ?? 0));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

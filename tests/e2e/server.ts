@@ -1,0 +1,43 @@
+// Starts `npm start` (the production server) for one e2e target on a fresh database:
+// E2E_DB=pglite -> a new PGlite directory; E2E_DB=postgres -> a new database on TEST_DATABASE_URL.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { openDatabase } from "../../lib/db/client";
+import { migrateDatabase } from "../../lib/db/migrate";
+import { seedDemoData } from "../../lib/db/seed";
+import { E2E_PASSWORD } from "./env";
+
+const target = process.env.E2E_DB ?? "pglite";
+const env: NodeJS.ProcessEnv = { ...process.env };
+
+if (target === "postgres") {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) throw new Error("E2E_DB=postgres needs TEST_DATABASE_URL");
+  const { default: postgres } = await import("postgres");
+  const name = `c2fa_e2e_${Number(process.env.PORT)}`;
+  const admin = postgres(adminUrl, { onnotice: () => {}, max: 1 });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+} else {
+  const dir = path.join(".test-data", `e2e-pglite-${process.env.PORT}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  env.DATABASE_URL = "";
+  env.PGLITE_DATA_DIR = dir;
+}
+
+const handle = await openDatabase({ url: env.DATABASE_URL || undefined, dataDir: env.PGLITE_DATA_DIR });
+await migrateDatabase(handle);
+await seedDemoData(handle.db, E2E_PASSWORD);
+await handle.close();
+
+const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "-p", String(process.env.PORT)], {
+  stdio: "inherit",
+  env,
+});
+child.on("exit", (code) => process.exit(code ?? 0));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

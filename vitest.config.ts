@@ -1,0 +1,15 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const reportDir = process.env.TEST_REPORT_DIR;
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: reportDir ? ["default", ["json", { outputFile: path.join(reportDir, "vitest.json") }]] : ["default"],
+  },
+});
