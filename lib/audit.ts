@@ -6,6 +6,20 @@ export const AUDIT_EVENT_TYPES = [
   "sign_in.succeeded",
   "sign_in.failed",
   "organization.require_two_factor_changed",
+  "two_factor.code_sent",
+  "two_factor.code_send_failed",
+  "two_factor.code_failed",
+  "two_factor.locked",
+  "two_factor.phone_added",
+  "two_factor.phone_verified",
+  "two_factor.enabled",
+  "two_factor.backup_code_used",
+  "two_factor.backup_code_failed",
+  "two_factor.trusted_device_added",
+  "two_factor.trusted_device_used",
+  "sign_in.second_factor_succeeded",
+  "password_reset.requested",
+  "password_reset.completed",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "./db/client";
+import { rowsOf } from "./db/rows";
 
 export interface RateLimitRule {
   /** Hits allowed in one window. */
@@ -43,9 +44,4 @@ export async function peekRateLimit(db: Db, key: string, rule: RateLimitRule, no
   const rows = await db.execute(sql`
     select hits from rate_limit_buckets where key = ${key} and window_started_at > ${windowStart.toISOString()}`);
   return Number(rowsOf<{ hits: number }>(rows)[0]?.hits ?? 0);
-}
-
-/** postgres.js returns an array; PGlite returns { rows }. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

@@ -53,3 +53,9 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
 export function isOrganizationAdmin(role: Role | null): boolean {
   return role === "owner" || role === "admin";
 }
+
+/** The organization a user belongs to, for audit events. */
+export async function organizationIdOf(db: Db, userId: string): Promise<string | null> {
+  const [row] = await db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, userId)).limit(1);
+  return row?.id ?? null;
+}

@@ -6,19 +6,26 @@ import { signInTickets } from "../db/schema";
 /** Authentication methods, as in RFC 8176 (amr). */
 export type AuthMethod = "pwd" | "sms" | "backup_code" | "trusted_device";
 
-const TICKET_TTL_MS = 60_000;
+/** @default 60_000; setup uses longer so the user can store the backup codes first. */
+export const TICKET_TTL_MS = 60_000;
 
 /**
  * A ticket is what the sign-in steps hand to next-auth once every required factor is done.
  * It never leaves the server; only its hash is stored.
  */
-export async function issueSignInTicket(db: Db, userId: string, amr: AuthMethod[], now: Date): Promise<string> {
+export async function issueSignInTicket(
+  db: Db,
+  userId: string,
+  amr: AuthMethod[],
+  now: Date,
+  ttlMs = TICKET_TTL_MS,
+): Promise<string> {
   const ticket = randomToken();
   await db.insert(signInTickets).values({
     userId,
     tokenHash: sha256(ticket),
     amr,
-    expiresAt: new Date(now.getTime() + TICKET_TTL_MS),
+    expiresAt: new Date(now.getTime() + ttlMs),
   });
   return ticket;
 }

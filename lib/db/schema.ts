@@ -171,11 +171,16 @@ export const smsChallenges = pgTable(
     codeHmac: text("code_hmac").notNull(),
     attempts: integer("attempts").notNull().default(0),
     createdAt: at("created_at").notNull(),
+    /** Null while the SMS is on its way; a failed delivery deletes the row, so it never counts. */
+    sentAt: at("sent_at"),
     expiresAt: at("expires_at").notNull(),
     consumedAt: at("consumed_at"),
     voidedAt: at("voided_at"),
   },
-  (t) => [index("sms_challenges_user_idx").on(t.userId, t.createdAt)],
+  (t) => [
+    index("sms_challenges_user_idx").on(t.userId, t.createdAt),
+    index("sms_challenges_phone_idx").on(t.phoneE164, t.createdAt),
+  ],
 );
 
 export const backupCodes = pgTable(

@@ -14,6 +14,8 @@ export interface PendingSignIn {
   /** ms since epoch */
   createdAt: number;
   returnTo: string;
+  /** After setup: the single-use session ticket, redeemed once the backup codes are stored. */
+  ticket?: string;
 }
 
 /** @default 600 (10 minutes) */
@@ -39,6 +41,7 @@ export async function unsealPendingSignIn(
     if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number")
       return null;
     if (data.stage !== "setup" && data.stage !== "challenge") return null;
+    if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
     if (nowMs - data.createdAt > PENDING_SIGN_IN_TTL_SECONDS * 1000 || data.createdAt > nowMs + 60_000) return null;
     return data as PendingSignIn;
   } catch {

@@ -1,0 +1,40 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { users } from "../db/schema";
+import type { TwoFactorOptions } from "./options";
+
+/** The second factor is locked for this user until the returned time, or null. */
+export async function secondFactorLockedUntil(db: Db, userId: string, now: Date): Promise<Date | null> {
+  const [row] = await db
+    .select({ lockedUntil: users.secondFactorLockedUntil })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+}
+
+/**
+ * Counts one failed SMS or backup code. The increment and the lock are one UPDATE, so
+ * concurrent failures are all counted; a resend does not touch this counter.
+ */
+export async function recordSecondFactorFailure(
+  db: Db,
+  userId: string,
+  now: Date,
+  options: Pick<TwoFactorOptions, "lockoutThreshold" | "lockoutMs">,
+): Promise<{ lockedUntil: Date | null }> {
+  const lockUntil = new Date(now.getTime() + options.lockoutMs);
+  const [row] = await db
+    .update(users)
+    .set({
+      secondFactorFailures: sql`case when ${users.secondFactorFailures} + 1 >= ${options.lockoutThreshold} then 0 else ${users.secondFactorFailures} + 1 end`,
+      secondFactorLockedUntil: sql`case when ${users.secondFactorFailures} + 1 >= ${options.lockoutThreshold} then ${lockUntil.toISOString()}::timestamptz else ${users.secondFactorLockedUntil} end`,
+    })
+    .where(eq(users.id, userId))
+    .returning({ lockedUntil: users.secondFactorLockedUntil });
+  return { lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null };
+}
+
+export async function clearSecondFactorFailures(db: Db, userId: string): Promise<void> {
+  await db.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
+}

@@ -1,0 +1,63 @@
+import type { Clock } from "../clock";
+import type { Db } from "../db/client";
+import type { SmsSender } from "../sms/sender";
+
+/** The security numbers of DESIGN.md; every one can be set by a mounting app. */
+export interface TwoFactorOptions {
+  /** Product name at the start of each SMS. @default "Connect" */
+  appName: string;
+  /** Host for the WebOTP line (`@host #code`); null leaves the line out. @default null */
+  webOtpHost: string | null;
+  /** @default 300_000 (5 minutes) */
+  codeTtlMs: number;
+  /** Wrong tries one code takes before it is void. @default 5 */
+  maxTriesPerCode: number;
+  /** Consecutive second-factor failures (SMS and backup codes together) that lock. @default 10 */
+  lockoutThreshold: number;
+  /** @default 900_000 (15 minutes) */
+  lockoutMs: number;
+  /** @default 30_000 (30 seconds between codes) */
+  resendIntervalMs: number;
+  /** Codes sent to one account per hour. @default 5 */
+  maxCodesPerAccountPerHour: number;
+  /** Codes sent to one phone number per day. @default 10 */
+  maxCodesPerPhonePerDay: number;
+  /** @default 10 */
+  backupCodeCount: number;
+  /** @default 2_592_000_000 (30 days) */
+  trustedDeviceTtlMs: number;
+  /** @default 10 */
+  maxTrustedDevicesPerUser: number;
+  /** ISO country codes a code may be texted to; null allows all. @default null */
+  allowedCountries: string[] | null;
+}
+
+export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
+  appName: "Connect",
+  webOtpHost: null,
+  codeTtlMs: 5 * 60_000,
+  maxTriesPerCode: 5,
+  lockoutThreshold: 10,
+  lockoutMs: 15 * 60_000,
+  resendIntervalMs: 30_000,
+  maxCodesPerAccountPerHour: 5,
+  maxCodesPerPhonePerDay: 10,
+  backupCodeCount: 10,
+  trustedDeviceTtlMs: 30 * 24 * 3_600_000,
+  maxTrustedDevicesPerUser: 10,
+  allowedCountries: null,
+};
+
+/** What the core is given: tests inject a clock, a fake sender and a fresh database. */
+export interface TwoFactorDeps {
+  db: Db;
+  clock: Clock;
+  sms: SmsSender;
+  /** HMAC key for SMS codes at rest (>= 32 bytes of secret). */
+  codeKey: string;
+  options: TwoFactorOptions;
+}
+
+export function twoFactorOptions(overrides: Partial<TwoFactorOptions> = {}): TwoFactorOptions {
+  return { ...DEFAULT_TWO_FACTOR_OPTIONS, ...overrides };
+}

@@ -1,0 +1,138 @@
+import { and, count, desc, eq, gt, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import { recordAuditEvent } from "../audit";
+import { sha256 } from "../crypto";
+import type { Db } from "../db/client";
+import { rowsOf } from "../db/rows";
+import { smsChallenges, type ChallengePurpose } from "../db/schema";
+import { failure, type Failure } from "../errors";
+import type { RequestInfo } from "../http/client-ip";
+import type { TwoFactorDeps } from "./options";
+import { maskPhone, phoneCountry } from "./phone-number";
+import { generateSmsCode, smsCodeHmac, smsCodeText } from "./sms-code";
+
+export type SendCodeFailure = Failure<
+  "RESEND_TOO_SOON" | "ACCOUNT_SMS_LIMIT" | "PHONE_SMS_LIMIT" | "COUNTRY_NOT_ALLOWED" | "LOCKED" | "SMS_FAILED"
+>;
+export type SendCodeResult = { ok: true; challengeId: string; phoneMasked: string; resendAt: Date } | SendCodeFailure;
+
+export interface SendCodeInput {
+  userId: string;
+  organizationId: string | null;
+  purpose: ChallengePurpose;
+  /** The pending sign-in's nonce: the code only works for this attempt. */
+  attemptNonce: string;
+  phoneE164: string;
+  request: RequestInfo | null;
+}
+
+/**
+ * Texts a new code. The row is reserved (and the limits checked) under a lock first, so
+ * concurrent resends give at most one code; it counts as sent only once the SMS provider
+ * accepted it, and only then does it void the older codes.
+ */
+export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Promise<SendCodeResult> {
+  const { db, clock, options } = deps;
+  const now = clock.now();
+  const country = phoneCountry(input.phoneE164);
+  if (options.allowedCountries && (!country || !options.allowedCountries.includes(country))) {
+    return failure("COUNTRY_NOT_ALLOWED");
+  }
+  const attemptHash = sha256(input.attemptNonce);
+  const reserved = await db.transaction(async (tx) => reserveChallenge(tx as unknown as Db, deps, input, attemptHash, now));
+  if (!reserved.ok) return reserved;
+
+  const { id, code } = reserved;
+  const text = smsCodeText({
+    appName: options.appName,
+    code,
+    ttlMinutes: Math.round(options.codeTtlMs / 60_000),
+    webOtpHost: options.webOtpHost,
+  });
+  const sent = await deps.sms.send({ to: input.phoneE164, text }).catch((error: unknown) => ({
+    ok: false as const,
+    reason: "unavailable" as const,
+    detail: error instanceof Error ? error.name : "error",
+  }));
+  const audit = { organizationId: input.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request };
+  if (!sent.ok) {
+    await db.delete(smsChallenges).where(eq(smsChallenges.id, id));
+    await recordAuditEvent(db, {
+      ...audit,
+      type: "two_factor.code_send_failed",
+      details: { purpose: input.purpose, phone: maskPhone(input.phoneE164), reason: sent.reason, detail: sent.detail },
+      at: clock.now(),
+    });
+    return failure("SMS_FAILED");
+  }
+  await db.transaction(async (tx) => {
+    // Same lock as the reservation: two deliveries finishing together take turns (no deadlock),
+    // and only codes already delivered are voided, so the last delivery wins.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`user:${input.userId}`}))`);
+    await tx.update(smsChallenges).set({ sentAt: clock.now() }).where(eq(smsChallenges.id, id));
+    await tx
+      .update(smsChallenges)
+      .set({ voidedAt: clock.now() })
+      .where(
+        and(
+          eq(smsChallenges.userId, input.userId),
+          eq(smsChallenges.purpose, input.purpose),
+          ne(smsChallenges.id, id),
+          isNotNull(smsChallenges.sentAt),
+          isNull(smsChallenges.consumedAt),
+          isNull(smsChallenges.voidedAt),
+        ),
+      );
+    await recordAuditEvent(tx as unknown as Db, {
+      ...audit,
+      type: "two_factor.code_sent",
+      details: { purpose: input.purpose, phone: maskPhone(input.phoneE164) },
+      at: clock.now(),
+    });
+  });
+  return { ok: true, challengeId: id, phoneMasked: maskPhone(input.phoneE164), resendAt: new Date(now.getTime() + options.resendIntervalMs) };
+}
+
+async function reserveChallenge(db: Db, deps: TwoFactorDeps, input: SendCodeInput, attemptHash: string, now: Date) {
+  const { options } = deps;
+  // One sender at a time per account and per phone number.
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`user:${input.userId}`}))`);
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`phone:${input.phoneE164}`}))`);
+  const locked = await db.execute(sql`select 1 from users where id = ${input.userId} and second_factor_locked_until > ${now.toISOString()}`);
+  if (rowsOf(locked).length > 0) return failure("LOCKED");
+
+  const [last] = await db
+    .select({ createdAt: smsChallenges.createdAt })
+    .from(smsChallenges)
+    .where(and(eq(smsChallenges.userId, input.userId), eq(smsChallenges.attemptHash, attemptHash)))
+    .orderBy(desc(smsChallenges.createdAt))
+    .limit(1);
+  if (last && now.getTime() - last.createdAt.getTime() < options.resendIntervalMs) {
+    return failure("RESEND_TOO_SOON", { retryAfterMs: last.createdAt.getTime() + options.resendIntervalMs - now.getTime() });
+  }
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const [perAccount] = await db
+    .select({ n: count() })
+    .from(smsChallenges)
+    .where(and(eq(smsChallenges.userId, input.userId), gt(smsChallenges.createdAt, hourAgo)));
+  if ((perAccount?.n ?? 0) >= options.maxCodesPerAccountPerHour) return failure("ACCOUNT_SMS_LIMIT");
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const [perPhone] = await db
+    .select({ n: count() })
+    .from(smsChallenges)
+    .where(and(eq(smsChallenges.phoneE164, input.phoneE164), gt(smsChallenges.createdAt, dayAgo)));
+  if ((perPhone?.n ?? 0) >= options.maxCodesPerPhonePerDay) return failure("PHONE_SMS_LIMIT");
+
+  const id = crypto.randomUUID();
+  const code = generateSmsCode();
+  await db.insert(smsChallenges).values({
+    id,
+    userId: input.userId,
+    purpose: input.purpose,
+    attemptHash,
+    phoneE164: input.phoneE164,
+    codeHmac: smsCodeHmac(deps.codeKey, id, code),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + options.codeTtlMs),
+  });
+  return { ok: true as const, id, code };
+}

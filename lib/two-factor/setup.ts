@@ -1,0 +1,99 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { recordAuditEvent } from "../audit";
+import { issueSignInTicket } from "../auth/sign-in-ticket";
+import type { Db } from "../db/client";
+import { smsChallenges, users } from "../db/schema";
+import { failure, type Failure } from "../errors";
+import type { RequestInfo } from "../http/client-ip";
+import { replaceBackupCodes } from "./backup-codes";
+import type { TwoFactorDeps } from "./options";
+import { maskPhone, parsePhoneInput } from "./phone-number";
+import { PENDING_SIGN_IN_TTL_SECONDS } from "./pending-sign-in";
+import { loadSecondFactorState } from "./policy";
+import { sendSmsCode, type SendCodeResult } from "./send-code";
+import { revokeTrustedDevices } from "./trusted-devices";
+import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
+
+export type SetupSendResult = SendCodeResult | (Failure<"INVALID_PHONE"> & { message: string });
+
+/** "Send code": checks the number against the article's rule, then texts a code to it. */
+export async function sendSetupCode(
+  deps: TwoFactorDeps,
+  input: { userId: string; attemptNonce: string; phone: unknown; request: RequestInfo },
+): Promise<SetupSendResult> {
+  const phone = parsePhoneInput(input.phone);
+  if (!phone.ok) return { ...failure("INVALID_PHONE"), message: phone.message };
+  const state = await loadSecondFactorState(deps.db, input.userId);
+  const sent = await sendSmsCode(deps, {
+    userId: input.userId,
+    organizationId: state?.organizationId ?? null,
+    purpose: "setup",
+    attemptNonce: input.attemptNonce,
+    phoneE164: phone.e164,
+    request: input.request,
+  });
+  if (sent.ok) {
+    await recordAuditEvent(deps.db, {
+      type: "two_factor.phone_added",
+      organizationId: state?.organizationId ?? null,
+      actorUserId: input.userId,
+      subjectUserId: input.userId,
+      request: input.request,
+      details: { phone: maskPhone(phone.e164) },
+      at: deps.clock.now(),
+    });
+  }
+  return sent;
+}
+
+export type SetupCompletion = { ok: true; backupCodes: string[]; ticket: string | null; phoneMasked: string } | VerifyCodeFailure;
+
+/**
+ * "Verify Phone": the code proves the number; in one transaction the phone is marked verified,
+ * two-step authentication is enabled, a fresh set of backup codes replaces any old one and, during
+ * sign-in, the session ticket is issued. A failure anywhere leaves none of it behind.
+ */
+export function completePhoneSetup(
+  deps: TwoFactorDeps,
+  input: { userId: string; attemptNonce: string; code: string; request: RequestInfo; selfEnabled: boolean; duringSignIn: boolean },
+): Promise<SetupCompletion> {
+  return deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = deps.clock.now();
+    const state = await loadSecondFactorState(db, input.userId);
+    const organizationId = state?.organizationId ?? null;
+    const verified = await verifySmsCode(db, deps, {
+      userId: input.userId,
+      organizationId,
+      purpose: "setup",
+      attemptNonce: input.attemptNonce,
+      code: input.code,
+      request: input.request,
+    });
+    if (!verified.ok) return verified;
+    await db
+      .update(users)
+      .set({
+        phoneE164: verified.phoneE164,
+        phoneVerifiedAt: now,
+        twoFactorEnabledAt: now,
+        ...(input.selfEnabled ? { twoFactorSelfEnabled: true } : {}),
+      })
+      .where(eq(users.id, input.userId));
+    await revokeTrustedDevices(db, input.userId, now);
+    // Codes still live on a previous number stop working with the change.
+    await db
+      .update(smsChallenges)
+      .set({ voidedAt: now })
+      .where(and(eq(smsChallenges.userId, input.userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
+    const backupCodes = await replaceBackupCodes(db, input.userId, deps.options.backupCodeCount, now);
+    const audit = { organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
+    const phoneMasked = maskPhone(verified.phoneE164);
+    await recordAuditEvent(db, { ...audit, type: "two_factor.phone_verified", details: { phone: phoneMasked } });
+    await recordAuditEvent(db, { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
+    const ticket = input.duringSignIn
+      ? await issueSignInTicket(db, input.userId, ["pwd", "sms"], now, PENDING_SIGN_IN_TTL_SECONDS * 1000)
+      : null;
+    return { ok: true as const, backupCodes, ticket, phoneMasked };
+  });
+}

@@ -1,0 +1,144 @@
+import { recordAuditEvent } from "../audit";
+import { issueSignInTicket, type AuthMethod } from "../auth/sign-in-ticket";
+import { randomToken } from "../crypto";
+import type { Db } from "../db/client";
+import { failure, type Failure } from "../errors";
+import type { RequestInfo } from "../http/client-ip";
+import { consumeBackupCode, countUnusedBackupCodes } from "./backup-codes";
+import { clearSecondFactorFailures, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
+import type { TwoFactorDeps } from "./options";
+import type { PendingSignIn } from "./pending-sign-in";
+import { loadSecondFactorState } from "./policy";
+import { sendSmsCode, type SendCodeResult } from "./send-code";
+import { trustDevice, useTrustedDevice } from "./trusted-devices";
+import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
+
+export type AfterPassword =
+  | { next: "session"; ticket: string }
+  | { next: "second_factor"; pending: PendingSignIn; sent: SendCodeResult | null };
+
+/**
+ * Decides what follows a correct password. No 2FA due, or a trusted device of this user:
+ * a session ticket. Otherwise a pending sign-in: "setup" without a verified phone, else
+ * "challenge", for which a code is texted at once.
+ */
+export async function continueAfterPassword(
+  deps: TwoFactorDeps,
+  input: { userId: string; returnTo: string; deviceToken: string | undefined; request: RequestInfo },
+): Promise<AfterPassword> {
+  const { db, clock } = deps;
+  const state = await loadSecondFactorState(db, input.userId);
+  if (!state) throw new Error("user vanished between password check and second factor");
+  if (!state.required) return { next: "session", ticket: await issueSignInTicket(db, state.userId, ["pwd"], clock.now()) };
+  if (state.enrolled && (await useTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
+    await recordAuditEvent(db, {
+      type: "two_factor.trusted_device_used",
+      organizationId: state.organizationId,
+      actorUserId: state.userId,
+      subjectUserId: state.userId,
+      request: input.request,
+      at: clock.now(),
+    });
+    return { next: "session", ticket: await issueSignInTicket(db, state.userId, ["pwd", "trusted_device"], clock.now()) };
+  }
+  const pending: PendingSignIn = {
+    userId: state.userId,
+    nonce: randomToken(),
+    stage: state.enrolled ? "challenge" : "setup",
+    createdAt: clock.now().getTime(),
+    returnTo: input.returnTo,
+  };
+  if (!state.enrolled || !state.phoneE164) return { next: "second_factor", pending, sent: null };
+  const sent = await sendSmsCode(deps, {
+    userId: state.userId,
+    organizationId: state.organizationId,
+    purpose: "sign_in",
+    attemptNonce: pending.nonce,
+    phoneE164: state.phoneE164,
+    request: input.request,
+  });
+  return { next: "second_factor", pending, sent };
+}
+
+/** "Resend code" on the sign-in challenge: a new code voids the old one. */
+export async function resendSignInCode(deps: TwoFactorDeps, pending: PendingSignIn, request: RequestInfo): Promise<SendCodeResult> {
+  const state = await loadSecondFactorState(deps.db, pending.userId);
+  if (!state?.phoneE164) return failure("SMS_FAILED");
+  return sendSmsCode(deps, {
+    userId: state.userId,
+    organizationId: state.organizationId,
+    purpose: "sign_in",
+    attemptNonce: pending.nonce,
+    phoneE164: state.phoneE164,
+    request,
+  });
+}
+
+export type SecondFactorCompletion =
+  | { ok: true; ticket: string; deviceToken: string | null; deviceExpiresAt: Date | null }
+  | VerifyCodeFailure
+  | Failure<"INVALID_BACKUP_CODE">;
+
+interface CompleteInput {
+  pending: PendingSignIn;
+  code: string;
+  trustThisDevice: boolean;
+  request: RequestInfo;
+}
+
+/** The SMS code step. The code's consumption, the ticket and the trusted device commit together. */
+export function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
+  return deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const state = await loadSecondFactorState(db, input.pending.userId);
+    const verified = await verifySmsCode(db, deps, {
+      userId: input.pending.userId,
+      organizationId: state?.organizationId ?? null,
+      purpose: "sign_in",
+      attemptNonce: input.pending.nonce,
+      code: input.code,
+      request: input.request,
+    });
+    if (!verified.ok) return verified;
+    return finishSignIn(db, deps, input, state?.organizationId ?? null, ["pwd", "sms"]);
+  });
+}
+
+/** "Use the backup code": each code works once; failures count toward the lock like SMS codes. */
+export function completeWithBackupCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
+  return deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = deps.clock.now();
+    const { userId } = input.pending;
+    const state = await loadSecondFactorState(db, userId);
+    const organizationId = state?.organizationId ?? null;
+    if (await secondFactorLockedUntil(db, userId, now)) return failure("LOCKED");
+    const audit = { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
+    if (!(await consumeBackupCode(db, userId, input.code, now))) {
+      const { lockedUntil } = await recordSecondFactorFailure(db, userId, now, deps.options);
+      await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_failed" });
+      if (lockedUntil) {
+        await recordAuditEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
+        return failure("LOCKED");
+      }
+      return failure("INVALID_BACKUP_CODE");
+    }
+    await clearSecondFactorFailures(db, userId);
+    await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining: await countUnusedBackupCodes(db, userId) } });
+    return finishSignIn(db, deps, input, organizationId, ["pwd", "backup_code"]);
+  });
+}
+
+async function finishSignIn(db: Db, deps: TwoFactorDeps, input: CompleteInput, organizationId: string | null, amr: AuthMethod[]) {
+  const now = deps.clock.now();
+  const userId = input.pending.userId;
+  const audit = { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
+  let device: { token: string; expiresAt: Date } | null = null;
+  if (input.trustThisDevice) {
+    device = await trustDevice(db, { userId, userAgent: input.request.userAgent, now }, deps.options);
+    await recordAuditEvent(db, { ...audit, type: "two_factor.trusted_device_added" });
+  }
+  await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
+  const ticket = await issueSignInTicket(db, userId, amr, now);
+  return { ok: true as const, ticket, deviceToken: device?.token ?? null, deviceExpiresAt: device?.expiresAt ?? null };
+}

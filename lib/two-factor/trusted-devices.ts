@@ -1,0 +1,64 @@
+import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
+import { randomToken, sha256 } from "../crypto";
+import type { Db } from "../db/client";
+import { trustedDevices } from "../db/schema";
+import type { TwoFactorOptions } from "./options";
+
+export function trustedDeviceCookieName(production = process.env.NODE_ENV === "production"): string {
+  return production ? "__Host-c2fa-device" : "c2fa-device";
+}
+
+/**
+ * Remembers this browser for the user: returns the 256-bit token for the cookie; only its hash is
+ * stored. Past the per-user maximum the least recently used devices are revoked.
+ */
+export async function trustDevice(
+  db: Db,
+  input: { userId: string; userAgent: string | null; now: Date },
+  options: Pick<TwoFactorOptions, "trustedDeviceTtlMs" | "maxTrustedDevicesPerUser">,
+): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomToken();
+  const expiresAt = new Date(input.now.getTime() + options.trustedDeviceTtlMs);
+  const [created] = await db.insert(trustedDevices).values({
+    userId: input.userId,
+    tokenHash: sha256(token),
+    userAgent: input.userAgent,
+    createdAt: input.now,
+    lastUsedAt: input.now,
+    expiresAt,
+  }).returning({ id: trustedDevices.id });
+  const others = await db
+    .select({ id: trustedDevices.id })
+    .from(trustedDevices)
+    .where(and(activeFor(input.userId, input.now), ne(trustedDevices.id, created!.id)))
+    .orderBy(desc(trustedDevices.lastUsedAt), desc(trustedDevices.createdAt));
+  // The device just trusted is never the one evicted.
+  for (const stale of others.slice(options.maxTrustedDevicesPerUser - 1)) {
+    await db.update(trustedDevices).set({ revokedAt: input.now }).where(eq(trustedDevices.id, stale.id));
+  }
+  return { token, expiresAt };
+}
+
+/** True only for a live, unrevoked device issued to this very user. */
+export async function useTrustedDevice(db: Db, userId: string, token: string | undefined, now: Date): Promise<boolean> {
+  if (!token || token.length > 128) return false;
+  const [used] = await db
+    .update(trustedDevices)
+    .set({ lastUsedAt: now })
+    .where(and(eq(trustedDevices.tokenHash, sha256(token)), activeFor(userId, now)))
+    .returning({ id: trustedDevices.id });
+  return Boolean(used);
+}
+
+export async function revokeTrustedDevices(db: Db, userId: string, now: Date): Promise<number> {
+  const revoked = await db
+    .update(trustedDevices)
+    .set({ revokedAt: now })
+    .where(and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt)))
+    .returning({ id: trustedDevices.id });
+  return revoked.length;
+}
+
+function activeFor(userId: string, now: Date) {
+  return and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt), gt(trustedDevices.expiresAt, now));
+}

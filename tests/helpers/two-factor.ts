@@ -1,0 +1,270 @@
+import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { expect } from "vitest";
+import type { Db } from "@/lib/db/client";
+import { rowsOf } from "@/lib/db/rows";
+import { organizations, type Role } from "@/lib/db/schema";
+import { twoFactorOptions, type TwoFactorDeps, type TwoFactorOptions } from "@/lib/two-factor/options";
+import type { PendingSignIn } from "@/lib/two-factor/pending-sign-in";
+import { parsePhoneInput } from "@/lib/two-factor/phone-number";
+import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
+import { continueAfterPassword } from "@/lib/two-factor/sign-in";
+import { createOrganization, createUser, testClock, testRequest } from "./fixtures";
+import { recordingSmsSender, type RecordingSmsSender } from "./sms";
+
+export type TestClock = ReturnType<typeof testClock>;
+
+/** TwoFactorDeps whose clock and sender the test can drive. */
+export interface TestDeps extends TwoFactorDeps {
+  clock: TestClock;
+  sms: RecordingSmsSender;
+}
+
+export interface DepsOverrides {
+  clock?: TestClock;
+  sms?: RecordingSmsSender;
+  codeKey?: string;
+  options?: Partial<TwoFactorOptions>;
+}
+
+export function makeDeps(db: Db, overrides: DepsOverrides = {}): TestDeps {
+  return {
+    db,
+    clock: overrides.clock ?? testClock(),
+    sms: overrides.sms ?? recordingSmsSender(),
+    codeKey: overrides.codeKey ?? `test-code-key-${randomBytes(24).toString("hex")}`,
+    options: twoFactorOptions(overrides.options),
+  };
+}
+
+/** Same database, clock and key, another sender: e.g. one that fails. */
+export function withSender(deps: TestDeps, sms: RecordingSmsSender): TestDeps {
+  return { ...deps, sms };
+}
+
+let phoneCounter = 0;
+const AREA_CODES = ["202", "415", "650", "212", "312", "617"];
+
+/** A valid US number no other test in this file uses (per-phone limits stay apart). */
+export function freshPhone(): string {
+  const n = phoneCounter++;
+  const area = AREA_CODES[Math.floor(n / 10_000) % AREA_CODES.length]!;
+  const phone = `+1${area}555${String(n % 10_000).padStart(4, "0")}`;
+  const parsed = parsePhoneInput(phone);
+  if (!parsed.ok) throw new Error(`test phone ${phone} is not valid: ${parsed.message}`);
+  return parsed.e164;
+}
+
+/** A pending sign-in of this user with a fresh random nonce, as the password step would seal it. */
+export function pendingFor(
+  userId: string,
+  options: { stage?: PendingSignIn["stage"]; now?: Date; returnTo?: string } = {},
+): PendingSignIn {
+  return {
+    userId,
+    nonce: randomBytes(32).toString("base64url"),
+    stage: options.stage ?? "challenge",
+    createdAt: (options.now ?? new Date()).getTime(),
+    returnTo: options.returnTo ?? "/",
+  };
+}
+
+export interface Enrolled {
+  phone: string;
+  backupCodes: string[];
+  /** the setup attempt's nonce */
+  nonce: string;
+}
+
+/**
+ * Runs "Send code" + "Verify Phone" for the user: a verified phone, 2FA on, 10 backup codes.
+ * Uses one SMS of the account's hourly allowance.
+ */
+export async function enrollUser(
+  deps: TestDeps,
+  user: { id: string },
+  phone: string = freshPhone(),
+  options: { selfEnabled?: boolean } = {},
+): Promise<Enrolled> {
+  const nonce = randomBytes(32).toString("base64url");
+  const sent = await sendSetupCode(deps, { userId: user.id, attemptNonce: nonce, phone, request: testRequest() });
+  expect(sent, "setup code sent").toMatchObject({ ok: true });
+  const done = await completePhoneSetup(deps, {
+    userId: user.id,
+    attemptNonce: nonce,
+    code: deps.sms.lastCodeTo(phone),
+    request: testRequest(),
+    selfEnabled: options.selfEnabled ?? false,
+    duringSignIn: false,
+  });
+  if (!done.ok) throw new Error(`enrolment failed: ${done.code}`);
+  return { phone, backupCodes: done.backupCodes, nonce };
+}
+
+/** An organization that requires 2FA (or not), with one member of the given role. */
+export async function createOrgUser(db: Db, options: { requireTwoFactor?: boolean; role?: Role } = {}) {
+  const org = await createOrganization(db);
+  if (options.requireTwoFactor ?? true) {
+    await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, org.id));
+  }
+  const user = await createUser(db, { organizationId: org.id, role: options.role ?? "member" });
+  return { org, user };
+}
+
+/** A member of an organization that requires 2FA, enrolled with a fresh phone. */
+export async function createEnrolledUser(deps: TestDeps, options: { role?: Role; phone?: string } = {}) {
+  const { org, user } = await createOrgUser(deps.db, { role: options.role });
+  const enrolled = await enrollUser(deps, user, options.phone ?? freshPhone());
+  return { org, user, ...enrolled };
+}
+
+/** The password step for a user who gets the SMS challenge: the pending sign-in and the texted code. */
+export async function startChallenge(deps: TestDeps, user: { id: string }, phone: string, deviceToken?: string) {
+  const before = deps.sms.messagesTo(phone).length;
+  const after = await continueAfterPassword(deps, { userId: user.id, returnTo: "/", deviceToken, request: testRequest() });
+  if (after.next !== "second_factor") throw new Error(`expected a second factor, got ${after.next}`);
+  expect(after.pending.stage).toBe("challenge");
+  expect(after.sent, "challenge code sent").toMatchObject({ ok: true });
+  expect(deps.sms.messagesTo(phone).length).toBe(before + 1);
+  return { pending: after.pending, code: deps.sms.lastCodeTo(phone) };
+}
+
+/** A 6-digit code that is not `code`. */
+export function wrongCode(code: string, offset = 1): string {
+  return String((Number(code) + offset) % 1_000_000).padStart(6, "0");
+}
+
+/** Every row of every table in the public schema, as JSON text: to prove a secret is stored nowhere. */
+export async function dumpAllRows(db: Db): Promise<string> {
+  const tables = rowsOf<{ table_name: string }>(
+    await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`),
+  ).map((row) => row.table_name);
+  expect(tables).toContain("sms_challenges");
+  const parts: string[] = [];
+  for (const table of tables) {
+    const rows = rowsOf<{ row: unknown }>(await db.execute(sql.raw(`select row_to_json(t)::text as row from "${table}" t`)));
+    for (const row of rows) parts.push(`${table}: ${String(row.row)}`);
+  }
+  return parts.join("\n");
+}
+
+type WriteOp = "insert" | "update" | "delete";
+
+/**
+ * A Db whose transactions throw when a given write is built inside them: a crash in the middle
+ * of a multi-step transaction. Writes outside transactions go through.
+ */
+export function dbFailingInTransaction(db: Db, failOn: { op: WriteOp; table: PgTable; error?: Error }): Db {
+  const error = failOn.error ?? new Error(`injected failure: ${failOn.op}`);
+  const wrapTx = (tx: object): object =>
+    new Proxy(tx, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === failOn.op) {
+          return (table: PgTable) => {
+            if (table === failOn.table) throw error;
+            return (value as (t: PgTable) => unknown).call(target, table);
+          };
+        }
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === "transaction") {
+        return (fn: (tx: object) => Promise<unknown>, config?: unknown) =>
+          (target.transaction as (f: (tx: object) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(
+            target,
+            (tx) => fn(wrapTx(tx)),
+            config,
+          );
+      }
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Resolves every waiter once `parties` have arrived; later arrivals pass straight through. */
+export function barrier(parties: number) {
+  let arrived = 0;
+  let release!: () => void;
+  const open = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  if (parties <= 1) release();
+  return {
+    wait(): Promise<void> {
+      arrived += 1;
+      if (arrived >= parties) release();
+      return open;
+    },
+    get arrived() {
+      return arrived;
+    },
+  };
+}
+
+/**
+ * How many transactions can really be open at once: the postgres.js pool (DATABASE_POOL_SIZE,
+ * 10 by default); PGlite runs one transaction at a time.
+ */
+export function concurrentTransactions(kind: "postgres" | "pglite", wanted: number): number {
+  if (kind === "pglite") return 1;
+  return Math.min(wanted, Number(process.env.DATABASE_POOL_SIZE ?? 10));
+}
+
+/**
+ * A Db whose transactions all stop before their first `op` (to `table`, when given; "execute" is a
+ * raw statement such as an advisory lock) until `parties` transactions have reached that point: every one has read the same state before any writes,
+ * the worst case for a check-then-write race.
+ */
+export function contendedDb(db: Db, contend: { op: WriteOp | "execute"; table?: PgTable; parties: number }) {
+  const gate = barrier(contend.parties);
+  const wrapTx = (tx: object): object => {
+    let stopped = false;
+    return new Proxy(tx, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === contend.op) {
+          return (arg: unknown) => {
+            const builder = (value as (a: unknown) => { then: PromiseLike<unknown>["then"] }).call(target, arg);
+            if ((contend.table && arg !== contend.table) || stopped) return builder;
+            stopped = true;
+            // update(t).set(..) and insert(t).values(..) give the runnable query one step later
+            const hold = (query: { then: PromiseLike<unknown>["then"] }) => {
+              const then = query.then.bind(query);
+              query.then = ((onFulfilled, onRejected) =>
+                gate.wait().then(() => then(onFulfilled, onRejected))) as PromiseLike<unknown>["then"];
+              return query;
+            };
+            if (typeof builder.then === "function") return hold(builder);
+            const step = builder as unknown as Record<string, (...args: unknown[]) => { then: PromiseLike<unknown>["then"] }>;
+            for (const name of ["set", "values"]) {
+              const original = step[name];
+              if (typeof original === "function") step[name] = (...args: unknown[]) => hold(original.apply(builder, args));
+            }
+            return builder;
+          };
+        }
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+  const wrapped = new Proxy(db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === "transaction") {
+        return (fn: (tx: object) => Promise<unknown>, config?: unknown) =>
+          (target.transaction as (f: (tx: object) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(
+            target,
+            (tx) => fn(wrapTx(tx)),
+            config,
+          );
+      }
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { db: wrapped, gate };
+}
