@@ -7,6 +7,9 @@ const nextConfig = {
     authInterrupts: true,
   },
   poweredByHeader: false,
+  // Dev logging of server actions prints their arguments and results, which can hold codes and
+  // backup codes: secrets are never logged.
+  logging: { serverFunctions: false },
 };
 
 export default nextConfig;

@@ -1,22 +1,22 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { E2E_SECRETS } from "./tests/e2e/env";
+import { E2E_SECRETS, E2E_VONAGE } from "./tests/e2e/env";
+import type { E2eOptions } from "./tests/e2e/fixtures";
 
 const reportDir = process.env.TEST_REPORT_DIR;
-const targets = [{ name: "pglite", port: 3100 }];
-if (process.env.TEST_DATABASE_URL) targets.push({ name: "postgres", port: 3101 });
+// One production server and one fake Vonage SMS API per database.
+const targets = [{ name: "pglite", port: 3100, vonagePort: 3190 }];
+if (process.env.TEST_DATABASE_URL) targets.push({ name: "postgres", port: 3101, vonagePort: 3191 });
 
-export default defineConfig({
+export default defineConfig<E2eOptions>({
   testDir: "tests/e2e",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  // The flows change shared state (the organization's requirement): one test at a time per server.
+  // The flows change shared state (an organization's requirement): one test at a time per server.
   workers: 1,
   retries: 0,
-  reporter: reportDir
-    ? [["list"], ["json", { outputFile: path.join(reportDir, "playwright.json") }]]
-    : [["list"]],
+  reporter: reportDir ? [["list"], ["json", { outputFile: path.join(reportDir, "playwright.json") }]] : [["list"]],
   use: {
     trace: "retain-on-failure",
     launchOptions: {
@@ -32,13 +32,37 @@ export default defineConfig({
       ],
     },
   },
-  projects: targets.map((t) => ({ name: t.name, use: { baseURL: `http://localhost:${t.port}` } })),
-  webServer: targets.map((t) => ({
-    command: `node --import tsx tests/e2e/server.ts`,
-    url: `http://localhost:${t.port}/sign-in`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe" as const,
-    env: { ...E2E_SECRETS, E2E_DB: t.name, PORT: String(t.port), VONAGE_API_KEY: "", NEXT_TELEMETRY_DISABLED: "1" },
+  projects: targets.map((t) => ({
+    name: t.name,
+    use: { baseURL: `http://localhost:${t.port}`, vonageUrl: `http://127.0.0.1:${t.vonagePort}` },
   })),
+  webServer: targets.flatMap((t) => [
+    {
+      command: `node --import tsx tests/fakes/vonage-server.ts --port ${t.vonagePort} --key ${E2E_VONAGE.key} --secret ${E2E_VONAGE.secret}`,
+      url: `http://127.0.0.1:${t.vonagePort}/_fake/messages`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    {
+      command: `node --import tsx tests/e2e/server.ts`,
+      url: `http://localhost:${t.port}/sign-in`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe" as const,
+      env: {
+        ...E2E_SECRETS,
+        E2E_DB: t.name,
+        PORT: String(t.port),
+        APP_URL: `http://localhost:${t.port}`,
+        VONAGE_API_KEY: E2E_VONAGE.key,
+        VONAGE_API_SECRET: E2E_VONAGE.secret,
+        VONAGE_SMS_FROM: "Connect",
+        VONAGE_REST_HOST: `http://127.0.0.1:${t.vonagePort}`,
+        VONAGE_TIMEOUT_MS: "3000",
+        // Emails (password reset) go to the outbox, read by the tests at /dev/outbox.
+        OUTBOX_ENABLED: "1",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  ]),
 });

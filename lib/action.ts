@@ -12,6 +12,11 @@ export interface ActionState {
   fieldErrors?: Record<string, string>;
   /** Echo of non-secret fields, so a failed submission loses nothing the user typed. */
   values?: Record<string, string>;
+  /** Two-factor steps: where the code went, when another may be asked for (ISO time). */
+  phoneMasked?: string;
+  resendAt?: string;
+  /** Shown once, right after setup or regeneration. */
+  backupCodes?: string[];
 }
 
 /**

@@ -1,8 +1,27 @@
 import { systemClock, type Clock } from "./clock";
-import { getDb } from "./db/client";
-import type { Db } from "./db/client";
+import { hmacSha256 } from "./crypto";
+import { getDb, type Db } from "./db/client";
+import { smsSenderFromEnv } from "./sms";
+import { twoFactorOptions, type TwoFactorDeps } from "./two-factor/options";
 
 /** What the app hands the core: the process database and the real clock. */
 export async function appDeps(): Promise<{ db: Db; clock: Clock }> {
   return { db: await getDb(), clock: systemClock };
+}
+
+/** The two-factor core's dependencies, from the environment. `host` is for the WebOTP line. */
+export async function twoFactorDeps(host: string | null): Promise<TwoFactorDeps> {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) throw new Error("AUTH_SECRET is not set");
+  const allowed = process.env.SMS_ALLOWED_COUNTRIES?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
+  return {
+    db: await getDb(),
+    clock: systemClock,
+    sms: smsSenderFromEnv(process.env, getDb),
+    codeKey: hmacSha256(secret, "connect-2fa/sms-code-key"),
+    options: twoFactorOptions({
+      webOtpHost: host ? host.replace(/:\d+$/, "") : null,
+      allowedCountries: allowed && allowed.length > 0 ? allowed : null,
+    }),
+  };
 }

@@ -16,6 +16,9 @@ export default async function PortalLayout({ children }: { children: React.React
             <Link href="/" className="hover:underline">
               Home
             </Link>
+            <Link href="/security" className="hover:underline">
+              Security
+            </Link>
             {isOrganizationAdmin(viewer.role) ? (
               <Link href="/account-settings" className="hover:underline">
                 Account Settings

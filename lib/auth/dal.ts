@@ -9,14 +9,14 @@ import { auth } from "./auth";
  * handler. It does not trust the middleware: it decodes the session itself and refuses a
  * session issued before the user's "sessions valid after" time (password change, 2FA reset).
  */
-export const getViewer = cache(async (): Promise<(Viewer & { amr: string[] }) | null> => {
+export const getViewer = cache(async (): Promise<(Viewer & { amr: string[]; authTime: number }) | null> => {
   const session = await auth();
   const userId = session?.user?.id;
   if (!session || !userId) return null;
   const viewer = await loadViewer(await getDb(), userId);
   if (!viewer) return null;
   if (session.authTime < viewer.user.sessionsValidAfter.getTime()) return null;
-  return { ...viewer, amr: session.amr };
+  return { ...viewer, amr: session.amr, authTime: session.authTime };
 });
 
 /** For pages: sends an anonymous visitor to sign-in. */

@@ -24,10 +24,9 @@ function underPrefix(pathname: string, prefix: string) {
 
 export function decideGate(input: GateInput): GateDecision {
   const { pathname } = input;
-  if (PUBLIC_PREFIXES.some((prefix) => underPrefix(pathname, prefix))) {
-    if (input.hasSession && underPrefix(pathname, "/sign-in")) return { action: "redirect", to: "/" };
-    return { action: "allow" };
-  }
+  // A session cookie may be stale (ended on the server by a password reset), so only the server
+  // decides whether a visitor of sign-in is really signed in; redirecting here could loop.
+  if (PUBLIC_PREFIXES.some((prefix) => underPrefix(pathname, prefix))) return { action: "allow" };
   if (underPrefix(pathname, TWO_FACTOR_PREFIX)) {
     if (input.hasPendingSignIn) return { action: "allow" };
     return { action: "redirect", to: input.hasSession ? "/" : "/sign-in" };

@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { failure, type Failure } from "../errors";
 import { ipRateLimitKey, type RequestInfo } from "../http/client-ip";
 import { consumeRateLimit, refundRateLimit, type RateLimitRule } from "../rate-limit";
-import { findUserWithPasswordByEmail, normalizeEmail } from "../users";
+import { findUserWithPasswordByEmail, normalizeEmail, organizationIdOf } from "../users";
 import { verifyPassword } from "./password";
 
 /** Failed password attempts allowed before sign-in pauses. Stated in the README. */
@@ -51,7 +51,7 @@ export async function checkPassword(
   if (!found || !valid) {
     await recordAuditEvent(deps.db, {
       type: "sign_in.failed",
-      organizationId: null,
+      organizationId: found ? await organizationIdOf(deps.db, found.user.id) : null,
       actorUserId: found?.user.id ?? null,
       subjectUserId: found?.user.id ?? null,
       request: input.request,

@@ -1,10 +1,16 @@
+import { emailConfigurationWarning } from "../email";
+import { smsConfigurationWarning } from "../sms";
 import { secretProblems } from "./secrets";
 
-/** Node only: stops a production server whose secrets are missing or short. */
+/** Node only: stops a production server whose secrets are missing or short, and says what cannot work. */
 export function refuseToRunWithoutSecrets() {
   if (process.env.NODE_ENV !== "production") return;
   const problems = secretProblems(process.env);
-  if (problems.length === 0) return;
-  for (const problem of problems) console.error(`Refusing to start: ${problem}`);
-  process.exit(1);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`Refusing to start: ${problem}`);
+    process.exit(1);
+  }
+  for (const warning of [smsConfigurationWarning(process.env), emailConfigurationWarning(process.env)]) {
+    if (warning) console.warn(warning);
+  }
 }

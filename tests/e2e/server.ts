@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "../../lib/db/client";
 import { migrateDatabase } from "../../lib/db/migrate";
-import { seedDemoData } from "../../lib/db/seed";
 import { E2E_PASSWORD } from "./env";
+import { seedE2eData } from "./seed";
 
 const target = process.env.E2E_DB ?? "pglite";
 const env: NodeJS.ProcessEnv = { ...process.env };
@@ -32,7 +32,7 @@ if (target === "postgres") {
 
 const handle = await openDatabase({ url: env.DATABASE_URL || undefined, dataDir: env.PGLITE_DATA_DIR });
 await migrateDatabase(handle);
-await seedDemoData(handle.db, E2E_PASSWORD);
+await seedE2eData(handle.db, E2E_PASSWORD);
 await handle.close();
 
 const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "-p", String(process.env.PORT)], {

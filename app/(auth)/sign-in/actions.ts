@@ -1,13 +1,15 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedAction } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
+import { readDeviceToken, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/auth/return-path";
-import { issueSignInTicket } from "@/lib/auth/sign-in-ticket";
 import { ERROR_MESSAGES, formatWait } from "@/lib/errors";
-import { appDeps } from "@/lib/server";
+import { twoFactorDeps } from "@/lib/server";
+import { continueAfterPassword } from "@/lib/two-factor/sign-in";
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long.").email("Enter a valid email address."),
@@ -18,7 +20,7 @@ const signInSchema = z.object({
 export const signInAction = validatedAction(
   signInSchema,
   async (data, { request }) => {
-    const deps = await appDeps();
+    const deps = await twoFactorDeps(await requestHost());
     const checked = await checkPassword(deps, { email: data.email, password: data.password, request });
     if (!checked.ok) {
       const error =
@@ -27,9 +29,20 @@ export const signInAction = validatedAction(
           : ERROR_MESSAGES.INVALID_CREDENTIALS;
       return { ok: false, error };
     }
-    const ticket = await issueSignInTicket(deps.db, checked.userId, ["pwd"], deps.clock.now());
-    await signIn("ticket", { ticket, redirectTo: safeReturnPath(data.callbackUrl) });
-    return { ok: true };
+    const returnTo = safeReturnPath(data.callbackUrl);
+    const next = await continueAfterPassword(deps, {
+      userId: checked.userId,
+      returnTo,
+      deviceToken: await readDeviceToken(),
+      request,
+    });
+    if (next.next === "session") {
+      await signIn("ticket", { ticket: next.ticket, redirectTo: returnTo });
+      return { ok: true };
+    }
+    await writePendingSignIn(next.pending);
+    if (next.pending.stage === "setup") redirect("/two-factor/setup");
+    redirect(next.sent && !next.sent.ok ? `/two-factor/challenge?notice=${next.sent.code}` : "/two-factor/challenge");
   },
   { echo: ["email"] },
 );

@@ -1,16 +1,32 @@
 import type { Metadata } from "next";
-import { Card } from "@/components/ui";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getViewer } from "@/lib/auth/dal";
+import { Card, FormMessage } from "@/components/ui";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
+const NOTICES: Record<string, string> = {
+  expired: "Your sign-in took too long and has expired. Sign in again.",
+  reset: "Your password has been changed. Sign in with your new password.",
+};
+
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const params = await searchParams;
   const callbackUrl = safeReturnPath(typeof params.callbackUrl === "string" ? params.callbackUrl : "/");
+  if (await getViewer()) redirect(callbackUrl);
+  const notice = params.reset ? NOTICES.reset : params.expired ? NOTICES.expired : undefined;
   return (
     <Card title="Sign in">
+      <FormMessage message={notice} />
       <SignInForm callbackUrl={callbackUrl} />
+      <p className="mt-6 text-sm">
+        <Link href="/password-reset" className="underline">
+          Forgot your password? Submit a change of password request
+        </Link>
+      </p>
     </Card>
   );
 }

@@ -1,0 +1,44 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { validatedAction, type ActionState } from "@/lib/action";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
+import { requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
+import { emailSenderFromEnv } from "@/lib/email";
+import { appDeps } from "@/lib/server";
+
+const RESET_REQUESTED_MESSAGE =
+  "If an account exists for that email, we have sent it a link to change the password. The link works once, for 30 minutes. If nothing arrives within 10 minutes, check your spam folder or ask again.";
+
+export const requestResetAction = validatedAction(
+  z.object({ email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long.").email("Enter a valid email address.") }),
+  async (data, { request }): Promise<ActionState> => {
+    const appUrl = process.env.APP_URL;
+    if (!appUrl) return { ok: false, error: "Password reset is not configured on this server (APP_URL is not set). Contact your administrator." };
+    const { db, clock } = await appDeps();
+    await requestPasswordReset({ db, clock, email: emailSenderFromEnv(), appUrl }, { email: data.email, request });
+    return { ok: true, message: RESET_REQUESTED_MESSAGE };
+  },
+  { echo: ["email"] },
+);
+
+const newPasswordSchema = z
+  .object({
+    token: z.string().min(16).max(128),
+    password: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
+      .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
+    confirm: z.string(),
+  })
+  .refine((data) => data.password === data.confirm, { path: ["confirm"], message: "The two passwords are not the same." });
+
+export const resetPasswordAction = validatedAction(newPasswordSchema, async (data, { request }): Promise<ActionState> => {
+  const deps = await appDeps();
+  const result = await resetPasswordWithToken(deps, { token: data.token, newPassword: data.password, request });
+  if (!result.ok) {
+    return { ok: false, error: "This link has expired or was already used. Submit a new change of password request." };
+  }
+  redirect("/sign-in?reset=1");
+});

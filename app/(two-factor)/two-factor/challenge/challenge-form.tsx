@@ -1,0 +1,116 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useState } from "react";
+import { ResendButton } from "@/components/two-factor/resend-button";
+import { useWebOtp } from "@/components/two-factor/use-web-otp";
+import { Button, Field, FormMessage } from "@/components/ui";
+import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
+
+type Method = "sms" | "backup";
+
+export function ChallengeForm(props: { phoneMasked: string | null; resendAt: string | null; notice: string | null }) {
+  const [method, setMethod] = useState<Method>("sms");
+  const [choosing, setChoosing] = useState(false);
+  const [smsState, smsAction, verifyingSms] = useActionState(verifySignInCodeAction, {});
+  const [backupState, backupAction, verifyingBackup] = useActionState(verifyBackupCodeAction, {});
+  const [resendState, resendAction, resending] = useActionState(resendCodeAction, {});
+  const autofilled = useWebOtp(method === "sms");
+
+  function choose(next: Method) {
+    setMethod(next);
+    setChoosing(false);
+  }
+
+  return (
+    <div>
+      {method === "sms" ? (
+        <>
+          <p className="mb-4">
+            We texted a verification code to {props.phoneMasked ?? "your phone"}. Enter it to finish signing in.
+          </p>
+          <FormMessage error={resendState.error ?? props.notice ?? undefined} message={resendState.message} />
+          <form action={smsAction} noValidate>
+            <FormMessage error={smsState.error} />
+            <Field
+              label="Verification code"
+              name="code"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              pattern="[0-9]*"
+              maxLength={6}
+              autoFocus
+              required
+              defaultValue={autofilled}
+              key={autofilled}
+              error={smsState.fieldErrors?.code}
+            />
+            <TrustDevice />
+            <Button type="submit" pending={verifyingSms} disabled={verifyingSms}>
+              {verifyingSms ? "Verifying…" : "Verify"}
+            </Button>
+          </form>
+          <form action={resendAction} className="mt-4">
+            <ResendButton resendAt={resendState.resendAt ?? props.resendAt} pending={resending} />
+          </form>
+        </>
+      ) : (
+        <form action={backupAction} noValidate>
+          <p className="mb-4">Enter one of the backup codes you stored when you set up two-step authentication.</p>
+          <FormMessage error={backupState.error} />
+          <Field
+            label="Backup code"
+            name="backupCode"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            autoFocus
+            required
+            error={backupState.fieldErrors?.backupCode}
+          />
+          <TrustDevice />
+          <Button type="submit" pending={verifyingBackup} disabled={verifyingBackup}>
+            {verifyingBackup ? "Verifying…" : "Verify"}
+          </Button>
+        </form>
+      )}
+
+      <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
+        <button type="button" aria-expanded={choosing} aria-controls="other-methods" onClick={() => setChoosing(!choosing)} className="underline">
+          Choose another verification method
+        </button>
+        {choosing ? (
+          <ul id="other-methods" className="mt-3 flex flex-col gap-2">
+            <li>
+              <button type="button" onClick={() => choose("sms")} className="underline" aria-current={method === "sms" || undefined}>
+                Use the code received via SMS
+              </button>
+            </li>
+            <li>
+              <button type="button" onClick={() => choose("backup")} className="underline" aria-current={method === "backup" || undefined}>
+                Use the backup code
+              </button>
+            </li>
+          </ul>
+        ) : null}
+        <p className="mt-4">
+          Can&apos;t sign in? <Link href="/password-reset" className="underline">Submit a change of password request</Link>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function TrustDevice() {
+  return (
+    <div className="mb-4 flex items-start gap-3">
+      <input id="trustDevice" name="trustDevice" type="checkbox" defaultChecked className="mt-1 h-4 w-4" aria-describedby="trustDevice-hint" />
+      <div>
+        <label htmlFor="trustDevice">Trust this device</label>
+        <p id="trustDevice-hint" className="text-sm text-slate-600">
+          We won&apos;t ask for a code on this browser for 30 days.
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { validatedAction, type ActionState } from "@/lib/action";
+import { signIn } from "@/lib/auth/auth";
+import { clearPendingSignIn, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
+import { requirePendingSignIn } from "@/lib/auth/pending";
+import { twoFactorDeps } from "@/lib/server";
+import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
+import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
+
+export const sendSetupCodeAction = validatedAction(
+  z.object({ phone: phoneField }),
+  async (data, { request }): Promise<ActionState> => {
+    const pending = await requirePendingSignIn("setup");
+    const deps = await twoFactorDeps(await requestHost());
+    const sent = await sendSetupCode(deps, { userId: pending.userId, attemptNonce: pending.nonce, phone: data.phone, request });
+    if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
+    return { ok: true, phoneMasked: sent.phoneMasked, resendAt: sent.resendAt.toISOString() };
+  },
+  { echo: ["phone"] },
+);
+
+export const verifySetupCodeAction = validatedAction(
+  z.object({ code: smsCodeField }),
+  async (data, { request }): Promise<ActionState> => {
+    const pending = await requirePendingSignIn("setup");
+    const deps = await twoFactorDeps(await requestHost());
+    const done = await completePhoneSetup(deps, {
+      userId: pending.userId,
+      attemptNonce: pending.nonce,
+      code: data.code,
+      request,
+      selfEnabled: false,
+      duringSignIn: true,
+    });
+    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
+    await writePendingSignIn({ ...pending, ticket: done.ticket ?? undefined });
+    return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked };
+  },
+);
+
+/** After the backup codes are stored: the session starts. */
+export const finishSetupAction = validatedAction(
+  z.object({ stored: z.literal("on", { message: "Confirm that you have stored your backup codes." }) }),
+  async (): Promise<ActionState> => {
+    const pending = await requirePendingSignIn("setup");
+    if (!pending.ticket) return { ok: false, error: "Verify your phone first." };
+    await clearPendingSignIn();
+    const next = pending.returnTo === "/" ? "" : `?next=${encodeURIComponent(pending.returnTo)}`;
+    await signIn("ticket", { ticket: pending.ticket, redirectTo: `/two-step-enabled${next}` });
+    redirect("/sign-in?expired=1");
+  },
+);

@@ -1,0 +1,75 @@
+"use client";
+
+import { useActionState, useEffect, useRef } from "react";
+import type { ActionState } from "@/lib/action";
+import { Button, Field, FormMessage } from "../ui";
+
+type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
+
+/**
+ * The "Verify Your Phone" popup: a native modal <dialog>, so focus stays inside, the page behind
+ * is inert and Escape closes it.
+ */
+export function VerifyPhoneDialog(props: {
+  open: boolean;
+  phoneMasked: string;
+  verifyAction: Action;
+  onVerified(state: ActionState): void;
+  onClose(): void;
+  resend: React.ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [state, action, pending] = useActionState(props.verifyAction, {});
+  const { onVerified } = props;
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (props.open && !dialog.open) dialog.showModal();
+    if (!props.open && dialog.open) dialog.close();
+  }, [props.open]);
+
+  useEffect(() => {
+    if (state.ok) onVerified(state);
+  }, [state, onVerified]);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby="verify-phone-title"
+      aria-describedby="verify-phone-description"
+      onClose={props.onClose}
+      className="m-auto w-full max-w-sm rounded-xl p-6 shadow-xl backdrop:bg-slate-900/50"
+    >
+      <h2 id="verify-phone-title" className="mb-2 text-xl font-semibold">
+        Verify Your Phone
+      </h2>
+      <p id="verify-phone-description" className="mb-4 text-sm text-slate-700">
+        We texted a one-time code to {props.phoneMasked}. Enter it below to verify your phone number.
+      </p>
+      <form action={action} noValidate>
+        <FormMessage error={state.error} />
+        <Field
+          label="Verification code"
+          name="code"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          pattern="[0-9]*"
+          maxLength={6}
+          autoFocus
+          required
+          error={state.fieldErrors?.code}
+        />
+        <div className="flex items-center justify-between gap-3">
+          <Button type="submit" pending={pending} disabled={pending}>
+            {pending ? "Verifying…" : "Verify Phone"}
+          </Button>
+          <button type="button" onClick={() => ref.current?.close()} className="text-sm underline">
+            Cancel
+          </button>
+        </div>
+      </form>
+      <div className="mt-4 border-t border-slate-200 pt-3">{props.resend}</div>
+    </dialog>
+  );
+}

@@ -1,0 +1,40 @@
+import { cookies, headers } from "next/headers";
+import { sessionPassword } from "../config/secrets";
+import {
+  PENDING_SIGN_IN_TTL_SECONDS,
+  pendingSignInCookieName,
+  sealPendingSignIn,
+  unsealPendingSignIn,
+  type PendingSignIn,
+} from "../two-factor/pending-sign-in";
+import { trustedDeviceCookieName } from "../two-factor/trusted-devices";
+
+const production = () => process.env.NODE_ENV === "production";
+// __Host- cookies must be Secure, path "/", and carry no Domain: bound to this exact origin.
+const base = () => ({ httpOnly: true, secure: production(), sameSite: "lax" as const, path: "/" });
+
+export async function readPendingSignIn(): Promise<PendingSignIn | null> {
+  const value = (await cookies()).get(pendingSignInCookieName())?.value;
+  return unsealPendingSignIn(value, sessionPassword(), Date.now());
+}
+
+export async function writePendingSignIn(pending: PendingSignIn): Promise<void> {
+  const sealed = await sealPendingSignIn(pending, sessionPassword());
+  (await cookies()).set(pendingSignInCookieName(), sealed, { ...base(), maxAge: PENDING_SIGN_IN_TTL_SECONDS });
+}
+
+export async function clearPendingSignIn(): Promise<void> {
+  (await cookies()).set(pendingSignInCookieName(), "", { ...base(), maxAge: 0 });
+}
+
+export async function readDeviceToken(): Promise<string | undefined> {
+  return (await cookies()).get(trustedDeviceCookieName())?.value;
+}
+
+export async function writeDeviceToken(token: string, expiresAt: Date): Promise<void> {
+  (await cookies()).set(trustedDeviceCookieName(), token, { ...base(), expires: expiresAt });
+}
+
+export async function requestHost(): Promise<string | null> {
+  return (await headers()).get("host");
+}

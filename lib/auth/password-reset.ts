@@ -1,0 +1,107 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { recordAuditEvent } from "../audit";
+import type { Clock } from "../clock";
+import { randomToken, sha256 } from "../crypto";
+import type { Db } from "../db/client";
+import { passwordCredentials, passwordResetTokens, smsChallenges, users } from "../db/schema";
+import type { EmailSender } from "../email/sender";
+import { failure, type Failure } from "../errors";
+import { ipRateLimitKey, type RequestInfo } from "../http/client-ip";
+import { consumeRateLimit } from "../rate-limit";
+import { revokeTrustedDevices } from "../two-factor/trusted-devices";
+import { findUserWithPasswordByEmail, organizationIdOf } from "../users";
+import { hashPassword } from "./password";
+
+/** @default 1_800_000 (30 minutes) */
+export const RESET_LINK_TTL_MS = 30 * 60_000;
+const PER_EMAIL = { limit: 3, windowMs: 3_600_000 };
+const PER_IP = { limit: 20, windowMs: 3_600_000 };
+
+export interface PasswordResetDeps {
+  db: Db;
+  clock: Clock;
+  email: EmailSender;
+  /** The portal's own origin for the link, from configuration, never from the request's Host. */
+  appUrl: string;
+}
+
+/**
+ * "Submit a change of password request". The caller shows the same answer whatever happens
+ * here, so nobody learns whether an email is registered; delivery failures are audited.
+ */
+export async function requestPasswordReset(deps: PasswordResetDeps, input: { email: string; request: RequestInfo }): Promise<void> {
+  const now = deps.clock.now();
+  const found = await findUserWithPasswordByEmail(deps.db, input.email);
+  const byIp = await consumeRateLimit(deps.db, `reset:ip:${ipRateLimitKey(input.request.ip)}`, PER_IP, now);
+  const byEmail = await consumeRateLimit(deps.db, `reset:email:${input.email.trim().toLowerCase()}`, PER_EMAIL, now);
+  if (!found || !byIp.allowed || !byEmail.allowed) return;
+  const token = randomToken();
+  await deps.db.insert(passwordResetTokens).values({
+    userId: found.user.id,
+    tokenHash: sha256(token),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + RESET_LINK_TTL_MS),
+  });
+  const link = new URL(`/password-reset/${token}`, deps.appUrl).toString();
+  const sent = await deps.email.send({
+    to: found.user.email,
+    subject: "Change your Connect password",
+    text: `Someone asked to change the password of your Connect account.\n\nTo choose a new password, open this link within 30 minutes:\n${link}\n\nThe link works once. Two-step authentication stays on: you will still be asked for your code.\nIf you did not ask for this, ignore this email; your password stays as it is.`,
+  });
+  await recordAuditEvent(deps.db, {
+    type: "password_reset.requested",
+    organizationId: await organizationIdOf(deps.db, found.user.id),
+    actorUserId: found.user.id,
+    subjectUserId: found.user.id,
+    request: input.request,
+    details: sent.ok ? {} : { delivery: "failed", reason: sent.reason },
+    at: now,
+  });
+}
+
+/**
+ * Uses a reset link: sets the new password, ends every session issued before now and every
+ * trusted device, and leaves two-factor authentication exactly as it was.
+ */
+export async function resetPasswordWithToken(
+  deps: Pick<PasswordResetDeps, "db" | "clock">,
+  input: { token: string; newPassword: string; request: RequestInfo },
+): Promise<{ ok: true } | Failure<"INVALID_RESET_LINK">> {
+  const passwordHash = await hashPassword(input.newPassword);
+  return deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = deps.clock.now();
+    const [used] = await db
+      .update(passwordResetTokens)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(passwordResetTokens.tokenHash, sha256(input.token)),
+          isNull(passwordResetTokens.usedAt),
+          gt(passwordResetTokens.expiresAt, now),
+        ),
+      )
+      .returning({ userId: passwordResetTokens.userId });
+    if (!used) return failure("INVALID_RESET_LINK");
+    await db
+      .insert(passwordCredentials)
+      .values({ userId: used.userId, hash: passwordHash, updatedAt: now })
+      .onConflictDoUpdate({ target: passwordCredentials.userId, set: { hash: passwordHash, updatedAt: now } });
+    await db.update(users).set({ sessionsValidAfter: now }).where(eq(users.id, used.userId));
+    await revokeTrustedDevices(db, used.userId, now);
+    await db
+      .update(smsChallenges)
+      .set({ voidedAt: now })
+      .where(and(eq(smsChallenges.userId, used.userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
+    await db.update(passwordResetTokens).set({ usedAt: now }).where(and(eq(passwordResetTokens.userId, used.userId), isNull(passwordResetTokens.usedAt)));
+    await recordAuditEvent(db, {
+      type: "password_reset.completed",
+      organizationId: await organizationIdOf(db, used.userId),
+      actorUserId: used.userId,
+      subjectUserId: used.userId,
+      request: input.request,
+      at: now,
+    });
+    return { ok: true as const };
+  });
+}

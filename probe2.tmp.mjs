@@ -1,0 +1,33 @@
+import { chromium } from "@playwright/test";
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync","--no-first-run"] });
+const base = "http://localhost:3000";
+const pw = "connect-demo-password";
+async function signIn(page, email) {
+  await page.goto(base + "/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(pw);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+const owner = await browser.newPage();
+await signIn(owner, "owner@example.com");
+await owner.getByTestId("signed-in-email").waitFor();
+await owner.goto(base + "/account-settings");
+await owner.getByLabel("Require two-factor authentication for all members").check();
+await owner.getByRole("button", { name: "Save" }).click();
+await owner.getByRole("status").waitFor();
+const ctx = await browser.newContext();
+const page = await ctx.newPage();
+await signIn(page, "member@example.com");
+await page.waitForURL(/two-factor\/setup/, { timeout: 20000 });
+console.log("at", page.url());
+await page.getByLabel("Phone number").fill("+1 789-123-4567");
+await page.getByRole("button", { name: "Send code" }).click();
+await page.getByText("Remove the spaces").waitFor();
+await page.getByLabel("Phone number").fill("+14155552671");
+await page.getByRole("button", { name: "Send code" }).click();
+await page.getByRole("dialog", { name: "Verify Your Phone" }).waitFor();
+await page.screenshot({ path: "/tmp/dialog.png" });
+await page.goto(base + "/dev/outbox").catch(()=>{});
+const body = await page.locator("body").innerText();
+console.log(body.slice(0, 600));
+await browser.close();

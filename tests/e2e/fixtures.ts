@@ -1,0 +1,12 @@
+import { test as base } from "@playwright/test";
+
+export interface E2eOptions {
+  /** The fake Vonage SMS API of this project's server. */
+  vonageUrl: string;
+}
+
+export const test = base.extend<E2eOptions>({
+  vonageUrl: ["http://127.0.0.1:3190", { option: true }],
+});
+
+export { expect } from "@playwright/test";

@@ -1,0 +1,22 @@
+import type { Db } from "../../lib/db/client";
+import { seedDemoData } from "../../lib/db/seed";
+import { createOrganization, createUser } from "../helpers/fixtures";
+
+/** Users of the e2e flows, apart from Acme so one flow's organization setting does not leak into another. */
+export const E2E_USERS = {
+  articleOwner: "article-owner@example.com",
+  articleMember: "article-member@example.com",
+  selfEnabler: "self@example.com",
+  faultMember: "fault-member@example.com",
+} as const;
+
+export async function seedE2eData(db: Db, password: string) {
+  await seedDemoData(db, password);
+  const article = await createOrganization(db, "Article Co");
+  await createUser(db, { organizationId: article.id, role: "owner", email: E2E_USERS.articleOwner, password, name: "Ann Owner" });
+  await createUser(db, { organizationId: article.id, role: "member", email: E2E_USERS.articleMember, password, name: "Art Member" });
+  const other = await createOrganization(db, "Self Co");
+  await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.selfEnabler, password, name: "Sam Self" });
+  const faults = await createOrganization(db, "Fault Co");
+  await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultMember, password, name: "Fay Fault" });
+}
