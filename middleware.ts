@@ -12,6 +12,9 @@ const { auth } = NextAuth(authConfig);
  * opens nothing.
  */
 export default auth(async (request) => {
+  // Test-only: switches the optimistic gate off, to show the server-side checks hold by themselves
+  // (tests) and to measure what the gate costs (bench). The server-side checks stay on.
+  if (process.env.MIDDLEWARE_GATE === "off") return NextResponse.next();
   const { nextUrl } = request;
   const password = process.env.SESSION_PASSWORD ?? "";
   const pending =

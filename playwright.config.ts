@@ -5,8 +5,25 @@ import type { E2eOptions } from "./tests/e2e/fixtures";
 
 const reportDir = process.env.TEST_REPORT_DIR;
 // One production server and one fake Vonage SMS API per database.
-const targets = [{ name: "pglite", port: 3100, vonagePort: 3190 }];
-if (process.env.TEST_DATABASE_URL) targets.push({ name: "postgres", port: 3101, vonagePort: 3191 });
+// E2E_PORT_BASE moves every port, so two runs can share a machine.
+const base = Number(process.env.E2E_PORT_BASE || 3100);
+interface Target {
+  name: string;
+  port: number;
+  vonagePort: number;
+  env?: Record<string, string>;
+  testMatch?: RegExp;
+}
+const targets: Target[] = [{ name: "pglite", port: base, vonagePort: base + 90 }];
+if (process.env.TEST_DATABASE_URL) targets.push({ name: "postgres", port: base + 1, vonagePort: base + 91 });
+// The protected-route checks once more with the middleware switched off: the server holds alone.
+targets.push({
+  name: "pglite-no-middleware",
+  port: base + 2,
+  vonagePort: base + 92,
+  env: { MIDDLEWARE_GATE: "off" },
+  testMatch: /protected-routes\.spec\.ts/,
+});
 
 export default defineConfig<E2eOptions>({
   testDir: "tests/e2e",
@@ -34,6 +51,7 @@ export default defineConfig<E2eOptions>({
   },
   projects: targets.map((t) => ({
     name: t.name,
+    ...(t.testMatch ? { testMatch: t.testMatch } : {}),
     use: { baseURL: `http://localhost:${t.port}`, vonageUrl: `http://127.0.0.1:${t.vonagePort}` },
   })),
   webServer: targets.flatMap((t) => [
@@ -51,7 +69,7 @@ export default defineConfig<E2eOptions>({
       stdout: "pipe" as const,
       env: {
         ...E2E_SECRETS,
-        E2E_DB: t.name,
+        E2E_DB: t.name === "postgres" ? "postgres" : "pglite",
         PORT: String(t.port),
         APP_URL: `http://localhost:${t.port}`,
         VONAGE_API_KEY: E2E_VONAGE.key,
@@ -62,6 +80,7 @@ export default defineConfig<E2eOptions>({
         // Emails (password reset) go to the outbox, read by the tests at /dev/outbox.
         OUTBOX_ENABLED: "1",
         NEXT_TELEMETRY_DISABLED: "1",
+        ...t.env,
       },
     },
   ]),

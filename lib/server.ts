@@ -22,6 +22,7 @@ export async function twoFactorDeps(host: string | null): Promise<TwoFactorDeps>
     options: twoFactorOptions({
       webOtpHost: host ? host.replace(/:\d+$/, "") : null,
       allowedCountries: allowed && allowed.length > 0 ? allowed : null,
+      ...(process.env.SMS_DAILY_CAP ? { maxSmsPerDay: Number(process.env.SMS_DAILY_CAP) || null } : {}),
     }),
   };
 }

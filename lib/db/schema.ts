@@ -180,6 +180,7 @@ export const smsChallenges = pgTable(
   (t) => [
     index("sms_challenges_user_idx").on(t.userId, t.createdAt),
     index("sms_challenges_phone_idx").on(t.phoneE164, t.createdAt),
+    index("sms_challenges_created_idx").on(t.createdAt),
   ],
 );
 

@@ -18,6 +18,8 @@ export function twoFactorMessage(failure: { code: string; retryAfterMs?: number;
       return "Too many codes were sent to this account in the last hour. Use a backup code, or try again later.";
     case "PHONE_SMS_LIMIT":
       return "Too many codes were sent to this phone number today. Use a backup code, or try again tomorrow.";
+    case "DAILY_SMS_CAP":
+      return "We cannot send more text messages today. Use a backup code, or try again tomorrow.";
     case "COUNTRY_NOT_ALLOWED":
       return "Text messages cannot be sent to this country. Use a phone number from a country your organization allows.";
     case "SMS_FAILED":

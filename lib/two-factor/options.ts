@@ -30,6 +30,8 @@ export interface TwoFactorOptions {
   maxTrustedDevicesPerUser: number;
   /** ISO country codes a code may be texted to; null allows all. @default null */
   allowedCountries: string[] | null;
+  /** Codes texted by the whole installation per 24 hours (SMS pumping cap); null = no cap. @default 10_000 */
+  maxSmsPerDay: number | null;
 }
 
 export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
@@ -46,6 +48,7 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   trustedDeviceTtlMs: 30 * 24 * 3_600_000,
   maxTrustedDevicesPerUser: 10,
   allowedCountries: null,
+  maxSmsPerDay: 10_000,
 };
 
 /** What the core is given: tests inject a clock, a fake sender and a fresh database. */

@@ -11,7 +11,7 @@ import { maskPhone, phoneCountry } from "./phone-number";
 import { generateSmsCode, smsCodeHmac, smsCodeText } from "./sms-code";
 
 export type SendCodeFailure = Failure<
-  "RESEND_TOO_SOON" | "ACCOUNT_SMS_LIMIT" | "PHONE_SMS_LIMIT" | "COUNTRY_NOT_ALLOWED" | "LOCKED" | "SMS_FAILED"
+  "RESEND_TOO_SOON" | "ACCOUNT_SMS_LIMIT" | "PHONE_SMS_LIMIT" | "DAILY_SMS_CAP" | "COUNTRY_NOT_ALLOWED" | "LOCKED" | "SMS_FAILED"
 >;
 export type SendCodeResult = { ok: true; challengeId: string; phoneMasked: string; resendAt: Date } | SendCodeFailure;
 
@@ -121,6 +121,10 @@ async function reserveChallenge(db: Db, deps: TwoFactorDeps, input: SendCodeInpu
     .from(smsChallenges)
     .where(and(eq(smsChallenges.phoneE164, input.phoneE164), gt(smsChallenges.createdAt, dayAgo)));
   if ((perPhone?.n ?? 0) >= options.maxCodesPerPhonePerDay) return failure("PHONE_SMS_LIMIT");
+  if (options.maxSmsPerDay !== null) {
+    const [all] = await db.select({ n: count() }).from(smsChallenges).where(gt(smsChallenges.createdAt, dayAgo));
+    if ((all?.n ?? 0) >= options.maxSmsPerDay) return failure("DAILY_SMS_CAP");
+  }
 
   const id = crypto.randomUUID();
   const code = generateSmsCode();

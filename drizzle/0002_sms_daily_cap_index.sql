@@ -1,0 +1,1 @@
+CREATE INDEX "sms_challenges_created_idx" ON "sms_challenges" USING btree ("created_at");
