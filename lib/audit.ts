@@ -18,6 +18,13 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.trusted_device_added",
   "two_factor.trusted_device_used",
   "sign_in.second_factor_succeeded",
+  "two_factor.reset_by_admin",
+  "two_factor.trusted_devices_revoked",
+  "two_factor.trusted_device_revoked",
+  "two_factor.backup_codes_regenerated",
+  "two_factor.phone_changed",
+  "two_factor.disabled",
+  "two_factor.confirmed",
   "password_reset.requested",
   "password_reset.completed",
 ] as const;

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne, or, sql } from "drizzle-orm";
 import { recordAuditEvent } from "./audit";
 import type { Db } from "./db/client";
 import { organizations } from "./db/schema";
@@ -15,17 +15,34 @@ export async function getOrganization(db: Db, organizationId: string) {
  */
 export async function setOrganizationRequiresTwoFactor(
   db: Db,
-  input: { organizationId: string; actorUserId: string; required: boolean; request: RequestInfo | null; now: Date },
+  input: {
+    organizationId: string;
+    actorUserId: string;
+    required: boolean;
+    /** Days members without 2FA may still skip it (1-30); absent = at their next sign-in. */
+    graceDays?: number | null;
+    request: RequestInfo | null;
+    now: Date;
+  },
 ): Promise<{ changed: boolean }> {
+  const graceUntil =
+    input.required && input.graceDays ? new Date(input.now.getTime() + input.graceDays * 86_400_000) : null;
   return db.transaction(async (tx) => {
+    // A change of the grace period alone counts as a change too.
     const updated = await tx
       .update(organizations)
       .set({
         requireTwoFactor: input.required,
+        twoFactorGraceUntil: graceUntil,
         requireTwoFactorChangedBy: input.actorUserId,
         requireTwoFactorChangedAt: input.now,
       })
-      .where(and(eq(organizations.id, input.organizationId), eq(organizations.requireTwoFactor, !input.required)))
+      .where(
+        and(
+          eq(organizations.id, input.organizationId),
+          or(ne(organizations.requireTwoFactor, input.required), input.required ? sql`${input.graceDays ?? null}::int is not null` : sql`false`),
+        ),
+      )
       .returning({ id: organizations.id });
     if (updated.length === 0) return { changed: false };
     await recordAuditEvent(tx as unknown as Db, {
@@ -33,7 +50,7 @@ export async function setOrganizationRequiresTwoFactor(
       organizationId: input.organizationId,
       actorUserId: input.actorUserId,
       request: input.request,
-      details: { required: input.required },
+      details: { required: input.required, graceUntil: graceUntil?.toISOString() ?? null },
       at: input.now,
     });
     return { changed: true };

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   boolean,
   index,
@@ -31,10 +32,16 @@ export const users = pgTable("users", {
   twoFactorSelfEnabled: boolean("two_factor_self_enabled").notNull().default(false),
   secondFactorFailures: integer("second_factor_failures").notNull().default(0),
   secondFactorLockedUntil: at("second_factor_locked_until"),
+  /** Last completed second factor (sign-in or confirmation), for the members table. */
+  lastSecondFactorAt: at("last_second_factor_at"),
   // JWT sessions issued before this instant are refused on the server.
   sessionsValidAfter: at("sessions_valid_after").notNull().defaultNow(),
   createdAt: at("created_at").notNull().defaultNow(),
-});
+}, (t) => [
+  // Members search: "starts with" on email and name, served by btree pattern indexes.
+  index("users_email_pattern_idx").using("btree", sql`lower(${t.email}) text_pattern_ops`),
+  index("users_name_pattern_idx").using("btree", sql`lower(${t.name}) text_pattern_ops`),
+]);
 
 export const accounts = pgTable(
   "accounts",
@@ -92,6 +99,8 @@ export const organizations = pgTable("organizations", {
     onDelete: "set null",
   }),
   requireTwoFactorChangedAt: at("require_two_factor_changed_at"),
+  /** Members who have not set up 2FA may skip it until this time; null = required at next sign-in. */
+  twoFactorGraceUntil: at("two_factor_grace_until"),
   createdAt: at("created_at").notNull().defaultNow(),
 });
 
@@ -112,7 +121,7 @@ export const memberships = pgTable(
     createdAt: at("created_at").notNull().defaultNow(),
   },
   // One organization per user for now: "their organization" is unambiguous.
-  (t) => [uniqueIndex("memberships_user_idx").on(t.userId), index("memberships_org_idx").on(t.organizationId)],
+  (t) => [uniqueIndex("memberships_user_idx").on(t.userId), index("memberships_org_idx").on(t.organizationId, t.userId)],
 );
 
 export const auditEvents = pgTable(
@@ -130,7 +139,8 @@ export const auditEvents = pgTable(
   },
   (t) => [
     index("audit_events_org_time_idx").on(t.organizationId, t.createdAt),
-    index("audit_events_subject_idx").on(t.subjectUserId),
+    index("audit_events_subject_idx").on(t.subjectUserId, t.createdAt),
+    index("audit_events_org_type_time_idx").on(t.organizationId, t.type, t.createdAt),
   ],
 );
 
@@ -154,7 +164,7 @@ export const signInTickets = pgTable("sign_in_tickets", {
 
 // ---- Two-factor ----
 
-export const CHALLENGE_PURPOSES = ["setup", "sign_in"] as const;
+export const CHALLENGE_PURPOSES = ["setup", "sign_in", "confirm"] as const;
 export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
 
 export const smsChallenges = pgTable(

@@ -35,6 +35,7 @@ export async function recordSecondFactorFailure(
   return { lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null };
 }
 
-export async function clearSecondFactorFailures(db: Db, userId: string): Promise<void> {
-  await db.update(users).set({ secondFactorFailures: 0 }).where(eq(users.id, userId));
+/** A completed second factor: ends the run of failures and is shown as the last 2FA sign-in. */
+export async function recordSecondFactorSuccess(db: Db, userId: string, now: Date): Promise<void> {
+  await db.update(users).set({ secondFactorFailures: 0, lastSecondFactorAt: now }).where(eq(users.id, userId));
 }

@@ -26,6 +26,10 @@ export function twoFactorMessage(failure: { code: string; retryAfterMs?: number;
       return "We could not send the text message. Try again in a moment with “Resend code”, or use a backup code.";
     case "INVALID_BACKUP_CODE":
       return "That backup code is not right or was already used.";
+    case "NOT_ENROLLED":
+      return "Set up two-step authentication first.";
+    case "REQUIRED_BY_ORGANIZATION":
+      return "Your organization requires two-step authentication, so it cannot be turned off.";
     case "SESSION_EXPIRED":
       return "Your sign-in took too long and has expired. Sign in again.";
     default:

@@ -9,6 +9,9 @@ export interface SecondFactorState {
   /** the organization requires 2FA, or the user turned it on for their own account */
   required: boolean;
   requiredByOrganization: boolean;
+  /** Required by the organization, not set up yet, and still within the grace period: may skip. */
+  inGracePeriod: boolean;
+  graceUntil: Date | null;
   selfEnabled: boolean;
   /** a verified phone exists: the user can be challenged; otherwise they must set up */
   enrolled: boolean;
@@ -20,7 +23,7 @@ export interface SecondFactorState {
  * Read at every password sign-in, so an admin's change reaches members at their next sign-in.
  * Lifting the organization's requirement leaves 2FA only for users who turned it on themselves.
  */
-export async function loadSecondFactorState(db: Db, userId: string): Promise<SecondFactorState | null> {
+export async function loadSecondFactorState(db: Db, userId: string, now = new Date()): Promise<SecondFactorState | null> {
   const [row] = await db
     .select({
       userId: users.id,
@@ -31,6 +34,7 @@ export async function loadSecondFactorState(db: Db, userId: string): Promise<Sec
       lockedUntil: users.secondFactorLockedUntil,
       organizationId: memberships.organizationId,
       requiredByOrganization: organizations.requireTwoFactor,
+      graceUntil: organizations.twoFactorGraceUntil,
     })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
@@ -40,12 +44,16 @@ export async function loadSecondFactorState(db: Db, userId: string): Promise<Sec
   if (!row) return null;
   const requiredByOrganization = row.requiredByOrganization ?? false;
   const enrolled = Boolean(row.phoneE164 && row.phoneVerifiedAt);
+  const graceUntil = requiredByOrganization ? (row.graceUntil ?? null) : null;
+  const inGracePeriod = Boolean(graceUntil && graceUntil > now && !enrolled);
   return {
     userId: row.userId,
     email: row.email,
     organizationId: row.organizationId ?? null,
-    required: requiredByOrganization || row.selfEnabled,
+    required: (requiredByOrganization && !inGracePeriod) || row.selfEnabled,
     requiredByOrganization,
+    inGracePeriod,
+    graceUntil,
     selfEnabled: row.selfEnabled,
     enrolled,
     phoneE164: enrolled ? row.phoneE164 : null,

@@ -46,7 +46,9 @@ export async function sendSetupCode(
   return sent;
 }
 
-export type SetupCompletion = { ok: true; backupCodes: string[]; ticket: string | null; phoneMasked: string } | VerifyCodeFailure;
+export type SetupCompletion =
+  | { ok: true; backupCodes: string[]; ticket: string | null; phoneMasked: string; email: string; phoneChanged: boolean }
+  | VerifyCodeFailure;
 
 /**
  * "Verify Phone": the code proves the number; in one transaction the phone is marked verified,
@@ -60,7 +62,7 @@ export function completePhoneSetup(
   return deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const now = deps.clock.now();
-    const state = await loadSecondFactorState(db, input.userId);
+    const state = await loadSecondFactorState(db, input.userId, now);
     const organizationId = state?.organizationId ?? null;
     const verified = await verifySmsCode(db, deps, {
       userId: input.userId,
@@ -90,10 +92,12 @@ export function completePhoneSetup(
     const audit = { organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
     const phoneMasked = maskPhone(verified.phoneE164);
     await recordAuditEvent(db, { ...audit, type: "two_factor.phone_verified", details: { phone: phoneMasked } });
-    await recordAuditEvent(db, { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
+    await recordAuditEvent(db, state?.enrolled
+      ? { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } }
+      : { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
     const ticket = input.duringSignIn
       ? await issueSignInTicket(db, input.userId, ["pwd", "sms"], now, PENDING_SIGN_IN_TTL_SECONDS * 1000)
       : null;
-    return { ok: true as const, backupCodes, ticket, phoneMasked };
+    return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: Boolean(state?.enrolled) };
   });
 }

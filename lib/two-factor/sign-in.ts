@@ -5,10 +5,10 @@ import type { Db } from "../db/client";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { consumeBackupCode, countUnusedBackupCodes } from "./backup-codes";
-import { clearSecondFactorFailures, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
+import { recordSecondFactorSuccess, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
-import { loadSecondFactorState } from "./policy";
+import { loadSecondFactorState, type SecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { trustDevice, useTrustedDevice } from "./trusted-devices";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
@@ -27,7 +27,7 @@ export async function continueAfterPassword(
   input: { userId: string; returnTo: string; deviceToken: string | undefined; request: RequestInfo },
 ): Promise<AfterPassword> {
   const { db, clock } = deps;
-  const state = await loadSecondFactorState(db, input.userId);
+  const state = await loadSecondFactorState(db, input.userId, clock.now());
   if (!state) throw new Error("user vanished between password check and second factor");
   if (!state.required) return { next: "session", ticket: await issueSignInTicket(db, state.userId, ["pwd"], clock.now()) };
   if (state.enrolled && (await useTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
@@ -75,7 +75,15 @@ export async function resendSignInCode(deps: TwoFactorDeps, pending: PendingSign
 }
 
 export type SecondFactorCompletion =
-  | { ok: true; ticket: string; deviceToken: string | null; deviceExpiresAt: Date | null }
+  | {
+      ok: true;
+      ticket: string;
+      email: string;
+      deviceToken: string | null;
+      deviceExpiresAt: Date | null;
+      /** Set when a backup code was used: how many are left. */
+      backupCodesRemaining: number | null;
+    }
   | VerifyCodeFailure
   | Failure<"INVALID_BACKUP_CODE">;
 
@@ -100,7 +108,7 @@ export function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): 
       request: input.request,
     });
     if (!verified.ok) return verified;
-    return finishSignIn(db, deps, input, state?.organizationId ?? null, ["pwd", "sms"]);
+    return finishSignIn(db, deps, input, state, ["pwd", "sms"], null);
   });
 }
 
@@ -123,15 +131,24 @@ export function completeWithBackupCode(deps: TwoFactorDeps, input: CompleteInput
       }
       return failure("INVALID_BACKUP_CODE");
     }
-    await clearSecondFactorFailures(db, userId);
-    await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining: await countUnusedBackupCodes(db, userId) } });
-    return finishSignIn(db, deps, input, organizationId, ["pwd", "backup_code"]);
+    await recordSecondFactorSuccess(db, userId, now);
+    const remaining = await countUnusedBackupCodes(db, userId);
+    await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining } });
+    return finishSignIn(db, deps, input, state, ["pwd", "backup_code"], remaining);
   });
 }
 
-async function finishSignIn(db: Db, deps: TwoFactorDeps, input: CompleteInput, organizationId: string | null, amr: AuthMethod[]) {
+async function finishSignIn(
+  db: Db,
+  deps: TwoFactorDeps,
+  input: CompleteInput,
+  state: SecondFactorState | null,
+  amr: AuthMethod[],
+  backupCodesRemaining: number | null,
+) {
   const now = deps.clock.now();
   const userId = input.pending.userId;
+  const organizationId = state?.organizationId ?? null;
   const audit = { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
   let device: { token: string; expiresAt: Date } | null = null;
   if (input.trustThisDevice) {
@@ -140,5 +157,12 @@ async function finishSignIn(db: Db, deps: TwoFactorDeps, input: CompleteInput, o
   }
   await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
   const ticket = await issueSignInTicket(db, userId, amr, now);
-  return { ok: true as const, ticket, deviceToken: device?.token ?? null, deviceExpiresAt: device?.expiresAt ?? null };
+  return {
+    ok: true as const,
+    ticket,
+    email: state?.email ?? "",
+    deviceToken: device?.token ?? null,
+    deviceExpiresAt: device?.expiresAt ?? null,
+    backupCodesRemaining,
+  };
 }

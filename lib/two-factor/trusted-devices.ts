@@ -62,3 +62,31 @@ export async function revokeTrustedDevices(db: Db, userId: string, now: Date): P
 function activeFor(userId: string, now: Date) {
   return and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt), gt(trustedDevices.expiresAt, now));
 }
+
+/** The user's live trusted devices, most recently used first; `current` marks this browser's. */
+export async function listTrustedDevices(db: Db, userId: string, currentToken: string | undefined, now: Date) {
+  const currentHash = currentToken ? sha256(currentToken) : null;
+  const rows = await db
+    .select({
+      id: trustedDevices.id,
+      tokenHash: trustedDevices.tokenHash,
+      userAgent: trustedDevices.userAgent,
+      createdAt: trustedDevices.createdAt,
+      lastUsedAt: trustedDevices.lastUsedAt,
+      expiresAt: trustedDevices.expiresAt,
+    })
+    .from(trustedDevices)
+    .where(activeFor(userId, now))
+    .orderBy(desc(trustedDevices.lastUsedAt));
+  return rows.map(({ tokenHash, ...row }) => ({ ...row, current: tokenHash === currentHash }));
+}
+
+/** Revokes one device, only if it is this user's. */
+export async function revokeTrustedDevice(db: Db, userId: string, deviceId: string, now: Date): Promise<boolean> {
+  const revoked = await db
+    .update(trustedDevices)
+    .set({ revokedAt: now })
+    .where(and(eq(trustedDevices.id, deviceId), eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt)))
+    .returning({ id: trustedDevices.id });
+  return revoked.length > 0;
+}

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { smsChallenges, type ChallengePurpose } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
-import { clearSecondFactorFailures, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
+import { recordSecondFactorSuccess, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import { smsCodeHmac } from "./sms-code";
 
@@ -70,7 +70,7 @@ export async function verifySmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCo
       .where(and(eq(smsChallenges.id, challenge.id), isNull(smsChallenges.consumedAt)))
       .returning({ id: smsChallenges.id });
     if (consumed) {
-      await clearSecondFactorFailures(db, input.userId);
+      await recordSecondFactorSuccess(db, input.userId, now);
       return { ok: true, phoneE164: reserved.phoneE164 };
     }
     return failure("NO_ACTIVE_CODE");

@@ -1,0 +1,79 @@
+import { recordAuditEvent } from "../audit";
+import type { Db } from "../db/client";
+import { failure, type Failure } from "../errors";
+import type { RequestInfo } from "../http/client-ip";
+import { consumeBackupCode } from "./backup-codes";
+import { recordSecondFactorFailure, recordSecondFactorSuccess, secondFactorLockedUntil } from "./lockout";
+import type { TwoFactorDeps } from "./options";
+import { loadSecondFactorState } from "./policy";
+import { sendSmsCode, type SendCodeResult } from "./send-code";
+import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
+
+/** How long a confirmed second factor lets sensitive actions through. @default 600_000 (10 minutes) */
+export const CONFIRMATION_TTL_MS = 10 * 60_000;
+
+/** Confirmation codes are bound to one session (its user and issue time). */
+export const confirmationNonce = (userId: string, authTime: number) => `confirm:${userId}:${authTime}`;
+
+/** A session's second factor counts as recent when it was done at sign-in or confirmed within 10 minutes. */
+export function hasRecentSecondFactor(
+  session: { amr: string[]; authTime: number },
+  confirmedAt: number | null,
+  nowMs: number,
+): boolean {
+  const signedInWithSecondFactor = session.amr.includes("sms") || session.amr.includes("backup_code");
+  if (signedInWithSecondFactor && nowMs - session.authTime < CONFIRMATION_TTL_MS) return true;
+  return confirmedAt !== null && nowMs - confirmedAt < CONFIRMATION_TTL_MS && confirmedAt <= nowMs;
+}
+
+export async function sendConfirmationCode(
+  deps: TwoFactorDeps,
+  input: { userId: string; authTime: number; request: RequestInfo },
+): Promise<SendCodeResult | Failure<"NOT_ENROLLED">> {
+  const state = await loadSecondFactorState(deps.db, input.userId, deps.clock.now());
+  if (!state?.phoneE164) return failure("NOT_ENROLLED");
+  return sendSmsCode(deps, {
+    userId: input.userId,
+    organizationId: state.organizationId,
+    purpose: "confirm",
+    attemptNonce: confirmationNonce(input.userId, input.authTime),
+    phoneE164: state.phoneE164,
+    request: input.request,
+  });
+}
+
+/** Checks an SMS code (sent for this session) or a backup code; failures count toward the lock. */
+export function confirmSecondFactor(
+  deps: TwoFactorDeps,
+  input: { userId: string; authTime: number; method: "sms" | "backup"; code: string; request: RequestInfo },
+): Promise<{ ok: true } | VerifyCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
+  return deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = deps.clock.now();
+    const state = await loadSecondFactorState(db, input.userId, now);
+    if (!state?.enrolled) return failure("NOT_ENROLLED");
+    const audit = { organizationId: state.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
+    if (input.method === "sms") {
+      const verified = await verifySmsCode(db, deps, {
+        userId: input.userId,
+        organizationId: state.organizationId,
+        purpose: "confirm",
+        attemptNonce: confirmationNonce(input.userId, input.authTime),
+        code: input.code,
+        request: input.request,
+      });
+      if (!verified.ok) return verified;
+    } else {
+      if (await secondFactorLockedUntil(db, input.userId, now)) return failure("LOCKED");
+      if (!(await consumeBackupCode(db, input.userId, input.code, now))) {
+        const { lockedUntil } = await recordSecondFactorFailure(db, input.userId, now, deps.options);
+        await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_failed" });
+        return lockedUntil ? failure("LOCKED") : failure("INVALID_BACKUP_CODE");
+      }
+      await recordSecondFactorSuccess(db, input.userId, now);
+      await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used" });
+    }
+    await recordAuditEvent(db, { ...audit, type: "two_factor.confirmed", details: { method: input.method } });
+    return { ok: true as const };
+  });
+}

@@ -1,0 +1,107 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { recordAuditEvent } from "../audit";
+import type { Db } from "../db/client";
+import { backupCodes, memberships, smsChallenges, users, type Role } from "../db/schema";
+import { failure, type Failure } from "../errors";
+import type { RequestInfo } from "../http/client-ip";
+import { revokeTrustedDevices } from "./trusted-devices";
+
+export interface Actor {
+  userId: string;
+  organizationId: string;
+  role: Role;
+}
+
+type AdminFailure = Failure<"NOT_FOUND" | "FORBIDDEN">;
+
+/** Admins act on members; only the owner acts on the owner or on admins; nobody on themselves here. */
+export function mayActOn(actor: Role, target: Role): boolean {
+  if (actor === "owner") return true;
+  return actor === "admin" && target === "member";
+}
+
+/** The target, only if they belong to the actor's organization: another organization's member is "not found". */
+async function targetInOrganization(db: Db, actor: Actor, targetUserId: string) {
+  const [target] = await db
+    .select({ userId: memberships.userId, role: memberships.role, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.userId, targetUserId), eq(memberships.organizationId, actor.organizationId)))
+    .limit(1);
+  return target ?? null;
+}
+
+async function authorize(db: Db, actor: Actor, targetUserId: string) {
+  if (actor.role === "member") return failure("FORBIDDEN");
+  const target = await targetInOrganization(db, actor, targetUserId);
+  if (!target || target.userId === actor.userId) return failure("NOT_FOUND");
+  if (!mayActOn(actor.role, target.role)) return failure("FORBIDDEN");
+  return { ok: true as const, target };
+}
+
+/**
+ * Resets a member's two-step authentication: phone, backup codes, live codes and trusted devices
+ * are gone and their sessions end; if their organization requires 2FA they set it up again at
+ * their next sign-in.
+ */
+export async function resetMemberTwoFactor(
+  db: Db,
+  input: { actor: Actor; targetUserId: string; request: RequestInfo | null; now: Date },
+): Promise<{ ok: true; email: string } | AdminFailure> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const allowed = await authorize(t, input.actor, input.targetUserId);
+    if (!allowed.ok) return allowed;
+    const { now } = input;
+    await t
+      .update(users)
+      .set({
+        phoneE164: null,
+        phoneVerifiedAt: null,
+        twoFactorEnabledAt: null,
+        twoFactorSelfEnabled: false,
+        secondFactorFailures: 0,
+        secondFactorLockedUntil: null,
+        sessionsValidAfter: now,
+      })
+      .where(eq(users.id, input.targetUserId));
+    await t.delete(backupCodes).where(eq(backupCodes.userId, input.targetUserId));
+    await t
+      .update(smsChallenges)
+      .set({ voidedAt: now })
+      .where(and(eq(smsChallenges.userId, input.targetUserId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
+    await revokeTrustedDevices(t, input.targetUserId, now);
+    await recordAuditEvent(t, {
+      type: "two_factor.reset_by_admin",
+      organizationId: input.actor.organizationId,
+      actorUserId: input.actor.userId,
+      subjectUserId: input.targetUserId,
+      request: input.request,
+      at: now,
+    });
+    return { ok: true as const, email: allowed.target.email };
+  });
+}
+
+/** Ends every trusted device of a member: their next sign-in asks for the second factor again. */
+export async function revokeMemberTrustedDevices(
+  db: Db,
+  input: { actor: Actor; targetUserId: string; request: RequestInfo | null; now: Date },
+): Promise<{ ok: true; email: string; revoked: number } | AdminFailure> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const allowed = await authorize(t, input.actor, input.targetUserId);
+    if (!allowed.ok) return allowed;
+    const revoked = await revokeTrustedDevices(t, input.targetUserId, input.now);
+    await recordAuditEvent(t, {
+      type: "two_factor.trusted_devices_revoked",
+      organizationId: input.actor.organizationId,
+      actorUserId: input.actor.userId,
+      subjectUserId: input.targetUserId,
+      request: input.request,
+      details: { revoked },
+      at: input.now,
+    });
+    return { ok: true as const, email: allowed.target.email, revoked };
+  });
+}

@@ -1,0 +1,78 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { recordAuditEvent } from "../audit";
+import type { Db } from "../db/client";
+import { backupCodes, smsChallenges, users } from "../db/schema";
+import { failure, type Failure } from "../errors";
+import type { RequestInfo } from "../http/client-ip";
+import { replaceBackupCodes } from "./backup-codes";
+import type { TwoFactorDeps } from "./options";
+import { loadSecondFactorState } from "./policy";
+import { revokeTrustedDevice, revokeTrustedDevices } from "./trusted-devices";
+
+type Input = { userId: string; request: RequestInfo };
+
+/** A new set of backup codes; the old set stops working in the same transaction. */
+export function regenerateBackupCodes(deps: TwoFactorDeps, input: Input): Promise<{ ok: true; codes: string[] } | Failure<"NOT_ENROLLED">> {
+  return deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = deps.clock.now();
+    const state = await loadSecondFactorState(db, input.userId, now);
+    if (!state?.enrolled) return failure("NOT_ENROLLED");
+    const codes = await replaceBackupCodes(db, input.userId, deps.options.backupCodeCount, now);
+    await recordAuditEvent(db, {
+      type: "two_factor.backup_codes_regenerated",
+      organizationId: state.organizationId,
+      actorUserId: input.userId,
+      subjectUserId: input.userId,
+      request: input.request,
+      at: now,
+    });
+    return { ok: true as const, codes };
+  });
+}
+
+/** Turns two-step authentication off for one's own account, only where the organization does not require it. */
+export function turnOffTwoFactor(deps: TwoFactorDeps, input: Input): Promise<{ ok: true } | Failure<"REQUIRED_BY_ORGANIZATION">> {
+  return deps.db.transaction(async (tx) => {
+    const db = tx as unknown as Db;
+    const now = deps.clock.now();
+    const state = await loadSecondFactorState(db, input.userId, now);
+    if (state?.requiredByOrganization) return failure("REQUIRED_BY_ORGANIZATION");
+    await db
+      .update(users)
+      .set({ phoneE164: null, phoneVerifiedAt: null, twoFactorEnabledAt: null, twoFactorSelfEnabled: false })
+      .where(eq(users.id, input.userId));
+    await db.delete(backupCodes).where(eq(backupCodes.userId, input.userId));
+    await db
+      .update(smsChallenges)
+      .set({ voidedAt: now })
+      .where(and(eq(smsChallenges.userId, input.userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
+    await revokeTrustedDevices(db, input.userId, now);
+    await recordAuditEvent(db, {
+      type: "two_factor.disabled",
+      organizationId: state?.organizationId ?? null,
+      actorUserId: input.userId,
+      subjectUserId: input.userId,
+      request: input.request,
+      at: now,
+    });
+    return { ok: true as const };
+  });
+}
+
+export async function revokeOwnTrustedDevice(deps: TwoFactorDeps, input: Input & { deviceId: string }): Promise<boolean> {
+  const now = deps.clock.now();
+  const revoked = await revokeTrustedDevice(deps.db, input.userId, input.deviceId, now);
+  if (revoked) {
+    const state = await loadSecondFactorState(deps.db, input.userId, now);
+    await recordAuditEvent(deps.db, {
+      type: "two_factor.trusted_device_revoked",
+      organizationId: state?.organizationId ?? null,
+      actorUserId: input.userId,
+      subjectUserId: input.userId,
+      request: input.request,
+      at: now,
+    });
+  }
+  return revoked;
+}
