@@ -1,10 +1,14 @@
 import Link from "next/link";
+import { GraceBanner } from "@/components/grace-banner";
 import { requireViewer } from "@/lib/auth/dal";
+import { getDb } from "@/lib/db/client";
+import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { isOrganizationAdmin } from "@/lib/users";
 import { signOutAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const viewer = await requireViewer();
+  const twoFactor = viewer.organization?.requireTwoFactor ? await loadSecondFactorState(await getDb(), viewer.user.id) : null;
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
@@ -32,6 +36,7 @@ export default async function PortalLayout({ children }: { children: React.React
           </nav>
         </div>
       </header>
+      {twoFactor?.inGracePeriod && twoFactor.graceUntil ? <GraceBanner until={twoFactor.graceUntil.toISOString()} /> : null}
       <main className="mx-auto max-w-4xl px-4 py-8">{children}</main>
     </div>
   );

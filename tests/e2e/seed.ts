@@ -8,6 +8,10 @@ export const E2E_USERS = {
   articleMember: "article-member@example.com",
   selfEnabler: "self@example.com",
   faultMember: "fault-member@example.com",
+  adminCoOwner: "adminco-owner@example.com",
+  adminCoAdmin: "adminco-admin@example.com",
+  adminCoMember: "adminco-member@example.com",
+  phoneChanger: "phone-member@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -17,6 +21,11 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: article.id, role: "member", email: E2E_USERS.articleMember, password, name: "Art Member" });
   const other = await createOrganization(db, "Self Co");
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.selfEnabler, password, name: "Sam Self" });
+  await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.phoneChanger, password, name: "Pat Phone" });
+  const adminCo = await createOrganization(db, "Admin Co");
+  await createUser(db, { organizationId: adminCo.id, role: "owner", email: E2E_USERS.adminCoOwner, password, name: "Olga Owner" });
+  await createUser(db, { organizationId: adminCo.id, role: "admin", email: E2E_USERS.adminCoAdmin, password, name: "Abe Admin" });
+  await createUser(db, { organizationId: adminCo.id, role: "member", email: E2E_USERS.adminCoMember, password, name: "Max Member" });
   const faults = await createOrganization(db, "Fault Co");
   await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultMember, password, name: "Fay Fault" });
 }

@@ -9,9 +9,19 @@ import { setOrganizationRequiresTwoFactor } from "@/lib/organizations";
 import { appDeps } from "@/lib/server";
 import { isOrganizationAdmin } from "@/lib/users";
 
-const settingsSchema = z.object({
-  requireTwoFactor: z.enum(["on"]).optional(),
-});
+const settingsSchema = z
+  .object({
+    requireTwoFactor: z.enum(["on"]).optional(),
+    deadline: z.enum(["next_sign_in", "days"]).optional(),
+    graceDays: z.string().optional(),
+  })
+  .superRefine((data, ctx) => {
+    if (data.requireTwoFactor !== "on" || data.deadline !== "days") return;
+    const days = Number(data.graceDays);
+    if (!Number.isInteger(days) || days < 1 || days > 30) {
+      ctx.addIssue({ code: "custom", path: ["graceDays"], message: "Choose a whole number of days from 1 to 30." });
+    }
+  });
 
 export const saveAccountSettingsAction = validatedAction(settingsSchema, async (data, { request }) => {
   const viewer = await getViewer();
@@ -19,17 +29,21 @@ export const saveAccountSettingsAction = validatedAction(settingsSchema, async (
   if (!viewer.organization || !isOrganizationAdmin(viewer.role)) return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
   const { db, clock } = await appDeps();
   const required = data.requireTwoFactor === "on";
+  const graceDays = required && data.deadline === "days" ? Number(data.graceDays) : null;
   await setOrganizationRequiresTwoFactor(db, {
     organizationId: viewer.organization.id,
     actorUserId: viewer.user.id,
     required,
+    graceDays,
     request,
     now: clock.now(),
   });
   revalidatePath("/account-settings");
   return {
     ok: true,
-    message: required
+    message: graceDays
+      ? `Settings saved. Members who have not set up two-factor authentication can skip it for ${graceDays} day${graceDays === 1 ? "" : "s"}; after that they will be required to at sign-in.`
+      : required
       ? "Settings saved. All admins and members will be required to set up two-factor authentication the next time they sign in."
       : "Settings saved. Two-factor authentication is no longer required for all members.",
   };

@@ -1,18 +1,64 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireOrganizationAdmin } from "@/lib/auth/dal";
+import { getDb } from "@/lib/db/client";
+import { enrollmentProgress, listMembers } from "@/lib/members";
+import { getOrganization } from "@/lib/organizations";
+import { MembersTable } from "./members-table";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Account Settings" };
 
-export default async function AccountSettingsPage() {
+export default async function AccountSettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireOrganizationAdmin();
+  const params = await searchParams;
+  const search = typeof params.q === "string" ? params.q.slice(0, 100) : "";
+  const page = Number(typeof params.page === "string" ? params.page : 1) || 1;
+  const db = await getDb();
+  const [org, progress, members] = await Promise.all([
+    getOrganization(db, viewer.organization.id),
+    enrollmentProgress(db, viewer.organization.id),
+    listMembers(db, { organizationId: viewer.organization.id, search, page, now: new Date() }),
+  ]);
+  const percent = progress.total ? Math.round((progress.enrolled / progress.total) * 100) : 0;
   return (
-    <section aria-labelledby="settings-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
-      <h1 id="settings-title" className="mb-2 text-2xl font-semibold">
-        Account Settings
-      </h1>
-      <p className="mb-6 text-slate-600">{viewer.organization.name}</p>
-      <SettingsForm requireTwoFactor={viewer.organization.requireTwoFactor} />
-    </section>
+    <div className="flex flex-col gap-8">
+      <section aria-labelledby="settings-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <h1 id="settings-title" className="mb-2 text-2xl font-semibold">
+          Account Settings
+        </h1>
+        <p className="mb-6 text-slate-600">{viewer.organization.name}</p>
+        <SettingsForm
+          requireTwoFactor={viewer.organization.requireTwoFactor}
+          graceUntil={org?.twoFactorGraceUntil?.toISOString() ?? null}
+        />
+      </section>
+
+      <section aria-labelledby="members-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <div className="mb-4 flex flex-wrap items-baseline justify-between gap-4">
+          <h2 id="members-title" className="text-xl font-semibold">
+            Members
+          </h2>
+          <Link href="/account-settings/activity" className="text-sm underline">
+            Activity log
+          </Link>
+        </div>
+        <p id="enrollment-label" className="mb-1 font-medium">
+          {progress.enrolled} of {progress.total} members have set up two-step authentication
+        </p>
+        <div
+          role="progressbar"
+          aria-labelledby="enrollment-label"
+          aria-valuemin={0}
+          aria-valuemax={progress.total}
+          aria-valuenow={progress.enrolled}
+          aria-valuetext={`${progress.enrolled} of ${progress.total} members`}
+          className="mb-6 h-3 w-full overflow-hidden rounded-full bg-slate-200"
+        >
+          <div className="h-full bg-green-600" style={{ width: `${percent}%` }} />
+        </div>
+        <MembersTable members={members} search={search} />
+      </section>
+    </div>
   );
 }

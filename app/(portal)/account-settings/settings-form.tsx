@@ -1,13 +1,15 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Button, FormMessage } from "@/components/ui";
 import { saveAccountSettingsAction } from "./actions";
 
-export function SettingsForm({ requireTwoFactor }: { requireTwoFactor: boolean }) {
+export function SettingsForm({ requireTwoFactor, graceUntil }: { requireTwoFactor: boolean; graceUntil: string | null }) {
   const [state, action, pending] = useActionState(saveAccountSettingsAction, {});
+  const [required, setRequired] = useState(requireTwoFactor);
+  const [deadline, setDeadline] = useState(graceUntil ? "days" : "next_sign_in");
   return (
-    <form action={action}>
+    <form action={action} noValidate>
       <FormMessage error={state.error} message={state.message} />
       <fieldset className="mb-6">
         <legend className="mb-2 text-lg font-medium">Security</legend>
@@ -17,6 +19,7 @@ export function SettingsForm({ requireTwoFactor }: { requireTwoFactor: boolean }
             name="requireTwoFactor"
             type="checkbox"
             defaultChecked={requireTwoFactor}
+            onChange={(event) => setRequired(event.target.checked)}
             aria-describedby="requireTwoFactor-hint"
             className="mt-1 h-4 w-4"
           />
@@ -30,6 +33,31 @@ export function SettingsForm({ requireTwoFactor }: { requireTwoFactor: boolean }
             </p>
           </div>
         </div>
+        {required ? (
+          <fieldset className="mt-4 ml-7">
+            <legend className="mb-1 text-sm font-medium">When must members set it up?</legend>
+            <div className="flex items-center gap-2">
+              <input id="deadline-next" type="radio" name="deadline" value="next_sign_in" checked={deadline === "next_sign_in"} onChange={() => setDeadline("next_sign_in")} />
+              <label htmlFor="deadline-next">At their next sign-in</label>
+            </div>
+            <div className="flex flex-wrap items-center gap-2">
+              <input id="deadline-days" type="radio" name="deadline" value="days" checked={deadline === "days"} onChange={() => setDeadline("days")} />
+              <label htmlFor="deadline-days">Within</label>
+              <input
+                name="graceDays"
+                type="number"
+                min={1}
+                max={30}
+                defaultValue={graceUntil ? Math.max(1, Math.ceil((Date.parse(graceUntil) - Date.now()) / 86_400_000)) : 7}
+                aria-label="Number of days (1 to 30)"
+                aria-invalid={state.fieldErrors?.graceDays ? true : undefined}
+                className="w-20 rounded-md border border-slate-300 px-2 py-1"
+              />
+              <span>days</span>
+            </div>
+            {state.fieldErrors?.graceDays ? <p className="text-sm text-red-700">{state.fieldErrors.graceDays}</p> : null}
+          </fieldset>
+        ) : null}
       </fieldset>
       <Button type="submit" pending={pending} disabled={pending}>
         {pending ? "Saving…" : "Save"}

@@ -1,26 +1,45 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
+import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
+import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { loadSecondFactorState } from "@/lib/two-factor/policy";
+import { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "@/lib/two-factor/self-service";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 
-// Codes sent from the Security page are bound to this session (its user and issue time).
-const selfSetupNonce = (viewer: { user: { id: string }; authTime: number }) => `self-setup:${viewer.user.id}:${viewer.authTime}`;
+// Codes sent from the Security page are bound to this session (its user and issue time) and to the
+// flow: a first setup and a later phone change are separate attempts.
+const selfSetupNonce = (viewer: { user: { id: string }; authTime: number }, enrolled: boolean) =>
+  `${enrolled ? "change-phone" : "self-setup"}:${viewer.user.id}:${viewer.authTime}`;
+
+/** The viewer and the core; changing an existing phone needs a recent second factor. */
+async function securityContext(changing: string) {
+  const viewer = await getViewer();
+  if (!viewer) return null;
+  const deps = await twoFactorDeps(await requestHost());
+  const state = await loadSecondFactorState(deps.db, viewer.user.id, deps.clock.now());
+  if (state?.enrolled) await requireRecentSecondFactor(viewer, changing);
+  return { viewer, deps, state };
+}
 
 export const sendSelfSetupCodeAction = validatedAction(
   z.object({ phone: phoneField }),
   async (data, { request }): Promise<ActionState> => {
-    const viewer = await getViewer();
-    if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-    const deps = await twoFactorDeps(await requestHost());
-    const sent = await sendSetupCode(deps, { userId: viewer.user.id, attemptNonce: selfSetupNonce(viewer), phone: data.phone, request });
+    const context = await securityContext("/security/phone");
+    if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+    const { viewer, deps, state } = context;
+    const attemptNonce = selfSetupNonce(viewer, Boolean(state?.enrolled));
+    const sent = await sendSetupCode(deps, { userId: viewer.user.id, attemptNonce, phone: data.phone, request });
     if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
     return { ok: true, phoneMasked: sent.phoneMasked, resendAt: sent.resendAt.toISOString() };
   },
@@ -30,18 +49,23 @@ export const sendSelfSetupCodeAction = validatedAction(
 export const verifySelfSetupCodeAction = validatedAction(
   z.object({ code: smsCodeField }),
   async (data, { request }): Promise<ActionState> => {
-    const viewer = await getViewer();
-    if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-    const deps = await twoFactorDeps(await requestHost());
+    const context = await securityContext("/security/phone");
+    if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+    const { viewer, deps, state } = context;
     const done = await completePhoneSetup(deps, {
       userId: viewer.user.id,
-      attemptNonce: selfSetupNonce(viewer),
+      attemptNonce: selfSetupNonce(viewer, Boolean(state?.enrolled)),
       code: data.code,
       request,
-      selfEnabled: true,
+      // Set up because the organization requires it (e.g. during its grace period) is not "turned on by the member".
+      selfEnabled: Boolean(state?.selfEnabled || !state?.requiredByOrganization),
       duringSignIn: false,
     });
     if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
+    const notice = done.phoneChanged
+      ? ({ kind: "phone_changed", phoneMasked: done.phoneMasked } as const)
+      : ({ kind: "two_factor_set_up", phoneMasked: done.phoneMasked } as const);
+    after(() => notifyMember(emailSenderFromEnv(), done.email, notice));
     return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked };
   },
 );
@@ -50,5 +74,41 @@ export const finishSelfSetupAction = validatedAction(
   z.object({ stored: z.literal("on", { message: "Confirm that you have stored your backup codes." }) }),
   async (): Promise<ActionState> => {
     redirect("/security?enabled=1");
+  },
+);
+
+export const finishPhoneChangeAction = validatedAction(
+  z.object({ stored: z.literal("on", { message: "Confirm that you have stored your backup codes." }) }),
+  async (): Promise<ActionState> => {
+    redirect("/security?phone=1");
+  },
+);
+
+export const regenerateBackupCodesAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
+  const viewer = await getViewer();
+  if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+  await requireRecentSecondFactor(viewer, "/security");
+  const done = await regenerateBackupCodes(await twoFactorDeps(null), { userId: viewer.user.id, request });
+  if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
+  return { ok: true, backupCodes: done.codes, message: "New backup codes created. The old codes no longer work." };
+});
+
+export const turnOffTwoFactorAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
+  const viewer = await getViewer();
+  if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+  await requireRecentSecondFactor(viewer, "/security");
+  const done = await turnOffTwoFactor(await twoFactorDeps(null), { userId: viewer.user.id, request });
+  if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
+  redirect("/security?off=1");
+});
+
+export const revokeDeviceAction = validatedAction(
+  z.object({ deviceId: z.string().min(1).max(64) }),
+  async (data, { request }): Promise<ActionState> => {
+    const viewer = await getViewer();
+    if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+    const revoked = await revokeOwnTrustedDevice(await twoFactorDeps(null), { userId: viewer.user.id, deviceId: data.deviceId, request });
+    if (!revoked) return { ok: false, error: "That device is not one of your trusted devices." };
+    redirect("/security?revoked=1");
   },
 );

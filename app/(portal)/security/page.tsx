@@ -1,58 +1,101 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { SetupFlow } from "@/components/two-factor/setup-flow";
+import { readDeviceToken } from "@/lib/auth/cookies";
 import { requireViewer } from "@/lib/auth/dal";
 import { getDb } from "@/lib/db/client";
+import { browserName } from "@/lib/notifications";
 import { countUnusedBackupCodes } from "@/lib/two-factor/backup-codes";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor/phone-number";
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
+import { listTrustedDevices } from "@/lib/two-factor/trusted-devices";
 import { finishSelfSetupAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "./actions";
+import { SecurityActions } from "./security-actions";
 
 export const metadata: Metadata = { title: "Security" };
 
+const NOTICES: Record<string, string> = {
+  enabled: "Two-step authentication has been enabled! From now on, when you sign in on a new device, we'll ask you for both your password and two-step verification code.",
+  off: "Two-step authentication is off for your account.",
+  phone: "Your phone number for two-step authentication was changed. Store your new backup codes; the old ones no longer work.",
+  revoked: "The device was revoked: it will be asked for a code at its next sign-in.",
+};
+
+const when = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
+  const params = await searchParams;
   const db = await getDb();
-  const state = await loadSecondFactorState(db, viewer.user.id);
+  const now = new Date();
+  const state = await loadSecondFactorState(db, viewer.user.id, now);
   const enrolled = Boolean(state?.enrolled && state.phoneE164);
-  const justEnabled = enrolled && (await searchParams).enabled === "1";
+  const notice = Object.keys(NOTICES).find((key) => params[key] === "1");
+  const devices = enrolled ? await listTrustedDevices(db, viewer.user.id, await readDeviceToken(), now) : [];
   return (
     <section aria-labelledby="security-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
-      <h1 id="security-title" className="mb-6 text-2xl font-semibold">
-        Security
-      </h1>
-      {justEnabled ? (
-        <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 p-4 text-green-900">
-          Two-step authentication has been enabled! From now on, when you sign in on a new device, we&apos;ll ask you for
-          both your password and two-step verification code.
-        </p>
+      <h1 id="security-title" className="mb-6 text-2xl font-semibold">Security</h1>
+      {notice ? (
+        <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 p-4 text-green-900">{NOTICES[notice]}</p>
       ) : null}
       <h2 className="mb-2 text-lg font-semibold">Two-step authentication</h2>
       {enrolled && state?.phoneE164 ? (
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
-          <dt className="font-medium text-slate-600">Status</dt>
-          <dd data-testid="two-factor-status">
-            {state.required ? "On" : "Set up, not required"}
-            {state.selfEnabled ? " (turned on by you)" : state.requiredByOrganization ? " (required by your organization)" : ""}
-          </dd>
-          <dt className="font-medium text-slate-600">Phone</dt>
-          <dd>{maskPhone(state.phoneE164)}</dd>
-          <dt className="font-medium text-slate-600">Backup codes left</dt>
-          <dd>{await countUnusedBackupCodes(db, viewer.user.id)}</dd>
-        </dl>
+        <>
+          <dl className="mb-6 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
+            <dt className="font-medium text-slate-600">Status</dt>
+            <dd data-testid="two-factor-status">
+              {state.required ? "On" : "Set up, not required"}
+              {state.selfEnabled ? " (turned on by you)" : state.requiredByOrganization ? " (required by your organization)" : ""}
+            </dd>
+            <dt className="font-medium text-slate-600">Phone</dt>
+            <dd>
+              <span data-testid="two-factor-phone">{maskPhone(state.phoneE164)}</span>{" "}
+              <Link href="/security/phone" className="ml-2 text-sm underline">Change phone number</Link>
+            </dd>
+            <dt className="font-medium text-slate-600">Backup codes left</dt>
+            <dd data-testid="backup-codes-left">{await countUnusedBackupCodes(db, viewer.user.id)}</dd>
+          </dl>
+          <SecurityActions canTurnOff={!state.requiredByOrganization} />
+          <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
+          {devices.length === 0 ? (
+            <p className="text-slate-600">No trusted devices. Tick “Trust this device” when you sign in to add one.</p>
+          ) : (
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Trusted devices</caption>
+              <thead className="border-b border-slate-200 text-slate-600">
+                <tr>
+                  <th scope="col" className="py-2 pr-3">Device</th>
+                  <th scope="col" className="py-2 pr-3">Last used</th>
+                  <th scope="col" className="py-2 pr-3">Trusted until</th>
+                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {devices.map((d) => (
+                  <tr key={d.id} className="border-b border-slate-100" data-testid="trusted-device">
+                    <td className="py-2 pr-3">
+                      {browserName(d.userAgent)}
+                      {d.current ? <strong className="ml-2 rounded bg-blue-100 px-1.5 text-xs text-blue-900">This device</strong> : null}
+                    </td>
+                    <td className="py-2 pr-3">{when(d.lastUsedAt)}</td>
+                    <td className="py-2 pr-3">{when(d.expiresAt)}</td>
+                    <td className="py-2">
+                      <SecurityActions.RevokeDevice deviceId={d.id} label={`Revoke ${browserName(d.userAgent)}${d.current ? " (this device)" : ""}`} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
       ) : (
         <>
           <p data-testid="two-factor-status" className="mb-4">
             {state?.requiredByOrganization
-              ? "Your organization requires two-step authentication; you will set it up at your next sign-in, or now."
+              ? "Your organization requires two-step authentication. Start the setup by adding your phone number."
               : "Off. Turn on two-step authentication to protect your account with a code texted to your phone."}
           </p>
-          <SetupFlow
-            rule={PHONE_FORMAT_RULE}
-            example={PHONE_EXAMPLE}
-            send={sendSelfSetupCodeAction}
-            verify={verifySelfSetupCodeAction}
-            finish={finishSelfSetupAction}
-          />
+          <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishSelfSetupAction} />
         </>
       )}
     </section>

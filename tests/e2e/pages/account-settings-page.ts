@@ -15,6 +15,6 @@ export class AccountSettingsPage {
   async setRequirement(required: boolean) {
     await this.requirement().setChecked(required);
     await this.page.getByRole("button", { name: "Save" }).click();
-    await expect(this.page.getByRole("status")).toContainText("Settings saved.");
+    await expect(this.page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
   }
 }

@@ -1,11 +1,14 @@
 "use server";
 
+import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
 import { clearPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
 import type { RequestInfo } from "@/lib/http/client-ip";
+import { emailSenderFromEnv } from "@/lib/email";
+import { browserName, notifyMember, type MemberNotice } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { backupCodeField, checkboxField, smsCodeField } from "@/lib/two-factor/fields";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
@@ -19,6 +22,12 @@ async function complete(method: Complete, code: string, trustThisDevice: boolean
   const done: SecondFactorCompletion = await method(deps, { pending, code, trustThisDevice, request });
   if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done) } } satisfies ActionState;
   if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
+  const notices: MemberNotice[] = [];
+  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });
+  if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
+  after(async () => {
+    for (const notice of notices) await notifyMember(emailSenderFromEnv(), done.email, notice);
+  });
   await clearPendingSignIn();
   await signIn("ticket", { ticket: done.ticket, redirectTo: pending.returnTo });
   return { ok: true } satisfies ActionState;

@@ -1,11 +1,14 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
 import { clearPendingSignIn, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
+import { emailSenderFromEnv } from "@/lib/email";
+import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
@@ -38,6 +41,7 @@ export const verifySetupCodeAction = validatedAction(
     });
     if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
     await writePendingSignIn({ ...pending, ticket: done.ticket ?? undefined });
+    after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "two_factor_set_up", phoneMasked: done.phoneMasked }));
     return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked };
   },
 );

@@ -1,0 +1,51 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { after } from "next/server";
+import { z } from "zod";
+import { validatedAction, type ActionState } from "@/lib/action";
+import { getViewer } from "@/lib/auth/dal";
+import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { emailSenderFromEnv } from "@/lib/email";
+import { ERROR_MESSAGES } from "@/lib/errors";
+import { notifyMember } from "@/lib/notifications";
+import { appDeps } from "@/lib/server";
+import { resetMemberTwoFactor, revokeMemberTrustedDevices } from "@/lib/two-factor/member-admin";
+import { isOrganizationAdmin } from "@/lib/users";
+
+const memberSchema = z.object({ userId: z.string().min(1).max(64), returnTo: z.string().max(2048).optional() });
+
+const REFUSED = {
+  NOT_FOUND: "That member is not in your organization.",
+  FORBIDDEN: "Only the owner can do this for the owner or an admin.",
+} as const;
+
+async function adminFor(returnTo: string | undefined) {
+  const viewer = await getViewer();
+  if (!viewer) return { error: ERROR_MESSAGES.UNAUTHENTICATED } as const;
+  if (!viewer.organization || !viewer.role || !isOrganizationAdmin(viewer.role)) return { error: ERROR_MESSAGES.FORBIDDEN } as const;
+  await requireRecentSecondFactor(viewer, returnTo?.startsWith("/account-settings") ? returnTo : "/account-settings");
+  return { actor: { userId: viewer.user.id, organizationId: viewer.organization.id, role: viewer.role } } as const;
+}
+
+export const resetMemberAction = validatedAction(memberSchema, async (data, { request }): Promise<ActionState> => {
+  const admin = await adminFor(data.returnTo);
+  if ("error" in admin) return { ok: false, error: admin.error };
+  const { db, clock } = await appDeps();
+  const done = await resetMemberTwoFactor(db, { actor: admin.actor, targetUserId: data.userId, request, now: clock.now() });
+  if (!done.ok) return { ok: false, error: REFUSED[done.code] };
+  after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "two_factor_reset" }));
+  revalidatePath("/account-settings");
+  return { ok: true, message: `Two-step authentication of ${done.email} was reset. Their sessions ended.` };
+});
+
+export const revokeMemberDevicesAction = validatedAction(memberSchema, async (data, { request }): Promise<ActionState> => {
+  const admin = await adminFor(data.returnTo);
+  if ("error" in admin) return { ok: false, error: admin.error };
+  const { db, clock } = await appDeps();
+  const done = await revokeMemberTrustedDevices(db, { actor: admin.actor, targetUserId: data.userId, request, now: clock.now() });
+  if (!done.ok) return { ok: false, error: REFUSED[done.code] };
+  after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "trusted_devices_revoked" }));
+  revalidatePath("/account-settings");
+  return { ok: true, message: `${done.revoked} trusted device${done.revoked === 1 ? "" : "s"} of ${done.email} revoked.` };
+});

@@ -1,0 +1,85 @@
+import Link from "next/link";
+import type { MemberRow } from "@/lib/members";
+import { MemberRowActions } from "./member-row-actions";
+
+const STATUS = {
+  not_set_up: "Not set up",
+  set_up: "Set up",
+  self_enabled: "Turned on by the member",
+} as const;
+const ROLE = { owner: "Owner", admin: "Admin", member: "Member" } as const;
+
+function pageHref(search: string, page: number) {
+  const params = new URLSearchParams();
+  if (search) params.set("q", search);
+  if (page > 1) params.set("page", String(page));
+  const query = params.toString();
+  return `/account-settings${query ? `?${query}` : ""}`;
+}
+
+export function MembersTable({
+  members,
+  search,
+}: {
+  members: { rows: MemberRow[]; total: number; page: number; pageCount: number };
+  search: string;
+}) {
+  const returnTo = pageHref(search, members.page);
+  return (
+    <div>
+      <form method="get" action="/account-settings" role="search" className="mb-4 flex flex-wrap items-end gap-2">
+        <div>
+          <label htmlFor="member-search" className="mb-1 block text-sm font-medium">
+            Search members by name or email
+          </label>
+          <input id="member-search" name="q" type="search" defaultValue={search} className="rounded-md border border-slate-300 px-3 py-1.5" />
+        </div>
+        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
+          Search
+        </button>
+      </form>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Members and their two-step authentication</caption>
+          <thead className="border-b border-slate-200 text-slate-600">
+            <tr>
+              <th scope="col" className="py-2 pr-3">Name</th>
+              <th scope="col" className="py-2 pr-3">Email</th>
+              <th scope="col" className="py-2 pr-3">Role</th>
+              <th scope="col" className="py-2 pr-3">Two-step authentication</th>
+              <th scope="col" className="py-2 pr-3">Last 2FA sign-in</th>
+              <th scope="col" className="py-2 pr-3">Trusted devices</th>
+              <th scope="col" className="py-2">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.rows.map((m) => (
+              <tr key={m.userId} className="border-b border-slate-100 align-top" data-testid="member-row">
+                <td className="py-2 pr-3">{m.name ?? "—"}</td>
+                <td className="py-2 pr-3">{m.email}</td>
+                <td className="py-2 pr-3">{ROLE[m.role]}</td>
+                <td className="py-2 pr-3">
+                  {STATUS[m.status]}
+                  {m.phoneMasked ? <span className="block text-slate-600">{m.phoneMasked}</span> : null}
+                </td>
+                <td className="py-2 pr-3">{m.lastSecondFactorAt ? m.lastSecondFactorAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never"}</td>
+                <td className="py-2 pr-3">{m.trustedDevices}</td>
+                <td className="py-2">
+                  <MemberRowActions userId={m.userId} email={m.email} returnTo={returnTo} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {members.rows.length === 0 ? <p className="py-4 text-slate-600">No members match “{search}”.</p> : null}
+      </div>
+      <nav aria-label="Members pages" className="mt-4 flex items-center gap-4 text-sm">
+        {members.page > 1 ? <Link href={pageHref(search, members.page - 1)} className="underline">Previous page</Link> : null}
+        <span>
+          Page {members.page} of {members.pageCount} ({members.total} member{members.total === 1 ? "" : "s"})
+        </span>
+        {members.page < members.pageCount ? <Link href={pageHref(search, members.page + 1)} className="underline">Next page</Link> : null}
+      </nav>
+    </div>
+  );
+}

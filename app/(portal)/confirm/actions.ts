@@ -1,0 +1,52 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { validatedAction, type ActionState } from "@/lib/action";
+import { requestHost, writeConfirmation } from "@/lib/auth/cookies";
+import { getViewer } from "@/lib/auth/dal";
+import { checkPassword } from "@/lib/auth/password-sign-in";
+import { safeReturnPath } from "@/lib/auth/return-path";
+import { ERROR_MESSAGES } from "@/lib/errors";
+import { twoFactorDeps } from "@/lib/server";
+import { confirmSecondFactor, sendConfirmationCode } from "@/lib/two-factor/confirm";
+import { twoFactorMessage } from "@/lib/two-factor/messages";
+
+export const sendConfirmCodeAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
+  const viewer = await getViewer();
+  if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+  const deps = await twoFactorDeps(await requestHost());
+  const sent = await sendConfirmationCode(deps, { userId: viewer.user.id, authTime: viewer.authTime, request });
+  if (!sent.ok) return { ok: false, error: sent.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(sent) };
+  return { ok: true, message: `We texted a code to ${sent.phoneMasked}.`, resendAt: sent.resendAt.toISOString() };
+});
+
+const NOT_ENROLLED = "Set up two-step authentication on your Security page first.";
+
+export const confirmAction = validatedAction(
+  z.object({
+    password: z.string().min(1, "Enter your password.").max(256),
+    method: z.enum(["sms", "backup"]),
+    code: z.string().trim().min(1, "Enter the code.").max(64),
+    next: z.string().max(2048).optional(),
+  }),
+  async (data, { request }): Promise<ActionState> => {
+    const viewer = await getViewer();
+    if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+    const deps = await twoFactorDeps(await requestHost());
+    const password = await checkPassword(deps, { email: viewer.user.email, password: data.password, request });
+    if (!password.ok) return { ok: false, fieldErrors: { password: ERROR_MESSAGES.INVALID_CREDENTIALS.replace("email or ", "") } };
+    const confirmed = await confirmSecondFactor(deps, {
+      userId: viewer.user.id,
+      authTime: viewer.authTime,
+      method: data.method,
+      code: data.code,
+      request,
+    });
+    if (!confirmed.ok) {
+      return { ok: false, fieldErrors: { code: confirmed.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(confirmed) } };
+    }
+    await writeConfirmation(viewer.user.id, viewer.authTime, deps.clock.now().getTime());
+    redirect(safeReturnPath(data.next));
+  },
+);

@@ -1,0 +1,55 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { ResendButton } from "@/components/two-factor/resend-button";
+import { Button, Field, FormMessage } from "@/components/ui";
+import { confirmAction, sendConfirmCodeAction } from "./actions";
+
+export function ConfirmForm({ next }: { next: string }) {
+  const [method, setMethod] = useState<"sms" | "backup">("sms");
+  const [sendState, sendAction, sending] = useActionState(sendConfirmCodeAction, {});
+  const [state, action, confirming] = useActionState(confirmAction, {});
+  return (
+    <div>
+      {method === "sms" ? (
+        <form action={sendAction} className="mb-4">
+          <FormMessage error={sendState.error} message={sendState.message} />
+          {sendState.ok ? (
+            <ResendButton resendAt={sendState.resendAt} pending={sending} />
+          ) : (
+            <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">
+              {sending ? "Sending…" : "Send code"}
+            </button>
+          )}
+        </form>
+      ) : null}
+      <form action={action} noValidate>
+        <FormMessage error={state.error} />
+        <input type="hidden" name="next" value={next} />
+        <input type="hidden" name="method" value={method} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
+        {method === "sms" ? (
+          <Field
+            label="Verification code"
+            name="code"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            maxLength={6}
+            required
+            error={state.fieldErrors?.code}
+          />
+        ) : (
+          <Field label="Backup code" name="code" autoComplete="off" spellCheck={false} required error={state.fieldErrors?.code} />
+        )}
+        <Button type="submit" pending={confirming} disabled={confirming}>
+          {confirming ? "Confirming…" : "Confirm"}
+        </Button>
+      </form>
+      <p className="mt-4 text-sm">
+        <button type="button" className="underline" onClick={() => setMethod(method === "sms" ? "backup" : "sms")}>
+          {method === "sms" ? "Use the backup code" : "Use the code received via SMS"}
+        </button>
+      </p>
+    </div>
+  );
+}
