@@ -1,3 +1,4 @@
+import { sealData, unsealData } from "iron-session";
 import { cookies, headers } from "next/headers";
 import { sessionPassword } from "../config/secrets";
 import {
@@ -37,4 +38,23 @@ export async function writeDeviceToken(token: string, expiresAt: Date): Promise<
 
 export async function requestHost(): Promise<string | null> {
   return (await headers()).get("host");
+}
+
+const confirmationCookieName = () => (production() ? "__Host-c2fa-confirmed" : "c2fa-confirmed");
+
+/** When this session last confirmed its second factor (ms), or null. Bound to user and session. */
+export async function readConfirmation(userId: string, authTime: number): Promise<number | null> {
+  const value = (await cookies()).get(confirmationCookieName())?.value;
+  if (!value) return null;
+  try {
+    const data = await unsealData<{ userId?: string; authTime?: number; at?: number }>(value, { password: sessionPassword(), ttl: 600 });
+    return data.userId === userId && data.authTime === authTime && typeof data.at === "number" ? data.at : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeConfirmation(userId: string, authTime: number, at: number): Promise<void> {
+  const sealed = await sealData({ userId, authTime, at }, { password: sessionPassword(), ttl: 600 });
+  (await cookies()).set(confirmationCookieName(), sealed, { ...base(), maxAge: 600 });
 }
