@@ -67,6 +67,11 @@ test("a member's next sign-in asks them to add a phone number, refusing badly fo
   await setup.sendCode(PHONE);
   await expect(setup.dialog()).toBeVisible();
   await expect(setup.dialog().getByLabel("Verification code")).toBeFocused();
+  // An accessible modal: Escape closes it, and it can be opened again.
+  await page.keyboard.press("Escape");
+  await expect(setup.dialog()).toBeHidden();
+  await page.getByRole("button", { name: "Enter the verification code" }).click();
+  await expect(setup.dialog()).toBeVisible();
   const code = await codeFromFake(vonageUrl, PHONE);
 
   const wrong = code === "000000" ? "111111" : "000000";

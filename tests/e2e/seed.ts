@@ -12,6 +12,7 @@ export const E2E_USERS = {
   adminCoAdmin: "adminco-admin@example.com",
   adminCoMember: "adminco-member@example.com",
   phoneChanger: "phone-member@example.com",
+  smsFailure: "sms-failure@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -22,6 +23,7 @@ export async function seedE2eData(db: Db, password: string) {
   const other = await createOrganization(db, "Self Co");
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.selfEnabler, password, name: "Sam Self" });
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.phoneChanger, password, name: "Pat Phone" });
+  await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.smsFailure, password, name: "Sid Failure" });
   const adminCo = await createOrganization(db, "Admin Co");
   await createUser(db, { organizationId: adminCo.id, role: "owner", email: E2E_USERS.adminCoOwner, password, name: "Olga Owner" });
   await createUser(db, { organizationId: adminCo.id, role: "admin", email: E2E_USERS.adminCoAdmin, password, name: "Abe Admin" });
