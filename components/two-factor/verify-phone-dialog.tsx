@@ -2,7 +2,8 @@
 
 import { useActionState, useEffect, useRef } from "react";
 import type { ActionState } from "@/lib/action";
-import { Button, Field, FormMessage } from "../ui";
+import { CodeField } from "./code-field";
+import { Button, FormMessage } from "../ui";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -49,17 +50,7 @@ export function VerifyPhoneDialog(props: {
       </p>
       <form action={action} noValidate>
         <FormMessage error={state.error} />
-        <Field
-          label="Verification code"
-          name="code"
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          pattern="[0-9]*"
-          maxLength={6}
-          autoFocus
-          required
-          error={state.fieldErrors?.code}
-        />
+        <CodeField autoFocus error={state.fieldErrors?.code} />
         <div className="flex items-center justify-between gap-3">
           <Button type="submit" pending={pending} disabled={pending}>
             {pending ? "Verifying…" : "Verify Phone"}

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { ResendButton } from "@/components/two-factor/resend-button";
+import { CodeField } from "@/components/two-factor/code-field";
 import { Button, Field, FormMessage } from "@/components/ui";
 import { confirmAction, sendConfirmCodeAction } from "./actions";
 
@@ -29,15 +30,7 @@ export function ConfirmForm({ next }: { next: string }) {
         <input type="hidden" name="method" value={method} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
         {method === "sms" ? (
-          <Field
-            label="Verification code"
-            name="code"
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            maxLength={6}
-            required
-            error={state.fieldErrors?.code}
-          />
+          <CodeField error={state.fieldErrors?.code} />
         ) : (
           <Field label="Backup code" name="code" autoComplete="off" spellCheck={false} required error={state.fieldErrors?.code} />
         )}

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useActionState, useState } from "react";
 import { ResendButton } from "@/components/two-factor/resend-button";
+import { CodeField } from "@/components/two-factor/code-field";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
 import { Button, Field, FormMessage } from "@/components/ui";
 import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
@@ -32,15 +33,8 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
           <FormMessage error={resendState.error ?? props.notice ?? undefined} message={resendState.message} />
           <form action={smsAction} noValidate>
             <FormMessage error={smsState.error} />
-            <Field
-              label="Verification code"
-              name="code"
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              pattern="[0-9]*"
-              maxLength={6}
+            <CodeField
               autoFocus
-              required
               defaultValue={autofilled}
               key={autofilled}
               error={smsState.fieldErrors?.code}
