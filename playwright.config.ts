@@ -27,6 +27,8 @@ targets.push({
 
 export default defineConfig<E2eOptions>({
   testDir: "tests/e2e",
+  // Per port base, so two runs on one machine never delete each other's artifacts.
+  outputDir: `test-results/e2e-${base}`,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -105,7 +105,7 @@ test("a member changes their phone number: password and a code to the current ph
 
   await page.getByRole("link", { name: "Change phone number" }).click();
   await expect(page).toHaveURL(/\/confirm\?next=%2Fsecurity%2Fphone/);
-  await page.getByRole("button", { name: "Send code" }).click();
+  await page.getByRole("button", { name: "Send code", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "We texted a code to" })).toBeVisible();
   const confirmCode = await codeFromFake(vonageUrl, oldPhone, setupCode);
   await page.getByLabel("Password").fill("not my password");

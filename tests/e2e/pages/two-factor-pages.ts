@@ -22,7 +22,7 @@ export class SetupPage {
 
   async sendCode(phone: string) {
     await this.page.getByLabel("Phone number", { exact: true }).fill(phone);
-    await this.page.getByRole("button", { name: "Send code" }).click();
+    await this.page.getByRole("button", { name: "Send code", exact: true }).click();
   }
 
   phoneError() {
