@@ -9,6 +9,8 @@ const nextConfig = {
     authInterrupts: true,
   },
   poweredByHeader: false,
+  // The app's own files only: tests and scripts are type-checked by `npm run typecheck`.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
   // Dev logging of server actions prints their arguments and results, which can hold codes and
   // backup codes: secrets are never logged.
   logging: { serverFunctions: false },

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "./db/client";
-import { memberships, trustedDevices, users, type Role } from "./db/schema";
+import { memberships, organizations, trustedDevices, users, type Role } from "./db/schema";
 import { maskPhone } from "./two-factor/phone-number";
 
 export type MemberTwoFactorStatus = "not_set_up" | "set_up" | "self_enabled";
@@ -30,21 +30,19 @@ function searchFilter(search: string | undefined): SQL | undefined {
   return or(sql`lower(${users.email}) like ${pattern}`, sql`lower(${users.name}) like ${pattern}`);
 }
 
-/** One page of an organization's members with their 2FA state, ordered by email. */
+/**
+ * One page of an organization's members with their 2FA state, ordered by email. Keyset paging (an
+ * email cursor, not OFFSET), so every page walks the email index for 25 rows at any size.
+ */
 export async function listMembers(
   db: Db,
-  input: { organizationId: string; search?: string; page?: number; pageSize?: number; now: Date },
-): Promise<{ rows: MemberRow[]; total: number; page: number; pageCount: number }> {
+  input: { organizationId: string; search?: string; after?: string; before?: string; pageSize?: number; now: Date },
+): Promise<{ rows: MemberRow[]; total: number; nextCursor: string | null; prevCursor: string | null }> {
   const pageSize = input.pageSize ?? MEMBERS_PAGE_SIZE;
-  const where = and(eq(memberships.organizationId, input.organizationId), searchFilter(input.search));
-  const [{ total } = { total: 0 }] = await db
-    .select({ total: count() })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(where);
-  const pageCount = Math.max(Math.ceil(total / pageSize), 1);
-  const page = Math.min(Math.max(Math.trunc(input.page ?? 1), 1), pageCount);
-  const rows = await db
+  const inOrganization = and(eq(memberships.organizationId, input.organizationId), searchFilter(input.search));
+  const forward = !input.before;
+  const cursor = input.after ? gt(users.email, input.after) : input.before ? lt(users.email, input.before) : undefined;
+  const found = await db
     .select({
       userId: users.id,
       name: users.name,
@@ -60,36 +58,64 @@ export async function listMembers(
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(where)
-    .orderBy(asc(users.email))
-    .limit(pageSize)
-    .offset((page - 1) * pageSize);
+    .where(and(inOrganization, cursor))
+    .orderBy(forward ? asc(users.email) : desc(users.email))
+    .limit(pageSize + 1);
+  const more = found.length > pageSize;
+  const page = found.slice(0, pageSize);
+  if (!forward) page.reverse();
+  const first = page[0]?.email ?? null;
+  const last = page.at(-1)?.email ?? null;
   return {
-    rows: rows.map((r) => {
-      const enrolled = Boolean(r.phoneE164 && r.phoneVerifiedAt);
-      return {
-        userId: r.userId,
-        name: r.name,
-        email: r.email,
-        role: r.role,
-        status: !enrolled ? "not_set_up" : r.selfEnabled ? "self_enabled" : "set_up",
-        phoneMasked: enrolled && r.phoneE164 ? maskPhone(r.phoneE164) : null,
-        lastSecondFactorAt: r.lastSecondFactorAt,
-        trustedDevices: Number(r.trustedDevices),
-      };
-    }),
-    total,
-    page,
-    pageCount,
+    rows: page.map(toMemberRow),
+    total: await countMembers(db, input.organizationId, input.search),
+    nextCursor: forward ? (more ? last : null) : last,
+    prevCursor: forward ? (input.after ? first : null) : more ? first : null,
   };
 }
 
-/** "37 of 52 members" have set up two-step authentication. */
-export async function enrollmentProgress(db: Db, organizationId: string): Promise<{ enrolled: number; total: number }> {
+function toMemberRow(r: {
+  userId: string;
+  name: string | null;
+  email: string;
+  role: Role;
+  phoneE164: string | null;
+  phoneVerifiedAt: Date | null;
+  selfEnabled: boolean;
+  lastSecondFactorAt: Date | null;
+  trustedDevices: number;
+}): MemberRow {
+  const enrolled = Boolean(r.phoneE164 && r.phoneVerifiedAt);
+  return {
+    userId: r.userId,
+    name: r.name,
+    email: r.email,
+    role: r.role,
+    status: !enrolled ? "not_set_up" : r.selfEnabled ? "self_enabled" : "set_up",
+    phoneMasked: enrolled && r.phoneE164 ? maskPhone(r.phoneE164) : null,
+    lastSecondFactorAt: r.lastSecondFactorAt,
+    trustedDevices: Number(r.trustedDevices),
+  };
+}
+
+/** Without a search the organization's counter answers; a search counts its (index-found) matches. */
+async function countMembers(db: Db, organizationId: string, search: string | undefined): Promise<number> {
+  const filter = searchFilter(search);
+  if (!filter) return (await enrollmentProgress(db, organizationId)).total;
   const [row] = await db
-    .select({ total: count(), enrolled: count(users.phoneVerifiedAt) })
+    .select({ total: count() })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.organizationId, organizationId));
+    .where(and(eq(memberships.organizationId, organizationId), filter));
+  return row?.total ?? 0;
+}
+
+/** "37 of 52 members" have set up two-step authentication: the counters the database keeps. */
+export async function enrollmentProgress(db: Db, organizationId: string): Promise<{ enrolled: number; total: number }> {
+  const [row] = await db
+    .select({ total: organizations.memberCount, enrolled: organizations.enrolledCount })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .limit(1);
   return { enrolled: row?.enrolled ?? 0, total: row?.total ?? 0 };
 }

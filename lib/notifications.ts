@@ -57,15 +57,26 @@ export async function notifyMember(sender: EmailSender, to: string, notice: Memb
 /** A short browser name from a user agent, for emails and the devices list. */
 export function browserName(userAgent: string | null): string {
   if (!userAgent) return "an unknown browser";
-  const browser = /Edg\//.test(userAgent)
+  const browser = /Edg\/|EdgiOS\/|EdgA\//.test(userAgent)
     ? "Edge"
-    : /Firefox\//.test(userAgent)
+    : /Firefox\/|FxiOS\//.test(userAgent)
       ? "Firefox"
-      : /Chrome\/|Chromium\//.test(userAgent)
+      : /Chrome\/|Chromium\/|CriOS\//.test(userAgent)
         ? "Chrome"
         : /Safari\//.test(userAgent)
           ? "Safari"
           : "a browser";
-  const os = /Windows/.test(userAgent) ? "Windows" : /Mac OS X/.test(userAgent) ? "macOS" : /Android/.test(userAgent) ? "Android" : /iPhone|iPad/.test(userAgent) ? "iOS" : /Linux/.test(userAgent) ? "Linux" : null;
+  // iOS user agents also say "like Mac OS X": look for the device first.
+  const os = /iPhone|iPad|iPod/.test(userAgent)
+    ? "iOS"
+    : /Android/.test(userAgent)
+      ? "Android"
+      : /Windows/.test(userAgent)
+        ? "Windows"
+        : /Mac OS X/.test(userAgent)
+          ? "macOS"
+          : /Linux/.test(userAgent)
+            ? "Linux"
+            : null;
   return os ? `${browser} on ${os}` : browser;
 }

@@ -40,7 +40,10 @@ export async function setOrganizationRequiresTwoFactor(
       .where(
         and(
           eq(organizations.id, input.organizationId),
-          or(ne(organizations.requireTwoFactor, input.required), input.required ? sql`${input.graceDays ?? null}::int is not null` : sql`false`),
+          or(
+            ne(organizations.requireTwoFactor, input.required),
+            sql`${organizations.twoFactorGraceUntil} is distinct from ${graceUntil?.toISOString() ?? null}::timestamptz`,
+          ),
         ),
       )
       .returning({ id: organizations.id });

@@ -101,6 +101,9 @@ export const organizations = pgTable("organizations", {
   requireTwoFactorChangedAt: at("require_two_factor_changed_at"),
   /** Members who have not set up 2FA may skip it until this time; null = required at next sign-in. */
   twoFactorGraceUntil: at("two_factor_grace_until"),
+  /** Kept by triggers (drizzle/0005): members, and members with a verified phone, so "N of M" costs one row. */
+  memberCount: integer("member_count").notNull().default(0),
+  enrolledCount: integer("enrolled_count").notNull().default(0),
   createdAt: at("created_at").notNull().defaultNow(),
 });
 

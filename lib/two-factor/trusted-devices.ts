@@ -54,7 +54,7 @@ export async function revokeTrustedDevices(db: Db, userId: string, now: Date): P
   const revoked = await db
     .update(trustedDevices)
     .set({ revokedAt: now })
-    .where(and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt)))
+    .where(activeFor(userId, now))
     .returning({ id: trustedDevices.id });
   return revoked.length;
 }

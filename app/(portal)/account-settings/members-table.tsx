@@ -9,10 +9,11 @@ const STATUS = {
 } as const;
 const ROLE = { owner: "Owner", admin: "Admin", member: "Member" } as const;
 
-function pageHref(search: string, page: number) {
+function pageHref(search: string, cursor?: { after?: string; before?: string }) {
   const params = new URLSearchParams();
   if (search) params.set("q", search);
-  if (page > 1) params.set("page", String(page));
+  if (cursor?.after) params.set("after", cursor.after);
+  if (cursor?.before) params.set("before", cursor.before);
   const query = params.toString();
   return `/account-settings${query ? `?${query}` : ""}`;
 }
@@ -21,10 +22,10 @@ export function MembersTable({
   members,
   search,
 }: {
-  members: { rows: MemberRow[]; total: number; page: number; pageCount: number };
+  members: { rows: MemberRow[]; total: number; nextCursor: string | null; prevCursor: string | null };
   search: string;
 }) {
-  const returnTo = pageHref(search, members.page);
+  const returnTo = pageHref(search);
   return (
     <div>
       <form method="get" action="/account-settings" role="search" className="mb-4 flex flex-wrap items-end gap-2">
@@ -74,11 +75,12 @@ export function MembersTable({
         {members.rows.length === 0 ? <p className="py-4 text-slate-600">No members match “{search}”.</p> : null}
       </div>
       <nav aria-label="Members pages" className="mt-4 flex items-center gap-4 text-sm">
-        {members.page > 1 ? <Link href={pageHref(search, members.page - 1)} className="underline">Previous page</Link> : null}
+        {members.prevCursor ? <Link href={pageHref(search, { before: members.prevCursor })} className="underline">Previous page</Link> : null}
         <span>
-          Page {members.page} of {members.pageCount} ({members.total} member{members.total === 1 ? "" : "s"})
+          {members.rows.length} shown of {members.total} member{members.total === 1 ? "" : "s"}
+          {search ? ` matching “${search}”` : ""}
         </span>
-        {members.page < members.pageCount ? <Link href={pageHref(search, members.page + 1)} className="underline">Next page</Link> : null}
+        {members.nextCursor ? <Link href={pageHref(search, { after: members.nextCursor })} className="underline">Next page</Link> : null}
       </nav>
     </div>
   );

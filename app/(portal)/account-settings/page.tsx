@@ -13,12 +13,12 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
   const viewer = await requireOrganizationAdmin();
   const params = await searchParams;
   const search = typeof params.q === "string" ? params.q.slice(0, 100) : "";
-  const page = Number(typeof params.page === "string" ? params.page : 1) || 1;
+  const cursor = (name: string) => (typeof params[name] === "string" ? (params[name] as string).slice(0, 254) : undefined);
   const db = await getDb();
   const [org, progress, members] = await Promise.all([
     getOrganization(db, viewer.organization.id),
     enrollmentProgress(db, viewer.organization.id),
-    listMembers(db, { organizationId: viewer.organization.id, search, page, now: new Date() }),
+    listMembers(db, { organizationId: viewer.organization.id, search, after: cursor("after"), before: cursor("before"), now: new Date() }),
   ]);
   const percent = progress.total ? Math.round((progress.enrolled / progress.total) * 100) : 0;
   return (

@@ -4,7 +4,10 @@ import { useActionState, useState } from "react";
 import { Button, FormMessage } from "@/components/ui";
 import { saveAccountSettingsAction } from "./actions";
 
-export function SettingsForm({ requireTwoFactor, graceUntil }: { requireTwoFactor: boolean; graceUntil: string | null }) {
+export function SettingsForm(props: { requireTwoFactor: boolean; graceUntil: string | null }) {
+  const { requireTwoFactor } = props;
+  // A grace period that has ended is not offered again by default: re-saving must not reopen it.
+  const graceUntil = props.graceUntil && Date.parse(props.graceUntil) > Date.now() ? props.graceUntil : null;
   const [state, action, pending] = useActionState(saveAccountSettingsAction, {});
   const [required, setRequired] = useState(requireTwoFactor);
   const [deadline, setDeadline] = useState(graceUntil ? "days" : "next_sign_in");
