@@ -24,15 +24,19 @@ export const DEFAULT_PGLITE_DIR = path.join(".data", "pglite");
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
   if (options.url) {
-    const { default: postgres } = await import("postgres");
-    const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(options.url, { onnotice: () => {}, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const { Pool } = await import("pg");
+    const { drizzle } = await import("drizzle-orm/node-postgres");
+    const pool = new Pool({ connectionString: options.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    // A connection lost while idle or mid-query must reject that query, not crash the process;
+    // the pool replaces the connection on the next checkout.
+    pool.on("error", () => {});
+    pool.on("connect", (connection) => void connection.on("error", () => {}));
     const url = new URL(options.url);
     return {
-      db: drizzle({ client, schema }) as unknown as Db,
+      db: drizzle({ client: pool, schema }) as unknown as Db,
       kind: "postgres",
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
-      close: () => client.end({ timeout: 5 }),
+      close: () => pool.end(),
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");

@@ -6,7 +6,7 @@ export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 /** Applies the migrations in drizzle/ (the same set for PostgreSQL and PGlite). */
 export async function migrateDatabase(handle: DatabaseHandle, migrationsFolder = MIGRATIONS_FOLDER) {
   if (handle.kind === "postgres") {
-    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    const { migrate } = await import("drizzle-orm/node-postgres/migrator");
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await migrate(handle.db as any, { migrationsFolder });
   } else {

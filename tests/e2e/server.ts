@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { assertSafeDatabaseName, withAdminConnection } from "../../lib/db/admin";
 import { openDatabase } from "../../lib/db/client";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { E2E_PASSWORD } from "./env";
@@ -14,12 +15,11 @@ const env: NodeJS.ProcessEnv = { ...process.env };
 if (target === "postgres") {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error("E2E_DB=postgres needs TEST_DATABASE_URL");
-  const { default: postgres } = await import("postgres");
-  const name = `c2fa_e2e_${Number(process.env.PORT)}`;
-  const admin = postgres(adminUrl, { onnotice: () => {}, max: 1 });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
+  const name = assertSafeDatabaseName(`c2fa_e2e_${Number(process.env.PORT)}`);
+  await withAdminConnection(adminUrl, async (admin) => {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  });
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   env.DATABASE_URL = url.toString();
@@ -35,9 +35,21 @@ await migrateDatabase(handle);
 await seedE2eData(handle.db, E2E_PASSWORD);
 await handle.close();
 
+// The app server's output goes to the console as before and to a log file, which the
+// secrets-in-logs test (tests/e2e/security.spec.ts) searches for codes, tokens and phone numbers.
+fs.mkdirSync(".test-data", { recursive: true });
+const log = fs.openSync(path.join(".test-data", `e2e-server-${process.env.PORT}.log`), "w");
 const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "-p", String(process.env.PORT)], {
-  stdio: "inherit",
+  stdio: ["inherit", "pipe", "pipe"],
   env,
+});
+child.stdout.on("data", (chunk: Buffer) => {
+  fs.writeSync(log, chunk);
+  process.stdout.write(chunk);
+});
+child.stderr.on("data", (chunk: Buffer) => {
+  fs.writeSync(log, chunk);
+  process.stderr.write(chunk);
 });
 child.on("exit", (code) => process.exit(code ?? 0));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

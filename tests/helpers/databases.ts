@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { withAdminConnection } from "@/lib/db/admin";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 
@@ -24,10 +25,8 @@ async function openFreshPglite(): Promise<DatabaseHandle> {
 
 /** Creates a throwaway database on the server and drops it again on close. */
 export async function openFreshPostgres(adminUrl: string): Promise<DatabaseHandle> {
-  const { default: postgres } = await import("postgres");
   const name = `c2fa_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(adminUrl, { onnotice: () => {}, max: 1 });
-  await admin.unsafe(`create database ${name}`);
+  await withAdminConnection(adminUrl, (admin) => admin.query(`create database ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString() });
@@ -36,8 +35,7 @@ export async function openFreshPostgres(adminUrl: string): Promise<DatabaseHandl
     ...handle,
     async close() {
       await handle.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end({ timeout: 5 });
+      await withAdminConnection(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`));
     },
   };
 }
