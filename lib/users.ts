@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./db/client";
-import { memberships, organizations, passwordCredentials, users, type Role } from "./db/schema";
+import { endedSessions, memberships, organizations, passwordCredentials, users, type Role } from "./db/schema";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -22,8 +22,11 @@ export interface Viewer {
   role: Role | null;
 }
 
-/** The signed-in user with their organization and role, in one query. */
-export async function loadViewer(db: Db, userId: string): Promise<Viewer | null> {
+/**
+ * The signed-in user with their organization and role, in one query. With `authTime`, a session
+ * that was signed out (see ended-sessions) loads as null.
+ */
+export async function loadViewer(db: Db, userId: string, authTime?: number): Promise<Viewer | null> {
   const [row] = await db
     .select({
       id: users.id,
@@ -34,13 +37,17 @@ export async function loadViewer(db: Db, userId: string): Promise<Viewer | null>
       orgId: organizations.id,
       orgName: organizations.name,
       requireTwoFactor: organizations.requireTwoFactor,
+      ended:
+        authTime === undefined
+          ? sql<boolean>`false`
+          : sql<boolean>`exists (select 1 from ${endedSessions} where ${endedSessions.userId} = ${users.id} and ${endedSessions.authTime} = ${authTime})`,
     })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(eq(users.id, userId))
     .limit(1);
-  if (!row) return null;
+  if (!row || row.ended) return null;
   return {
     user: { id: row.id, email: row.email, name: row.name, sessionsValidAfter: row.sessionsValidAfter },
     organization: row.orgId

@@ -13,7 +13,7 @@ export const getViewer = cache(async (): Promise<(Viewer & { amr: string[]; auth
   const session = await auth();
   const userId = session?.user?.id;
   if (!session || !userId) return null;
-  const viewer = await loadViewer(await getDb(), userId);
+  const viewer = await loadViewer(await getDb(), userId, session.authTime);
   if (!viewer) return null;
   if (session.authTime < viewer.user.sessionsValidAfter.getTime()) return null;
   return { ...viewer, amr: session.amr, authTime: session.authTime };

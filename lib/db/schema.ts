@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -164,6 +165,19 @@ export const signInTickets = pgTable("sign_in_tickets", {
   expiresAt: at("expires_at").notNull(),
   consumedAt: at("consumed_at"),
 });
+
+/** Sessions ended by sign-out: a JWT copied before sign-out must not outlive it. */
+export const endedSessions = pgTable(
+  "ended_sessions",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    authTime: bigint("auth_time", { mode: "number" }).notNull(),
+    endedAt: at("ended_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.authTime] })],
+);
 
 // ---- Two-factor ----
 
