@@ -8,10 +8,12 @@ export const E2E_USERS = {
   articleMember: "article-member@example.com",
   selfEnabler: "self@example.com",
   faultMember: "fault-member@example.com",
+  faultPeer: "fault-peer@example.com",
   adminCoOwner: "adminco-owner@example.com",
   adminCoAdmin: "adminco-admin@example.com",
   adminCoMember: "adminco-member@example.com",
   phoneChanger: "phone-member@example.com",
+  deviceOwner: "devices-member@example.com",
   smsFailure: "sms-failure@example.com",
 } as const;
 
@@ -23,6 +25,7 @@ export async function seedE2eData(db: Db, password: string) {
   const other = await createOrganization(db, "Self Co");
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.selfEnabler, password, name: "Sam Self" });
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.phoneChanger, password, name: "Pat Phone" });
+  await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.deviceOwner, password, name: "Dev Devices" });
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.smsFailure, password, name: "Sid Failure" });
   const adminCo = await createOrganization(db, "Admin Co");
   await createUser(db, { organizationId: adminCo.id, role: "owner", email: E2E_USERS.adminCoOwner, password, name: "Olga Owner" });
@@ -30,4 +33,5 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: adminCo.id, role: "member", email: E2E_USERS.adminCoMember, password, name: "Max Member" });
   const faults = await createOrganization(db, "Fault Co");
   await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultMember, password, name: "Fay Fault" });
+  await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultPeer, password, name: "Pete Peer" });
 }

@@ -10,7 +10,7 @@ import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor/ph
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { listTrustedDevices } from "@/lib/two-factor/trusted-devices";
 import { finishSelfSetupAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "./actions";
-import { SecurityActions } from "./security-actions";
+import { RevokeDevice, SecurityActions } from "./security-actions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -80,7 +80,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
                     <td className="py-2 pr-3">{when(d.lastUsedAt)}</td>
                     <td className="py-2 pr-3">{when(d.expiresAt)}</td>
                     <td className="py-2">
-                      <SecurityActions.RevokeDevice deviceId={d.id} label={`Revoke ${browserName(d.userAgent)}${d.current ? " (this device)" : ""}`} />
+                      <RevokeDevice deviceId={d.id} label={`Revoke ${browserName(d.userAgent)}${d.current ? " (this device)" : ""}`} />
                     </td>
                   </tr>
                 ))}

@@ -42,7 +42,7 @@ export function SecurityActions({ canTurnOff }: { canTurnOff: boolean }) {
   );
 }
 
-function RevokeDevice({ deviceId, label }: { deviceId: string; label: string }) {
+export function RevokeDevice({ deviceId, label }: { deviceId: string; label: string }) {
   const [state, revoke, revoking] = useActionState(revokeDeviceAction, {});
   return (
     <form action={revoke}>
@@ -54,5 +54,3 @@ function RevokeDevice({ deviceId, label }: { deviceId: string; label: string }) 
     </form>
   );
 }
-
-SecurityActions.RevokeDevice = RevokeDevice;
