@@ -23,6 +23,20 @@ export interface PasswordResetDeps {
   email: EmailSender;
   /** The portal's own origin for the link, from configuration, never from the request's Host. */
   appUrl: string;
+  /**
+   * Runs the email delivery after the answer is sent (the app passes next/server's `after`).
+   * @default runs it detached in this process
+   */
+  defer?: (task: () => Promise<void>) => void;
+}
+
+/** The error is not printed: it may carry the message, and the message carries the link. */
+const reportFailure = () => console.error("password reset: the email or its audit event could not be completed");
+const runDetached = (task: () => Promise<void>) => void task().catch(reportFailure);
+
+/** `defer` for the app: next/server's `after`, with the same quiet failure report. */
+export function deferWith(after: (task: () => Promise<void>) => void) {
+  return (task: () => Promise<void>) => after(() => task().catch(reportFailure));
 }
 
 /**
@@ -43,19 +57,24 @@ export async function requestPasswordReset(deps: PasswordResetDeps, input: { ema
     expiresAt: new Date(now.getTime() + RESET_LINK_TTL_MS),
   });
   const link = new URL(`/password-reset/${token}`, deps.appUrl).toString();
-  const sent = await deps.email.send({
-    to: found.user.email,
-    subject: "Change your Connect password",
-    text: `Someone asked to change the password of your Connect account.\n\nTo choose a new password, open this link within 30 minutes:\n${link}\n\nThe link works once. Two-step authentication stays on: you will still be asked for your code.\nIf you did not ask for this, ignore this email; your password stays as it is.`,
-  });
-  await recordAuditEvent(deps.db, {
-    type: "password_reset.requested",
-    organizationId: await organizationIdOf(deps.db, found.user.id),
-    actorUserId: found.user.id,
-    subjectUserId: found.user.id,
-    request: input.request,
-    details: sent.ok ? {} : { delivery: "failed", reason: sent.reason },
-    at: now,
+  const user = found.user;
+  // Not awaited: waiting for the mail server would make a registered address answer slower than
+  // an unknown one.
+  (deps.defer ?? runDetached)(async () => {
+    const sent = await deps.email.send({
+      to: user.email,
+      subject: "Change your Connect password",
+      text: `Someone asked to change the password of your Connect account.\n\nTo choose a new password, open this link within 30 minutes:\n${link}\n\nThe link works once. Two-step authentication stays on: you will still be asked for your code.\nIf you did not ask for this, ignore this email; your password stays as it is.`,
+    });
+    await recordAuditEvent(deps.db, {
+      type: "password_reset.requested",
+      organizationId: await organizationIdOf(deps.db, user.id),
+      actorUserId: user.id,
+      subjectUserId: user.id,
+      request: input.request,
+      details: sent.ok ? {} : { delivery: "failed", reason: sent.reason },
+      at: now,
+    });
   });
 }
 

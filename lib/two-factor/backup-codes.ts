@@ -23,6 +23,8 @@ export function generateBackupCode(): string {
 /** Forgives case, spaces and dashes, and the look-alikes O/I/L. Null when it cannot be a code. */
 export function normalizeBackupCode(input: unknown): string | null {
   if (typeof input !== "string" || input.length > 64) return null;
+  // Letters, digits, spaces and dashes only: no unicode look-alikes or control characters.
+  if (!/^[A-Za-z0-9\s-]*$/.test(input)) return null;
   const cleaned = input.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
   if (cleaned.length !== CODE_CHARS || ![...cleaned].every((c) => ALPHABET.includes(c))) return null;
   return `${cleaned.slice(0, 4)}-${cleaned.slice(4, 8)}-${cleaned.slice(8)}`;

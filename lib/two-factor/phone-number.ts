@@ -24,7 +24,7 @@ export function parsePhoneInput(raw: unknown): PhoneInputResult {
   const digits = value.slice(1);
   if (/\p{L}/u.test(digits)) return refuse(`A phone number has digits only: remove the letters, like ${PHONE_EXAMPLE}.`);
   if (!/^[0-9]+$/.test(digits)) return refuse(`Use only the digits 0-9 after the "+", like ${PHONE_EXAMPLE}.`);
-  if (digits.length < 8 || digits.length > 15) return refuse(`A phone number with its country code has 8 to 15 digits, like ${PHONE_EXAMPLE}.`);
+  if (digits.length < 7 || digits.length > 15) return refuse(`A phone number with its country code has 7 to 15 digits, like ${PHONE_EXAMPLE}.`);
   const parsed = parsePhoneNumberFromString(value);
   if (!parsed || !parsed.isValid()) {
     return refuse("That is not a valid phone number. Check the country code and the number.");

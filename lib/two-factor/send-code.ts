@@ -122,6 +122,8 @@ async function reserveChallenge(db: Db, deps: TwoFactorDeps, input: SendCodeInpu
     .where(and(eq(smsChallenges.phoneE164, input.phoneE164), gt(smsChallenges.createdAt, dayAgo)));
   if ((perPhone?.n ?? 0) >= options.maxCodesPerPhonePerDay) return failure("PHONE_SMS_LIMIT");
   if (options.maxSmsPerDay !== null) {
+    // Serializes the count-then-insert of every sender, so concurrent sends cannot overshoot the cap.
+    await db.execute(sql`select pg_advisory_xact_lock(hashtext('sms:daily-cap'))`);
     const [all] = await db.select({ n: count() }).from(smsChallenges).where(gt(smsChallenges.createdAt, dayAgo));
     if ((all?.n ?? 0) >= options.maxSmsPerDay) return failure("DAILY_SMS_CAP");
   }

@@ -1,10 +1,11 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
-import { requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
+import { deferWith, requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
 import { emailSenderFromEnv } from "@/lib/email";
 import { appDeps } from "@/lib/server";
 
@@ -17,7 +18,7 @@ export const requestResetAction = validatedAction(
     const appUrl = process.env.APP_URL;
     if (!appUrl) return { ok: false, error: "Password reset is not configured on this server (APP_URL is not set). Contact your administrator." };
     const { db, clock } = await appDeps();
-    await requestPasswordReset({ db, clock, email: emailSenderFromEnv(), appUrl }, { email: data.email, request });
+    await requestPasswordReset({ db, clock, email: emailSenderFromEnv(), appUrl, defer: deferWith(after) }, { email: data.email, request });
     return { ok: true, message: RESET_REQUESTED_MESSAGE };
   },
   { echo: ["email"] },

@@ -1,0 +1,311 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { withAdminConnection } from "@/lib/db/admin";
+import { rowsOf } from "@/lib/db/rows";
+import type { SmsFailureReason } from "@/lib/sms/sender";
+import { createVonageSmsSender } from "@/lib/sms/vonage-sender";
+import { twoFactorOptions, type TwoFactorDeps, type TwoFactorOptions } from "@/lib/two-factor/options";
+import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
+import type { FakeVonage, FakeVonageMode } from "../fakes/vonage-server";
+import { testClock, testRequest } from "./fixtures";
+import { extractCode } from "./sms";
+import type { TestClock } from "./two-factor";
+
+// ---------------------------------------------------------------------------------------------
+// Vonage faults: the documented SMS API error statuses, HTTP errors and a hang.
+// ---------------------------------------------------------------------------------------------
+
+/** The SMS API's non-zero statuses, as documented at developer.vonage.com/en/api-errors/sms. */
+export const VONAGE_ERROR_STATUSES: [status: string, errorText: string][] = [
+  ["1", "Throttled"],
+  ["2", "Missing Parameters"],
+  ["3", "Invalid Parameters"],
+  ["4", "Invalid Credentials"],
+  ["5", "Internal Error"],
+  ["6", "Invalid Message"],
+  ["7", "Number Barred"],
+  ["8", "Partner Account Barred"],
+  ["9", "Partner Quota Violation"],
+  ["10", "Too Many Existing Binds"],
+  ["11", "Account Not Enabled For HTTP"],
+  ["12", "Message Too Long"],
+  ["14", "Invalid Signature"],
+  ["15", "Invalid Sender Address"],
+  ["22", "Invalid Network Code"],
+  ["23", "Invalid Callback Url"],
+  ["29", "Non-Whitelisted Destination"],
+  ["32", "Signature And API Secret Disallowed"],
+  ["33", "Number De-activated"],
+];
+
+export interface VonageFault {
+  name: string;
+  mode: FakeVonageMode;
+  /** What the sender reports (and the audit event records). */
+  reason: SmsFailureReason;
+}
+
+export const VONAGE_FAULTS: VonageFault[] = [
+  ...VONAGE_ERROR_STATUSES.map(([status, errorText]): VonageFault => ({
+    name: `Vonage status ${status} (${errorText})`,
+    mode: { kind: "status", status, errorText },
+    reason: "rejected",
+  })),
+  ...[500, 502, 503, 504].map((status): VonageFault => ({ name: `HTTP ${status}`, mode: { kind: "http", status }, reason: "unavailable" })),
+  { name: "no answer until the timeout", mode: { kind: "hang" }, reason: "timeout" },
+];
+
+export const FAKE_VONAGE_CREDENTIALS = { apiKey: "faults-key", apiSecret: "faults-secret" };
+
+/** TwoFactorDeps with the real Vonage sender (the SDK) pointed at a fake Vonage. */
+export interface VonageDeps extends TwoFactorDeps {
+  clock: TestClock;
+  fake: FakeVonage;
+  /** The code of the newest message the fake accepted for this number. */
+  lastCodeTo(phone: string): string;
+  /** How many messages the fake accepted for this number. */
+  deliveredTo(phone: string): number;
+}
+
+export function vonageDeps(
+  db: Db,
+  fake: FakeVonage,
+  overrides: { clock?: TestClock; options?: Partial<TwoFactorOptions>; timeoutMs?: number } = {},
+): VonageDeps {
+  const digits = (phone: string) => phone.replace(/\D/g, "");
+  const to = (phone: string) => fake.messages.filter((m) => digits(m.to) === digits(phone));
+  return {
+    db,
+    clock: overrides.clock ?? testClock(),
+    sms: createVonageSmsSender({
+      ...FAKE_VONAGE_CREDENTIALS,
+      from: "Connect",
+      restHost: fake.url,
+      timeoutMs: overrides.timeoutMs ?? 300,
+    }),
+    codeKey: `faults-code-key-${randomBytes(24).toString("hex")}`,
+    options: twoFactorOptions(overrides.options),
+    fake,
+    lastCodeTo(phone) {
+      const last = to(phone).at(-1);
+      if (!last) throw new Error(`fake Vonage accepted no SMS for ${phone}`);
+      return extractCode(last.text);
+    },
+    deliveredTo: (phone) => to(phone).length,
+  };
+}
+
+/** "Send code" + "Verify Phone" through the given deps (any sender): a verified phone and 10 backup codes. */
+export async function enrollThrough(deps: TwoFactorDeps, user: { id: string }, phone: string, lastCodeTo: (phone: string) => string) {
+  const nonce = randomBytes(32).toString("base64url");
+  const sent = await sendSetupCode(deps, { userId: user.id, attemptNonce: nonce, phone, request: testRequest() });
+  if (!sent.ok) throw new Error(`setup code not sent: ${sent.code}`);
+  const done = await completePhoneSetup(deps, {
+    userId: user.id,
+    attemptNonce: nonce,
+    code: lastCodeTo(phone),
+    request: testRequest(),
+    selfEnabled: false,
+    duringSignIn: false,
+  });
+  if (!done.ok) throw new Error(`enrolment failed: ${done.code}`);
+  return { phone, backupCodes: done.backupCodes, nonce };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database faults: hooks run just before each statement of a transaction, and before its COMMIT.
+// ---------------------------------------------------------------------------------------------
+
+const STATEMENT_OPS = new Set(["select", "selectDistinct", "selectDistinctOn", "insert", "update", "delete", "execute"]);
+
+export interface StatementContext {
+  /** 1 for the first statement the transaction runs, 2 for the next... */
+  index: number;
+  op: string;
+  /** the table given to insert/update/delete, or undefined */
+  table: unknown;
+  /** the transaction itself, without hooks: to run a statement of the test's own on its connection */
+  tx: Db;
+}
+
+export interface TransactionHooks {
+  /** Runs when a statement is awaited, before it is sent; a throw makes the statement fail. */
+  beforeStatement?: (ctx: StatementContext) => Promise<void> | void;
+  /** Runs after the transaction's callback resolved, before COMMIT; a throw rolls it back. */
+  beforeCommit?: (tx: Db) => Promise<void> | void;
+}
+
+type Thenable = { then: PromiseLike<unknown>["then"] };
+
+/**
+ * A Db whose transactions call the hooks around their statements. Statements outside
+ * transactions go through untouched. Drizzle's builders return `this` from where/limit/...,
+ * so holding `then` of the builder holds the statement however it is finished.
+ */
+export function dbWithTransactionHooks(db: Db, hooks: TransactionHooks): Db {
+  const wrapTx = (tx: object): object => {
+    let index = 0;
+    const hold = (query: Thenable, op: string, table: unknown) => {
+      const then = query.then.bind(query);
+      query.then = ((onFulfilled, onRejected) =>
+        Promise.resolve()
+          .then(() => hooks.beforeStatement?.({ index: ++index, op, table, tx: tx as Db }))
+          .then(() => then(onFulfilled, onRejected), onRejected)) as Thenable["then"];
+      return query;
+    };
+    return new Proxy(tx, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof prop === "string" && STATEMENT_OPS.has(prop) && typeof value === "function") {
+          return (...args: unknown[]) => {
+            const builder = (value as (...a: unknown[]) => Thenable).apply(target, args);
+            const table = prop === "insert" || prop === "update" || prop === "delete" ? args[0] : undefined;
+            if (typeof builder.then === "function") return hold(builder, prop, table);
+            // select(..).from(..), insert(..).values(..), update(..).set(..) give the runnable query one step later
+            const step = builder as unknown as Record<string, (...a: unknown[]) => Thenable>;
+            for (const name of ["from", "values", "set", "select"]) {
+              const original = step[name];
+              if (typeof original === "function") step[name] = (...a: unknown[]) => hold(original.apply(builder, a), prop, table);
+            }
+            return builder;
+          };
+        }
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === "transaction") {
+        return (fn: (tx: object) => Promise<unknown>, config?: unknown) =>
+          (target.transaction as (f: (tx: object) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(
+            target,
+            async (tx) => {
+              const result = await fn(wrapTx(tx));
+              await hooks.beforeCommit?.(tx as Db);
+              return result;
+            },
+            config,
+          );
+      }
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Runs `flow` against a hooked Db and lists the statements its transactions ran, in order. */
+export async function statementsOf<T>(db: Db, flow: (db: Db) => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const hooked = dbWithTransactionHooks(db, {
+    beforeStatement: ({ op, table }) => {
+      statements.push(table ? `${op} ${tableName(table)}` : op);
+    },
+  });
+  return { result: await flow(hooked), statements };
+}
+
+/** A database error as postgres.js or PGlite would raise it. */
+export class InjectedDatabaseError extends Error {
+  constructor(where: string) {
+    super(`injected database failure ${where}`);
+    this.name = "InjectedDatabaseError";
+  }
+}
+
+/** A Db whose transactions fail at their `n`-th statement (1-based), or at COMMIT with n = "commit". */
+export function dbFailingAtStatement(db: Db, n: number | "commit"): Db {
+  return dbWithTransactionHooks(db, {
+    beforeStatement: ({ index, op, table }) => {
+      if (index === n) throw new InjectedDatabaseError(`at statement ${index} (${op}${table ? ` ${tableName(table)}` : ""})`);
+    },
+    beforeCommit: () => {
+      if (n === "commit") throw new InjectedDatabaseError("at commit");
+    },
+  });
+}
+
+/**
+ * A Db whose transactions lose their PostgreSQL connection for real: before the `n`-th statement
+ * (or before COMMIT) an admin connection terminates the transaction's backend
+ * (pg_terminate_backend), so the statement and the transaction fail as on a server restart.
+ */
+export function dbTerminatedAtStatement(db: Db, n: number | "commit", adminUrl: string): Db & { terminated: () => number } {
+  let terminated = 0;
+  const kill = async (tx: Db) => {
+    await terminateBackendOf(tx, adminUrl);
+    terminated += 1;
+  };
+  const hooked = dbWithTransactionHooks(db, {
+    beforeStatement: async ({ index, tx }) => {
+      if (index === n) await kill(tx);
+    },
+    beforeCommit: async (tx) => {
+      if (n === "commit") await kill(tx);
+    },
+  });
+  return Object.assign(hooked, { terminated: () => terminated });
+}
+
+/** Ends the PostgreSQL backend that serves `tx`, from another connection, and waits until it is gone. */
+export async function terminateBackendOf(tx: Db, adminUrl: string): Promise<void> {
+  const [row] = rowsOf<{ pid: number }>(await tx.execute(sql`select pg_backend_pid() as pid`));
+  const done = await withAdminConnection(adminUrl, async (admin) => {
+    const result = await admin.query<{ ok: boolean }>("select pg_terminate_backend($1::int, 5000) as ok", [row!.pid]);
+    return result.rows[0]?.ok === true;
+  });
+  if (!done) throw new Error(`could not terminate backend ${row!.pid}`);
+}
+
+function tableName(table: unknown): string {
+  const symbols = Object.getOwnPropertySymbols(table ?? {});
+  const nameSymbol = symbols.find((s) => s.description === "drizzle:Name");
+  return nameSymbol ? String((table as Record<symbol, unknown>)[nameSymbol]) : "?";
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export type Settled<T> =
+  | { status: "fulfilled"; value: T }
+  | { status: "rejected"; error: unknown }
+  /** neither resolved nor rejected within the time given */
+  | { status: "hung" };
+
+/** How a call ended, waiting at most `ms`: a hang is an outcome, not a test timeout. */
+export function settleWithin<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<Settled<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ status: "hung" }), ms);
+  });
+  const settled = promise.then(
+    (value): Settled<T> => ({ status: "fulfilled", value }),
+    (error: unknown): Settled<T> => ({ status: "rejected", error }),
+  );
+  return Promise.race([settled, hung]).finally(() => clearTimeout(timer));
+}
+
+/** The URL of the database behind `db` on the server of `adminUrl` (for a second, independent client). */
+export async function databaseUrlOf(db: Db, adminUrl: string): Promise<string> {
+  const [row] = rowsOf<{ name: string }>(await db.execute(sql`select current_database() as name`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${row!.name}`;
+  return url.toString();
+}
+
+/** Collects uncaught exceptions and unhandled rejections while installed (a driver crashing in a timer). */
+export function collectProcessErrors() {
+  const errors: string[] = [];
+  const onError = (error: unknown) => {
+    errors.push(error instanceof Error ? `${error.name}: ${error.message}${error.stack ? ` @ ${error.stack.split("\n")[1]?.trim()}` : ""}` : String(error));
+  };
+  process.on("uncaughtException", onError);
+  process.on("unhandledRejection", onError);
+  return {
+    errors,
+    stop() {
+      process.off("uncaughtException", onError);
+      process.off("unhandledRejection", onError);
+    },
+  };
+}
