@@ -1,19 +1,20 @@
+import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "../db/client";
 import { isOrganizationAdmin, loadViewer, type Viewer } from "../users";
-import { auth } from "./auth";
+import { readSessionClaims } from "./session-token";
 
 /**
  * The data-access layer: the server-side check behind every page, server action and route
- * handler. It does not trust the middleware: it decodes the session itself and refuses a
- * session issued before the user's "sessions valid after" time (password change, 2FA reset).
+ * handler. It does not trust the middleware: it decodes the session itself, refuses a session
+ * older than its lifetime, signed out (ended_sessions), or issued before the user's "sessions
+ * valid after" time (password change, 2FA reset).
  */
 export const getViewer = cache(async (): Promise<(Viewer & { amr: string[]; authTime: number }) | null> => {
-  const session = await auth();
-  const userId = session?.user?.id;
-  if (!session || !userId) return null;
-  const viewer = await loadViewer(await getDb(), userId, session.authTime);
+  const session = await readSessionClaims(await cookies(), process.env.AUTH_SECRET, Date.now());
+  if (!session) return null;
+  const viewer = await loadViewer(await getDb(), session.userId, session.authTime);
   if (!viewer) return null;
   if (session.authTime < viewer.user.sessionsValidAfter.getTime()) return null;
   return { ...viewer, amr: session.amr, authTime: session.authTime };

@@ -40,3 +40,28 @@ export function decideGate(input: GateInput): GateDecision {
     to: returnTo === "/" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`,
   };
 }
+
+export interface GateCookies {
+  hasSession(): Promise<boolean>;
+  hasPendingSignIn(): Promise<boolean>;
+}
+
+/**
+ * decideGate, reading only the cookies the decision depends on: nothing for public paths, the
+ * pending sign-in first on the two-factor pages, the session first everywhere else. A signed-in
+ * page request costs one decryption.
+ */
+export async function decideGateFromCookies(
+  route: Pick<GateInput, "pathname" | "search" | "isApi">,
+  cookies: GateCookies,
+): Promise<GateDecision> {
+  if (PUBLIC_PREFIXES.some((prefix) => underPrefix(route.pathname, prefix))) {
+    return decideGate({ ...route, hasSession: false, hasPendingSignIn: false });
+  }
+  if (underPrefix(route.pathname, TWO_FACTOR_PREFIX)) {
+    const hasPendingSignIn = await cookies.hasPendingSignIn();
+    return decideGate({ ...route, hasPendingSignIn, hasSession: hasPendingSignIn ? false : await cookies.hasSession() });
+  }
+  const hasSession = await cookies.hasSession();
+  return decideGate({ ...route, hasSession, hasPendingSignIn: hasSession ? false : await cookies.hasPendingSignIn() });
+}

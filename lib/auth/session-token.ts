@@ -1,0 +1,133 @@
+import { base64url, calculateJwkThumbprint } from "jose";
+import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
+
+/** next-auth's session cookie names: `__Secure-` when it was set over https. */
+export const SESSION_COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+
+export interface SessionClaims {
+  userId: string;
+  amr: string[];
+  /** ms since epoch when the session was issued */
+  authTime: number;
+}
+
+interface CookieJar {
+  get(name: string): { value: string } | undefined;
+  getAll(): { name: string; value: string }[];
+}
+
+/** The cookie's value and its name (next-auth salts the key with the name); chunks joined. */
+function sessionCookieOf(cookies: CookieJar): { name: string; value: string } | null {
+  for (const name of SESSION_COOKIE_NAMES) {
+    const whole = cookies.get(name)?.value;
+    if (whole) return { name, value: whole };
+    const chunks = cookies
+      .getAll()
+      .filter((c) => c.name.startsWith(`${name}.`) && /^\d+$/.test(c.name.slice(name.length + 1)))
+      .sort((a, b) => Number(a.name.slice(name.length + 1)) - Number(b.name.slice(name.length + 1)));
+    if (chunks.length > 0) return { name, value: chunks.map((c) => c.value).join("") };
+  }
+  return null;
+}
+
+interface TokenKeys {
+  /** JWK thumbprint of the derived key: next-auth's "kid" */
+  kid: string;
+  mac: CryptoKey;
+  aes: CryptoKey;
+}
+
+// next-auth derives the token key from AUTH_SECRET with HKDF for every token; the result only
+// depends on the secret and the salt (the cookie name), so it is derived and imported once.
+const tokenKeys = new Map<string, Promise<TokenKeys>>();
+const utf8 = new TextEncoder();
+const subtle = () => globalThis.crypto.subtle;
+
+async function deriveTokenKeys(secret: string, salt: string): Promise<TokenKeys> {
+  const material = await subtle().importKey("raw", utf8.encode(secret), "HKDF", false, ["deriveBits"]);
+  const info = utf8.encode(`Auth.js Generated Encryption Key (${salt})`);
+  const key = new Uint8Array(await subtle().deriveBits({ name: "HKDF", hash: "SHA-256", salt: utf8.encode(salt), info }, material, 512));
+  const kid = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, "sha512");
+  // A256CBC-HS512 (RFC 7518 5.2.5): the first half authenticates, the second half encrypts.
+  const mac = await subtle().importKey("raw", key.slice(0, 32), { name: "HMAC", hash: "SHA-512" }, false, ["sign"]);
+  const aes = await subtle().importKey("raw", key.slice(32), "AES-CBC", false, ["decrypt"]);
+  return { kid, mac, aes };
+}
+
+function keysFor(secret: string, salt: string): Promise<TokenKeys> {
+  const id = `${salt}\u0000${secret}`;
+  let entry = tokenKeys.get(id);
+  if (!entry) {
+    if (tokenKeys.size > 16) tokenKeys.clear();
+    entry = deriveTokenKeys(secret, salt);
+    entry.catch(() => tokenKeys.delete(id));
+    tokenKeys.set(id, entry);
+  }
+  return entry;
+}
+
+function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+const bytes = (part: string) => base64url.decode(part) as Uint8Array<ArrayBuffer>;
+
+/**
+ * next-auth's session JWE (alg "dir", enc "A256CBC-HS512", kid = key thumbprint), decrypted with
+ * keys imported once: the tag is checked in constant time before anything is decrypted, and the
+ * expiry with next-auth's 15 s tolerance. Anything else is refused.
+ */
+async function decodeSessionToken(token: string, secret: string, salt: string, nowMs: number): Promise<Record<string, unknown> | null> {
+  const parts = token.split(".");
+  if (parts.length !== 5) return null;
+  const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts as [string, string, string, string, string];
+  const header = JSON.parse(new TextDecoder().decode(bytes(protectedHeader))) as Record<string, unknown>;
+  if (header.alg !== "dir" || header.enc !== "A256CBC-HS512" || header.zip !== undefined || header.crit !== undefined || encryptedKey !== "") return null;
+  const keys = await keysFor(secret, salt);
+  if (header.kid !== undefined && header.kid !== keys.kid) return null;
+  const aad = utf8.encode(protectedHeader);
+  const ivBytes = bytes(iv);
+  const cipherBytes = bytes(ciphertext);
+  if (ivBytes.length !== 16) return null;
+  const macInput = new Uint8Array(aad.length + ivBytes.length + cipherBytes.length + 8);
+  macInput.set(aad, 0);
+  macInput.set(ivBytes, aad.length);
+  macInput.set(cipherBytes, aad.length + ivBytes.length);
+  new DataView(macInput.buffer).setBigUint64(macInput.length - 8, BigInt(aad.length * 8));
+  const mac = new Uint8Array(await subtle().sign("HMAC", keys.mac, macInput)).subarray(0, 32);
+  if (!equalInConstantTime(mac, bytes(tag))) return null;
+  const plain = await subtle().decrypt({ name: "AES-CBC", iv: ivBytes }, keys.aes, cipherBytes);
+  const payload = JSON.parse(new TextDecoder().decode(plain)) as Record<string, unknown>;
+  if (typeof payload !== "object" || payload === null) return null;
+  if (typeof payload.exp !== "number" || payload.exp * 1000 <= nowMs - 15_000) return null;
+  if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf * 1000 > nowMs + 15_000)) return null;
+  return payload;
+}
+
+/** Whether a session issued at `authTime` is still within its fixed lifetime (no sliding). */
+export function isWithinSessionLifetime(authTime: number, nowMs: number, maxAgeSeconds = SESSION_MAX_AGE_SECONDS): boolean {
+  return authTime > 0 && authTime <= nowMs + 60_000 && nowMs - authTime < maxAgeSeconds * 1000;
+}
+
+/**
+ * Decodes next-auth's session cookie (the JWE and its expiry) and nothing more. Unlike `auth()`
+ * it does not encode a refreshed cookie, which would cost a second encryption per request and let
+ * a session outlive its 24 hours by sliding. Edge-safe.
+ */
+export async function readSessionClaims(cookies: CookieJar, secret: string | undefined, nowMs: number): Promise<SessionClaims | null> {
+  const cookie = sessionCookieOf(cookies);
+  if (!cookie || !secret) return null;
+  try {
+    const token = await decodeSessionToken(cookie.value, secret, cookie.name, nowMs);
+    if (!token || typeof token.sub !== "string" || !token.sub) return null;
+    const authTime = typeof token.authTime === "number" ? token.authTime : 0;
+    if (!isWithinSessionLifetime(authTime, nowMs)) return null;
+    const amr = Array.isArray(token.amr) ? token.amr.filter((m): m is string => typeof m === "string") : [];
+    return { userId: token.sub, amr, authTime };
+  } catch {
+    return null;
+  }
+}
