@@ -17,14 +17,15 @@ export async function findUserWithPasswordByEmail(db: Db, email: string) {
 }
 
 export interface Viewer {
-  user: { id: string; email: string; name: string | null; sessionsValidAfter: Date };
-  organization: { id: string; name: string; requireTwoFactor: boolean } | null;
+  user: { id: string; email: string; name: string | null; sessionsValidAfter: Date; twoFactorEnrolled: boolean };
+  organization: { id: string; name: string; requireTwoFactor: boolean; twoFactorGraceUntil: Date | null } | null;
   role: Role | null;
 }
 
 /**
- * The signed-in user with their organization and role, in one query. With `authTime`, a session
- * that was signed out (see ended-sessions) loads as null.
+ * The signed-in user with their organization, role and what the grace banner needs, in one query
+ * (it runs on every page). With `authTime`, a session that was signed out (see ended-sessions)
+ * loads as null.
  */
 export async function loadViewer(db: Db, userId: string, authTime?: number): Promise<Viewer | null> {
   const [row] = await db
@@ -33,10 +34,13 @@ export async function loadViewer(db: Db, userId: string, authTime?: number): Pro
       email: users.email,
       name: users.name,
       sessionsValidAfter: users.sessionsValidAfter,
+      phoneE164: users.phoneE164,
+      phoneVerifiedAt: users.phoneVerifiedAt,
       role: memberships.role,
       orgId: organizations.id,
       orgName: organizations.name,
       requireTwoFactor: organizations.requireTwoFactor,
+      graceUntil: organizations.twoFactorGraceUntil,
       ended:
         authTime === undefined
           ? sql<boolean>`false`
@@ -49,9 +53,15 @@ export async function loadViewer(db: Db, userId: string, authTime?: number): Pro
     .limit(1);
   if (!row || row.ended) return null;
   return {
-    user: { id: row.id, email: row.email, name: row.name, sessionsValidAfter: row.sessionsValidAfter },
+    user: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      sessionsValidAfter: row.sessionsValidAfter,
+      twoFactorEnrolled: Boolean(row.phoneE164 && row.phoneVerifiedAt),
+    },
     organization: row.orgId
-      ? { id: row.orgId, name: row.orgName ?? "", requireTwoFactor: row.requireTwoFactor ?? false }
+      ? { id: row.orgId, name: row.orgName ?? "", requireTwoFactor: row.requireTwoFactor ?? false, twoFactorGraceUntil: row.graceUntil ?? null }
       : null,
     role: row.role ?? null,
   };
@@ -65,4 +75,10 @@ export function isOrganizationAdmin(role: Role | null): boolean {
 export async function organizationIdOf(db: Db, userId: string): Promise<string | null> {
   const [row] = await db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, userId)).limit(1);
   return row?.id ?? null;
+}
+
+/** Until when the viewer may still skip setting up 2FA (the grace banner), or null. */
+export function graceBannerUntil(viewer: Viewer, now: Date): Date | null {
+  const until = viewer.organization?.requireTwoFactor ? viewer.organization.twoFactorGraceUntil : null;
+  return until && until > now && !viewer.user.twoFactorEnrolled ? until : null;
 }
