@@ -29,8 +29,10 @@ async function complete(method: Complete, code: string, trustThisDevice: boolean
     for (const notice of notices) await notifyMember(emailSenderFromEnv(), done.email, notice);
   });
   await clearPendingSignIn();
-  await signIn("ticket", { ticket: done.ticket, redirectTo: pending.returnTo });
-  return { ok: true } satisfies ActionState;
+  // No server redirect: that would render the next page into this response. The browser moves
+  // on by itself, so the step costs only the check and the session.
+  await signIn("ticket", { ticket: done.ticket, redirect: false });
+  return { ok: true, message: "Verified. Signing you in…", redirectTo: pending.returnTo } satisfies ActionState;
 }
 
 export const verifySignInCodeAction = validatedAction(

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useState } from "react";
 import { ResendButton } from "@/components/two-factor/resend-button";
 import { CodeField } from "@/components/two-factor/code-field";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
@@ -17,6 +18,19 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
   const [backupState, backupAction, verifyingBackup] = useActionState(verifyBackupCodeAction, {});
   const [resendState, resendAction, resending] = useActionState(resendCodeAction, {});
   const autofilled = useWebOtp(method === "sms");
+  const router = useRouter();
+  const signedInTo = smsState.redirectTo ?? backupState.redirectTo;
+  useEffect(() => {
+    if (signedInTo) router.replace(signedInTo);
+  }, [router, signedInTo]);
+
+  if (signedInTo) {
+    return (
+      <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
+        Verified. Signing you in… <Link href={signedInTo} className="underline">Continue</Link>
+      </p>
+    );
+  }
 
   function choose(next: Method) {
     setMethod(next);
