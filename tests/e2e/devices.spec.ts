@@ -6,7 +6,7 @@ import { E2E_USERS } from "./seed";
 
 // Issue 5, item 5: the member's list of trusted devices, with this one marked, and revoke.
 const EMAIL = E2E_USERS.deviceOwner;
-const PHONE = "+14155553005";
+const PHONE = "+14155553006";
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -21,7 +21,11 @@ test("when Vonage fails the user is told clearly, nothing counts as sent, and an
     { kind: "status", status: "1", errorText: "Throttled" },
   ] as const) {
     await setFakeVonageMode(vonageUrl, mode);
+    // The alert of the previous round has the same words: wait for this round's answer, or the
+    // fake may already be back to "ok" when this send reaches it.
+    const answered = page.waitForResponse((response) => response.request().method() === "POST" && new URL(response.url()).pathname === "/security");
     await setup.sendCode(PHONE);
+    await answered;
     await expect(page.getByRole("alert").filter({ hasText: SMS_FAILED })).toBeVisible();
     await expect(setup.dialog()).toBeHidden();
     await expect(page.getByLabel("Phone number", { exact: true })).toHaveValue(PHONE);
