@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/client";
 import { withAdminConnection } from "@/lib/db/admin";
 import { rowsOf } from "@/lib/db/rows";
@@ -191,6 +192,19 @@ export function dbWithTransactionHooks(db: Db, hooks: TransactionHooks): Db {
           );
       }
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * A Db whose transactions throw at a given write (an insert, update or delete of `table`): a crash
+ * in the middle of a multi-step transaction. Writes outside transactions go through.
+ */
+export function dbFailingInTransaction(db: Db, failOn: { op: "insert" | "update" | "delete"; table: PgTable; error?: Error }): Db {
+  const error = failOn.error ?? new Error(`injected failure: ${failOn.op}`);
+  return dbWithTransactionHooks(db, {
+    beforeStatement: ({ op, table }) => {
+      if (op === failOn.op && table === failOn.table) throw error;
     },
   });
 }

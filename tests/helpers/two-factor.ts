@@ -11,6 +11,7 @@ import { parsePhoneInput } from "@/lib/two-factor/phone-number";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 import { continueAfterPassword } from "@/lib/two-factor/sign-in";
 import { createOrganization, createUser, testClock, testRequest } from "./fixtures";
+import { dbWithTransactionHooks } from "./faults";
 import { recordingSmsSender, type RecordingSmsSender } from "./sms";
 
 export type TestClock = ReturnType<typeof testClock>;
@@ -149,43 +150,6 @@ export async function dumpAllRows(db: Db): Promise<string> {
   return parts.join("\n");
 }
 
-type WriteOp = "insert" | "update" | "delete";
-
-/**
- * A Db whose transactions throw when a given write is built inside them: a crash in the middle
- * of a multi-step transaction. Writes outside transactions go through.
- */
-export function dbFailingInTransaction(db: Db, failOn: { op: WriteOp; table: PgTable; error?: Error }): Db {
-  const error = failOn.error ?? new Error(`injected failure: ${failOn.op}`);
-  const wrapTx = (tx: object): object =>
-    new Proxy(tx, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (prop === failOn.op) {
-          return (table: PgTable) => {
-            if (table === failOn.table) throw error;
-            return (value as (t: PgTable) => unknown).call(target, table);
-          };
-        }
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  return new Proxy(db, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop === "transaction") {
-        return (fn: (tx: object) => Promise<unknown>, config?: unknown) =>
-          (target.transaction as (f: (tx: object) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(
-            target,
-            (tx) => fn(wrapTx(tx)),
-            config,
-          );
-      }
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 /** Resolves every waiter once `parties` have arrived; later arrivals pass straight through. */
 export function barrier(parties: number) {
   let arrived = 0;
@@ -220,51 +184,15 @@ export function concurrentTransactions(kind: "postgres" | "pglite", wanted: numb
  * raw statement such as an advisory lock) until `parties` transactions have reached that point: every one has read the same state before any writes,
  * the worst case for a check-then-write race.
  */
-export function contendedDb(db: Db, contend: { op: WriteOp | "execute"; table?: PgTable; parties: number }) {
+export function contendedDb(db: Db, contend: { op: "insert" | "update" | "delete" | "execute"; table?: PgTable; parties: number }) {
   const gate = barrier(contend.parties);
-  const wrapTx = (tx: object): object => {
-    let stopped = false;
-    return new Proxy(tx, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (prop === contend.op) {
-          return (arg: unknown) => {
-            const builder = (value as (a: unknown) => { then: PromiseLike<unknown>["then"] }).call(target, arg);
-            if ((contend.table && arg !== contend.table) || stopped) return builder;
-            stopped = true;
-            // update(t).set(..) and insert(t).values(..) give the runnable query one step later
-            const hold = (query: { then: PromiseLike<unknown>["then"] }) => {
-              const then = query.then.bind(query);
-              query.then = ((onFulfilled, onRejected) =>
-                gate.wait().then(() => then(onFulfilled, onRejected))) as PromiseLike<unknown>["then"];
-              return query;
-            };
-            if (typeof builder.then === "function") return hold(builder);
-            const step = builder as unknown as Record<string, (...args: unknown[]) => { then: PromiseLike<unknown>["then"] }>;
-            for (const name of ["set", "values"]) {
-              const original = step[name];
-              if (typeof original === "function") step[name] = (...args: unknown[]) => hold(original.apply(builder, args));
-            }
-            return builder;
-          };
-        }
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  };
-  const wrapped = new Proxy(db, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop === "transaction") {
-        return (fn: (tx: object) => Promise<unknown>, config?: unknown) =>
-          (target.transaction as (f: (tx: object) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(
-            target,
-            (tx) => fn(wrapTx(tx)),
-            config,
-          );
-      }
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  const stopped = new WeakSet<object>();
+  const hooked = dbWithTransactionHooks(db, {
+    beforeStatement: async ({ op, table, tx }) => {
+      if (op !== contend.op || (contend.table && table !== contend.table) || stopped.has(tx)) return;
+      stopped.add(tx);
+      await gate.wait();
     },
   });
-  return { db: wrapped, gate };
+  return { db: hooked, gate };
 }

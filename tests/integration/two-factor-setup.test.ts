@@ -9,10 +9,10 @@ import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 import { completeWithSmsCode, continueAfterPassword } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
+import { dbFailingInTransaction } from "../helpers/faults";
 import { testRequest } from "../helpers/fixtures";
 import {
   createOrgUser,
-  dbFailingInTransaction,
   enrollUser,
   freshPhone,
   makeDeps,
