@@ -1,4 +1,3 @@
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { emailSenderFromEnv } from "@/lib/email";
@@ -9,14 +8,7 @@ import { smsConfigurationWarning, smsSenderFromEnv } from "@/lib/sms";
 import { createOutboxSmsSender } from "@/lib/sms/outbox-sender";
 import { startFakeVonage, type FakeVonage } from "../fakes/vonage-server";
 import { databaseTargets } from "../helpers/databases";
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from "../helpers/faults";
 
 describe.each(databaseTargets())("dev outbox on $name", (target) => {
   let handle: DatabaseHandle;

@@ -14,6 +14,7 @@ import { trustDevice } from "@/lib/two-factor/trusted-devices";
 import { loadViewer } from "@/lib/users";
 import { databaseTargets } from "../helpers/databases";
 import { recordingEmailSender, tokenOf, type RecordingEmailSender } from "../helpers/email";
+import { closedPort } from "../helpers/faults";
 import { createOrganization, createUser, testRequest } from "../helpers/fixtures";
 import { concurrentTransactions, contendedDb, createEnrolledUser, dumpAllRows, makeDeps, pendingFor, startChallenge, type TestDeps } from "../helpers/two-factor";
 
@@ -26,14 +27,6 @@ const NEW_PASSWORD = "a completely new passphrase";
 let ipCounter = 0;
 /** A client address no other test of this file uses (the per-IP limit stays apart). */
 const freshIp = () => `198.51.100.${++ipCounter}`;
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe.each(databaseTargets())("password reset on $name", (target) => {
   let handle: DatabaseHandle;

@@ -1,9 +1,9 @@
-import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SmsSendResult } from "@/lib/sms/sender";
 import { createVonageSmsSender } from "@/lib/sms/vonage-sender";
 import { latestCodeFor, setFakeVonageMode, fakeVonageMessages, clearFakeVonage } from "../fakes/vonage-client";
 import { startFakeVonage, type FakeVonage } from "../fakes/vonage-server";
+import { closedPort } from "../helpers/faults";
 
 const credentials = { apiKey: "test-key", apiSecret: "test-secret" };
 const PHONE = "+17891234567";
@@ -28,14 +28,6 @@ function expectNoSecrets(result: SmsSendResult) {
   expect(serialized).not.toContain("493817");
   expect(serialized).not.toContain(TEXT);
   expect(serialized).not.toContain("7891234567");
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("Vonage SMS sender (real SDK against a fake Vonage)", () => {
