@@ -12,7 +12,7 @@ import { consumeSignInTicket } from "./sign-in-ticket";
  * session: the ticket is issued by lib/ once every required factor is done, so next-auth never
  * sees a password or a code and a session cannot exist before the second factor.
  */
-export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
+export const { handlers, signIn, signOut } = NextAuth(async () => {
   const db = await getDb();
   return {
     ...authConfig,

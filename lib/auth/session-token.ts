@@ -41,6 +41,7 @@ interface TokenKeys {
 // depends on the secret and the salt (the cookie name), so it is derived and imported once.
 const tokenKeys = new Map<string, Promise<TokenKeys>>();
 const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 const subtle = () => globalThis.crypto.subtle;
 
 async function deriveTokenKeys(secret: string, salt: string): Promise<TokenKeys> {
@@ -84,7 +85,7 @@ async function decodeSessionToken(token: string, secret: string, salt: string, n
   const parts = token.split(".");
   if (parts.length !== 5) return null;
   const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts as [string, string, string, string, string];
-  const header = JSON.parse(new TextDecoder().decode(bytes(protectedHeader))) as Record<string, unknown>;
+  const header = JSON.parse(fromUtf8.decode(bytes(protectedHeader))) as Record<string, unknown>;
   if (header.alg !== "dir" || header.enc !== "A256CBC-HS512" || header.zip !== undefined || header.crit !== undefined || encryptedKey !== "") return null;
   const keys = await keysFor(secret, salt);
   if (header.kid !== undefined && header.kid !== keys.kid) return null;
@@ -100,7 +101,7 @@ async function decodeSessionToken(token: string, secret: string, salt: string, n
   const mac = new Uint8Array(await subtle().sign("HMAC", keys.mac, macInput)).subarray(0, 32);
   if (!equalInConstantTime(mac, bytes(tag))) return null;
   const plain = await subtle().decrypt({ name: "AES-CBC", iv: ivBytes }, keys.aes, cipherBytes);
-  const payload = JSON.parse(new TextDecoder().decode(plain)) as Record<string, unknown>;
+  const payload = JSON.parse(fromUtf8.decode(plain)) as Record<string, unknown>;
   if (typeof payload !== "object" || payload === null) return null;
   if (typeof payload.exp !== "number" || payload.exp * 1000 <= nowMs - 15_000) return null;
   if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf * 1000 > nowMs + 15_000)) return null;
