@@ -4,9 +4,9 @@ import { readSessionClaims } from "@/lib/auth/session-token";
 import { pendingSignInCookieName, unsealPendingSignIn } from "@/lib/two-factor/pending-sign-in";
 
 /**
- * The optimistic gate, on the edge runtime. It decides from cookies only; the server checks
- * every page, action and route again (lib/auth/dal.ts), so bypassing this (CVE-2025-29927)
- * opens nothing.
+ * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture).
+ * It decides from cookies only; the server checks every page, action and route again
+ * (lib/auth/dal.ts), so bypassing this (CVE-2025-29927) opens nothing.
  */
 export default async function middleware(request: NextRequest) {
   // Test-only: switches the optimistic gate off, to show the server-side checks hold by themselves
@@ -31,5 +31,6 @@ export default async function middleware(request: NextRequest) {
 }
 
 export const config = {
+  runtime: "nodejs",
   matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|css|js|map)$).*)"],
 };

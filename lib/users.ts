@@ -22,13 +22,8 @@ export interface Viewer {
   role: Role | null;
 }
 
-/**
- * The signed-in user with their organization, role and what the grace banner needs, in one query
- * (it runs on every page). With `authTime`, a session that was signed out (see ended-sessions)
- * loads as null.
- */
-export async function loadViewer(db: Db, userId: string, authTime?: number): Promise<Viewer | null> {
-  const [row] = await db
+function viewerQuery(db: Db) {
+  return db
     .select({
       id: users.id,
       email: users.email,
@@ -41,16 +36,29 @@ export async function loadViewer(db: Db, userId: string, authTime?: number): Pro
       orgName: organizations.name,
       requireTwoFactor: organizations.requireTwoFactor,
       graceUntil: organizations.twoFactorGraceUntil,
-      ended:
-        authTime === undefined
-          ? sql<boolean>`false`
-          : sql<boolean>`exists (select 1 from ${endedSessions} where ${endedSessions.userId} = ${users.id} and ${endedSessions.authTime} = ${authTime})`,
+      ended: sql<boolean>`exists (select 1 from ${endedSessions} where ${endedSessions.userId} = ${users.id} and ${endedSessions.authTime} = ${sql.placeholder("authTime")})`,
     })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(users.id, userId))
-    .limit(1);
+    .where(eq(users.id, sql.placeholder("userId")))
+    .limit(1)
+    .prepare("load_viewer");
+}
+
+// Built once per database and prepared once per connection: it runs on every page.
+const viewerQueries = new WeakMap<Db, ReturnType<typeof viewerQuery>>();
+
+/**
+ * The signed-in user with their organization, role and what the grace banner needs, in one query
+ * (it runs on every page). With `authTime`, a session that was signed out (see ended-sessions)
+ * loads as null.
+ */
+export async function loadViewer(db: Db, userId: string, authTime?: number): Promise<Viewer | null> {
+  let query = viewerQueries.get(db);
+  if (!query) viewerQueries.set(db, (query = viewerQuery(db)));
+  // No session is issued at time -1, so without `authTime` nothing counts as signed out.
+  const [row] = await query.execute({ userId, authTime: authTime ?? -1 });
   if (!row || row.ended) return null;
   return {
     user: {

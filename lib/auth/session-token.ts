@@ -1,4 +1,5 @@
 import { base64url, calculateJwkThumbprint } from "jose";
+import { cryptoPrimitives, equalBytes } from "../edge-crypto";
 import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
 
 /** next-auth's session cookie names: `__Secure-` when it was set over https. */
@@ -33,12 +34,12 @@ function sessionCookieOf(cookies: CookieJar): { name: string; value: string } | 
 interface TokenKeys {
   /** JWK thumbprint of the derived key: next-auth's "kid" */
   kid: string;
-  mac: CryptoKey;
-  aes: CryptoKey;
+  mac: Uint8Array;
+  aes: Uint8Array;
 }
 
 // next-auth derives the token key from AUTH_SECRET with HKDF for every token; the result only
-// depends on the secret and the salt (the cookie name), so it is derived and imported once.
+// depends on the secret and the salt (the cookie name), so it is derived once.
 const tokenKeys = new Map<string, Promise<TokenKeys>>();
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
@@ -50,9 +51,7 @@ async function deriveTokenKeys(secret: string, salt: string): Promise<TokenKeys>
   const key = new Uint8Array(await subtle().deriveBits({ name: "HKDF", hash: "SHA-256", salt: utf8.encode(salt), info }, material, 512));
   const kid = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, "sha512");
   // A256CBC-HS512 (RFC 7518 5.2.5): the first half authenticates, the second half encrypts.
-  const mac = await subtle().importKey("raw", key.slice(0, 32), { name: "HMAC", hash: "SHA-512" }, false, ["sign"]);
-  const aes = await subtle().importKey("raw", key.slice(32), "AES-CBC", false, ["decrypt"]);
-  return { kid, mac, aes };
+  return { kid, mac: key.slice(0, 32), aes: key.slice(32) };
 }
 
 function keysFor(secret: string, salt: string): Promise<TokenKeys> {
@@ -67,14 +66,33 @@ function keysFor(secret: string, salt: string): Promise<TokenKeys> {
   return entry;
 }
 
-function equalInConstantTime(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
+const bytes = (part: string) => base64url.decode(part) as Uint8Array<ArrayBuffer>;
+
+/** A256CBC-HS512's tag (RFC 7518 5.2.2.1): HMAC-SHA-512 over AAD, IV, ciphertext and AAD length, first half. */
+async function authenticationTag(keys: TokenKeys, protectedHeader: string, iv: Uint8Array, cipher: Uint8Array): Promise<Uint8Array> {
+  const aad = utf8.encode(protectedHeader);
+  const macInput = new Uint8Array(aad.length + iv.length + cipher.length + 8);
+  macInput.set(aad, 0);
+  macInput.set(iv, aad.length);
+  macInput.set(cipher, aad.length + iv.length);
+  new DataView(macInput.buffer).setBigUint64(macInput.length - 8, BigInt(aad.length * 8));
+  return (await cryptoPrimitives.hmac("SHA-512", keys.mac, macInput)).subarray(0, 32);
 }
 
-const bytes = (part: string) => base64url.decode(part) as Uint8Array<ArrayBuffer>;
+/**
+ * Encodes claims as next-auth does (its `encode`: the JWE above, with iat, exp and a random jti),
+ * with the keys derived once instead of for every token.
+ */
+export async function encodeSessionToken(claims: Record<string, unknown>, secret: string, salt: string, nowMs: number, maxAgeSeconds: number): Promise<string> {
+  const keys = await keysFor(secret, salt);
+  const protectedHeader = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512", kid: keys.kid }));
+  const iat = Math.floor(nowMs / 1000);
+  const payload = utf8.encode(JSON.stringify({ ...claims, iat, exp: iat + maxAgeSeconds, jti: crypto.randomUUID() }));
+  const iv = crypto.getRandomValues(new Uint8Array(16));
+  const cipher = await cryptoPrimitives.aesCbcEncrypt(keys.aes, iv, payload);
+  const tag = await authenticationTag(keys, protectedHeader, iv, cipher);
+  return [protectedHeader, "", base64url.encode(iv), base64url.encode(cipher), base64url.encode(tag)].join(".");
+}
 
 /**
  * next-auth's session JWE (alg "dir", enc "A256CBC-HS512", kid = key thumbprint), decrypted with
@@ -89,18 +107,11 @@ async function decodeSessionToken(token: string, secret: string, salt: string, n
   if (header.alg !== "dir" || header.enc !== "A256CBC-HS512" || header.zip !== undefined || header.crit !== undefined || encryptedKey !== "") return null;
   const keys = await keysFor(secret, salt);
   if (header.kid !== undefined && header.kid !== keys.kid) return null;
-  const aad = utf8.encode(protectedHeader);
   const ivBytes = bytes(iv);
   const cipherBytes = bytes(ciphertext);
   if (ivBytes.length !== 16) return null;
-  const macInput = new Uint8Array(aad.length + ivBytes.length + cipherBytes.length + 8);
-  macInput.set(aad, 0);
-  macInput.set(ivBytes, aad.length);
-  macInput.set(cipherBytes, aad.length + ivBytes.length);
-  new DataView(macInput.buffer).setBigUint64(macInput.length - 8, BigInt(aad.length * 8));
-  const mac = new Uint8Array(await subtle().sign("HMAC", keys.mac, macInput)).subarray(0, 32);
-  if (!equalInConstantTime(mac, bytes(tag))) return null;
-  const plain = await subtle().decrypt({ name: "AES-CBC", iv: ivBytes }, keys.aes, cipherBytes);
+  if (!equalBytes(await authenticationTag(keys, protectedHeader, ivBytes, cipherBytes), bytes(tag))) return null;
+  const plain = await cryptoPrimitives.aesCbcDecrypt(keys.aes, ivBytes, cipherBytes);
   const payload = JSON.parse(fromUtf8.decode(plain)) as Record<string, unknown>;
   if (typeof payload !== "object" || payload === null) return null;
   if (typeof payload.exp !== "number" || payload.exp * 1000 <= nowMs - 15_000) return null;

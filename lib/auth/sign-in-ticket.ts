@@ -6,12 +6,23 @@ import { signInTickets } from "../db/schema";
 /** Authentication methods, as in RFC 8176 (amr). */
 export type AuthMethod = "pwd" | "sms" | "backup_code" | "trusted_device";
 
+/**
+ * What a completed sign-in hands to lib/auth/session-cookie.ts: whose session, and the methods
+ * used. Only the sign-in steps of lib/two-factor produce one, once every required factor is done
+ * and committed.
+ */
+export interface SessionGrant {
+  userId: string;
+  amr: AuthMethod[];
+}
+
 /** @default 60_000; setup uses longer so the user can store the backup codes first. */
 export const TICKET_TTL_MS = 60_000;
 
 /**
- * A ticket is what the sign-in steps hand to next-auth once every required factor is done.
- * It never leaves the server; only its hash is stored.
+ * A ticket carries a grant across requests: setup issues one when the phone is verified and the
+ * session starts once the backup codes are stored. It never leaves the server (it travels sealed
+ * in the pending sign-in cookie); only its hash is stored.
  */
 export async function issueSignInTicket(
   db: Db,
@@ -31,7 +42,7 @@ export async function issueSignInTicket(
 }
 
 /** Single use: the conditional UPDATE lets only one caller consume a ticket. */
-export async function consumeSignInTicket(db: Db, ticket: string, now: Date) {
+export async function consumeSignInTicket(db: Db, ticket: string, now: Date): Promise<SessionGrant | null> {
   const [row] = await db
     .update(signInTickets)
     .set({ consumedAt: now })
@@ -39,5 +50,5 @@ export async function consumeSignInTicket(db: Db, ticket: string, now: Date) {
       and(eq(signInTickets.tokenHash, sha256(ticket)), isNull(signInTickets.consumedAt), gt(signInTickets.expiresAt, now)),
     )
     .returning({ userId: signInTickets.userId, amr: signInTickets.amr });
-  return row ?? null;
+  return row ? { userId: row.userId, amr: row.amr as AuthMethod[] } : null;
 }

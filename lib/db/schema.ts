@@ -18,7 +18,8 @@ const id = () =>
     .$defaultFn(() => crypto.randomUUID());
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
-// ---- Auth.js adapter tables (@auth/drizzle-adapter shape) ----
+// ---- Auth.js adapter-shaped tables (users is ours; accounts, sessions and verification tokens
+// stay empty: sessions are JWTs and there is no OAuth or email provider) ----
 
 export const users = pgTable("users", {
   id: id(),

@@ -1,4 +1,5 @@
-import { sealData, unsealData } from "iron-session";
+import { sealData } from "iron-session";
+import { unsealIron } from "../auth/iron-unseal";
 
 /**
  * The pending sign-in: what exists between a correct password and a completed second factor.
@@ -37,7 +38,7 @@ export async function unsealPendingSignIn(
 ): Promise<PendingSignIn | null> {
   if (!sealed) return null;
   try {
-    const data = await unsealData<Partial<PendingSignIn>>(sealed, { password, ttl: PENDING_SIGN_IN_TTL_SECONDS });
+    const data = ((await unsealIron(sealed, password, nowMs)) ?? {}) as Partial<PendingSignIn>;
     if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number")
       return null;
     if (data.stage !== "setup" && data.stage !== "challenge") return null;

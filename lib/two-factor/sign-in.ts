@@ -1,5 +1,5 @@
 import { recordAuditEvent } from "../audit";
-import { issueSignInTicket, type AuthMethod } from "../auth/sign-in-ticket";
+import type { AuthMethod, SessionGrant } from "../auth/sign-in-ticket";
 import { randomToken } from "../crypto";
 import type { Db } from "../db/client";
 import { failure, type Failure } from "../errors";
@@ -14,12 +14,12 @@ import { trustDevice, useTrustedDevice } from "./trusted-devices";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
 export type AfterPassword =
-  | { next: "session"; ticket: string }
+  | { next: "session"; session: SessionGrant }
   | { next: "second_factor"; pending: PendingSignIn; sent: SendCodeResult | null };
 
 /**
  * Decides what follows a correct password. No 2FA due, or a trusted device of this user:
- * a session ticket. Otherwise a pending sign-in: "setup" without a verified phone, else
+ * the session. Otherwise a pending sign-in: "setup" without a verified phone, else
  * "challenge", for which a code is texted at once.
  */
 export async function continueAfterPassword(
@@ -29,17 +29,15 @@ export async function continueAfterPassword(
   const { db, clock } = deps;
   const state = await loadSecondFactorState(db, input.userId, clock.now());
   if (!state) throw new Error("user vanished between password check and second factor");
-  if (!state.required) return { next: "session", ticket: await issueSignInTicket(db, state.userId, ["pwd"], clock.now()) };
+  const audit = { organizationId: state.organizationId, actorUserId: state.userId, subjectUserId: state.userId, request: input.request, at: clock.now() };
+  const signedIn = async (amr: AuthMethod[]): Promise<AfterPassword> => {
+    await recordAuditEvent(db, { ...audit, type: "sign_in.succeeded", details: { amr } });
+    return { next: "session", session: { userId: state.userId, amr } };
+  };
+  if (!state.required) return signedIn(["pwd"]);
   if (state.enrolled && (await useTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
-    await recordAuditEvent(db, {
-      type: "two_factor.trusted_device_used",
-      organizationId: state.organizationId,
-      actorUserId: state.userId,
-      subjectUserId: state.userId,
-      request: input.request,
-      at: clock.now(),
-    });
-    return { next: "session", ticket: await issueSignInTicket(db, state.userId, ["pwd", "trusted_device"], clock.now()) };
+    await recordAuditEvent(db, { ...audit, type: "two_factor.trusted_device_used" });
+    return signedIn(["pwd", "trusted_device"]);
   }
   const pending: PendingSignIn = {
     userId: state.userId,
@@ -77,7 +75,8 @@ export async function resendSignInCode(deps: TwoFactorDeps, pending: PendingSign
 export type SecondFactorCompletion =
   | {
       ok: true;
-      ticket: string;
+      /** Start it once this has returned: the code's consumption has committed. */
+      session: SessionGrant;
       email: string;
       deviceToken: string | null;
       deviceExpiresAt: Date | null;
@@ -94,7 +93,7 @@ interface CompleteInput {
   request: RequestInfo;
 }
 
-/** The SMS code step. The code's consumption, the ticket and the trusted device commit together. */
+/** The SMS code step. The code's consumption, the audit event and the trusted device commit together. */
 export function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
   return deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
@@ -156,10 +155,9 @@ async function finishSignIn(
     await recordAuditEvent(db, { ...audit, type: "two_factor.trusted_device_added" });
   }
   await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
-  const ticket = await issueSignInTicket(db, userId, amr, now);
   return {
     ok: true as const,
-    ticket,
+    session: { userId, amr },
     email: state?.email ?? "",
     deviceToken: device?.token ?? null,
     deviceExpiresAt: device?.expiresAt ?? null,

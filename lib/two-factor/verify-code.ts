@@ -1,8 +1,8 @@
-import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, notExists, sql } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { constantTimeEqual, sha256 } from "../crypto";
 import type { Db } from "../db/client";
-import { smsChallenges, type ChallengePurpose } from "../db/schema";
+import { smsChallenges, users, type ChallengePurpose } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { recordSecondFactorSuccess, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
@@ -36,8 +36,6 @@ export interface VerifyCodeInput {
 export async function verifySmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
   const { clock, options } = deps;
   const now = clock.now();
-  if (await secondFactorLockedUntil(db, input.userId, now)) return failure("LOCKED");
-
   const live = and(
     eq(smsChallenges.userId, input.userId),
     eq(smsChallenges.purpose, input.purpose),
@@ -47,27 +45,25 @@ export async function verifySmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCo
     isNull(smsChallenges.voidedAt),
     gt(smsChallenges.expiresAt, now),
   );
-  const [challenge] = await db
-    .select({ id: smsChallenges.id })
-    .from(smsChallenges)
-    .where(live)
-    .orderBy(desc(smsChallenges.createdAt))
-    .limit(1);
-  if (!challenge) return failure("NO_ACTIVE_CODE");
-
+  const newestLive = db.select({ id: smsChallenges.id }).from(smsChallenges).where(live).orderBy(desc(smsChallenges.createdAt)).limit(1);
+  const locked = db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, input.userId), gt(users.secondFactorLockedUntil, now)));
+  // One statement finds the newest live code, checks the lock and reserves the try.
   const [reserved] = await db
     .update(smsChallenges)
     .set({ attempts: sql`${smsChallenges.attempts} + 1` })
-    .where(and(eq(smsChallenges.id, challenge.id), live, lt(smsChallenges.attempts, options.maxTriesPerCode)))
-    .returning({ attempts: smsChallenges.attempts, codeHmac: smsChallenges.codeHmac, phoneE164: smsChallenges.phoneE164 });
-  if (!reserved) return failure("NO_ACTIVE_CODE");
+    .where(and(inArray(smsChallenges.id, newestLive), live, lt(smsChallenges.attempts, options.maxTriesPerCode), notExists(locked)))
+    .returning({ id: smsChallenges.id, attempts: smsChallenges.attempts, codeHmac: smsChallenges.codeHmac, phoneE164: smsChallenges.phoneE164 });
+  if (!reserved) return (await secondFactorLockedUntil(db, input.userId, now)) ? failure("LOCKED") : failure("NO_ACTIVE_CODE");
 
-  const matches = constantTimeEqual(reserved.codeHmac, smsCodeHmac(deps.codeKey, challenge.id, input.code));
+  const matches = constantTimeEqual(reserved.codeHmac, smsCodeHmac(deps.codeKey, reserved.id, input.code));
   if (matches) {
     const [consumed] = await db
       .update(smsChallenges)
       .set({ consumedAt: now })
-      .where(and(eq(smsChallenges.id, challenge.id), isNull(smsChallenges.consumedAt)))
+      .where(and(eq(smsChallenges.id, reserved.id), isNull(smsChallenges.consumedAt)))
       .returning({ id: smsChallenges.id });
     if (consumed) {
       await recordSecondFactorSuccess(db, input.userId, now);
@@ -78,7 +74,7 @@ export async function verifySmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCo
 
   const triesLeft = Math.max(options.maxTriesPerCode - reserved.attempts, 0);
   if (triesLeft === 0) {
-    await db.update(smsChallenges).set({ voidedAt: now }).where(eq(smsChallenges.id, challenge.id));
+    await db.update(smsChallenges).set({ voidedAt: now }).where(eq(smsChallenges.id, reserved.id));
   }
   const { lockedUntil } = await recordSecondFactorFailure(db, input.userId, now, options);
   const audit = { organizationId: input.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };

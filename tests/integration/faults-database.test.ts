@@ -9,7 +9,7 @@ import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
 import { sha256 } from "@/lib/crypto";
 import { openDatabase, type DatabaseHandle, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
-import { passwordCredentials, passwordResetTokens, signInTickets, smsChallenges, trustedDevices, users } from "@/lib/db/schema";
+import { auditEvents, passwordCredentials, passwordResetTokens, signInTickets, smsChallenges, trustedDevices, users } from "@/lib/db/schema";
 import { countUnusedBackupCodes } from "@/lib/two-factor/backup-codes";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 import { completeWithBackupCode, completeWithSmsCode, continueAfterPassword } from "@/lib/two-factor/sign-in";
@@ -64,6 +64,9 @@ type FlowFactory = (h: DatabaseHandle, d: TestDeps) => Promise<Flow>;
 const on = (d: TestDeps, db: Db): TestDeps => ({ ...d, db });
 const userRow = async (db: Db, id: string) => (await db.select().from(users).where(eq(users.id, id)))[0]!;
 const ticketsOf = (db: Db, userId: string) => db.select().from(signInTickets).where(eq(signInTickets.userId, userId));
+/** A completed second factor commits its audit event with the code's consumption: the session's only trace. */
+const secondFactorSuccessesOf = (db: Db, userId: string) =>
+  db.select().from(auditEvents).where(and(eq(auditEvents.subjectUserId, userId), eq(auditEvents.type, "sign_in.second_factor_succeeded")));
 const challengesOf = (db: Db, userId: string, nonce: string) =>
   db.select().from(smsChallenges).where(and(eq(smsChallenges.userId, userId), eq(smsChallenges.attemptHash, sha256(nonce))));
 
@@ -132,16 +135,16 @@ const smsSignInFlow: FlowFactory = async (h, d) => {
     run: (db) => completeWithSmsCode(on(d, db), input),
     async committed(db) {
       expect((await challengesOf(db, user.id, pending.nonce))[0]).toMatchObject({ consumedAt: expect.any(Date), attempts: 1 });
-      expect(await ticketsOf(db, user.id)).toHaveLength(1);
+      expect(await secondFactorSuccessesOf(db, user.id)).toHaveLength(1);
       expect(await db.select().from(trustedDevices).where(eq(trustedDevices.userId, user.id))).toHaveLength(1);
     },
     async retry() {
       expect((await challengesOf(h.db, user.id, pending.nonce))[0]).toMatchObject({ consumedAt: null, voidedAt: null, attempts: 0 });
-      expect(await ticketsOf(h.db, user.id)).toEqual([]);
+      expect(await secondFactorSuccessesOf(h.db, user.id)).toEqual([]);
       const done = await completeWithSmsCode(d, input);
       if (!done.ok) throw new Error(`the retry failed: ${done.code}`);
       await flow.committed(h.db);
-      expect(await consumeSignInTicket(h.db, done.ticket, d.clock.now())).toMatchObject({ userId: user.id, amr: ["pwd", "sms"] });
+      expect(done.session).toMatchObject({ userId: user.id, amr: ["pwd", "sms"] });
       expect(await completeWithSmsCode(d, input)).toEqual({ ok: false, code: "NO_ACTIVE_CODE" });
     },
   };
@@ -156,7 +159,7 @@ const backupCodeSignInFlow: FlowFactory = async (h, d) => {
     run: (db) => completeWithBackupCode(on(d, db), input),
     async committed(db) {
       expect(await countUnusedBackupCodes(db, user.id)).toBe(9);
-      expect(await ticketsOf(db, user.id)).toHaveLength(1);
+      expect(await secondFactorSuccessesOf(db, user.id)).toHaveLength(1);
     },
     async retry() {
       expect(await countUnusedBackupCodes(h.db, user.id)).toBe(10);
@@ -165,7 +168,7 @@ const backupCodeSignInFlow: FlowFactory = async (h, d) => {
       if (!done.ok) throw new Error(`the retry failed: ${done.code}`);
       expect(done.backupCodesRemaining).toBe(9);
       await flow.committed(h.db);
-      expect(await consumeSignInTicket(h.db, done.ticket, d.clock.now())).toMatchObject({ userId: user.id, amr: ["pwd", "backup_code"] });
+      expect(done.session).toMatchObject({ userId: user.id, amr: ["pwd", "backup_code"] });
       expect(await completeWithBackupCode(d, input)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
     },
   };

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { organizations } from "@/lib/db/schema";
 import { setOrganizationRequiresTwoFactor } from "@/lib/organizations";
@@ -100,7 +99,7 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
 
       const next = await afterPassword(user.id);
       if (next.next !== "session") throw new Error("expected the password alone to sign in");
-      expect(await consumeSignInTicket(handle.db, next.ticket, deps.clock.now())).toEqual({ userId: user.id, amr: ["pwd"] });
+      expect(next.session).toEqual({ userId: user.id, amr: ["pwd"] });
       expect((await auditEventsAbout(handle.db, user.id)).filter((e) => e.type === "two_factor.disabled")).toHaveLength(1);
     });
 

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { backupCodes, users } from "@/lib/db/schema";
 import { countUnusedBackupCodes, generateBackupCode, replaceBackupCodes } from "@/lib/two-factor/backup-codes";
@@ -71,7 +70,7 @@ describe.each(databaseTargets())("two-factor backup codes on $name", (target) =>
     const code = shared.backupCodes[0]!;
     const first = await use(attempt(shared.user.id), code);
     if (!first.ok) throw new Error(`expected success, got ${first.code}`);
-    expect(await consumeSignInTicket(handle.db, first.ticket, deps.clock.now())).toEqual({
+    expect(first.session).toEqual({
       userId: shared.user.id,
       amr: ["pwd", "backup_code"],
     });

@@ -1,9 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
 import { hmacSha256, sha256 } from "@/lib/crypto";
 import type { DatabaseHandle } from "@/lib/db/client";
-import { auditEvents, signInTickets, smsChallenges, users } from "@/lib/db/schema";
+import { auditEvents, smsChallenges, users } from "@/lib/db/schema";
 import type { PendingSignIn } from "@/lib/two-factor/pending-sign-in";
 import { completeWithSmsCode, resendSignInCode } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
@@ -116,8 +115,11 @@ describe.each(databaseTargets())("two-factor SMS codes on $name", (target) => {
     expect(await submit(pending, code)).toEqual({ ok: false, code: "NO_ACTIVE_CODE" });
     const [row] = await challengesOf(user.id);
     expect(row).toMatchObject({ attempts: 5, consumedAt: null, voidedAt: deps.clock.now() });
-    const tickets = await handle.db.select().from(signInTickets).where(eq(signInTickets.userId, user.id));
-    expect(tickets).toEqual([]);
+    const succeeded = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.subjectUserId, user.id), eq(auditEvents.type, "sign_in.second_factor_succeeded")));
+    expect(succeeded).toEqual([]);
   });
 
   it("a code from another user's challenge is refused, even with that user's attempt nonce", async () => {
@@ -137,8 +139,8 @@ describe.each(databaseTargets())("two-factor SMS codes on $name", (target) => {
     const aliceDone = await submit(a.pending, a.code);
     const bobDone = await submit(b.pending, b.code);
     if (!aliceDone.ok || !bobDone.ok) throw new Error("each code must still work for its own sign-in");
-    expect((await consumeSignInTicket(handle.db, aliceDone.ticket, deps.clock.now()))?.userId).toBe(alice.user.id);
-    expect((await consumeSignInTicket(handle.db, bobDone.ticket, deps.clock.now()))?.userId).toBe(bob.user.id);
+    expect(aliceDone.session.userId).toBe(alice.user.id);
+    expect(bobDone.session.userId).toBe(bob.user.id);
   });
 
   it("a code from another sign-in attempt of the same user is refused, and still works for its own attempt", async () => {
@@ -160,8 +162,6 @@ describe.each(databaseTargets())("two-factor SMS codes on $name", (target) => {
     const successes = results.filter((r) => r.ok);
     expect(successes).toHaveLength(1);
     for (const r of results.filter((x) => !x.ok)) expect(r).toEqual({ ok: false, code: "NO_ACTIVE_CODE" });
-    const tickets = await handle.db.select().from(signInTickets).where(eq(signInTickets.userId, user.id));
-    expect(tickets).toHaveLength(1);
     const rows = await challengesOf(user.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.consumedAt).not.toBeNull();

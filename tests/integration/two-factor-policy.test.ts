@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { setOrganizationRequiresTwoFactor } from "@/lib/organizations";
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { sendSetupCode } from "@/lib/two-factor/setup";
 import { completeWithSmsCode, continueAfterPassword } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
+import { auditEventsAbout } from "../helpers/member-state";
 import { createOrganization, createUser, testRequest } from "../helpers/fixtures";
 import { enrollUser, freshPhone, makeDeps, pendingFor, startChallenge, type TestDeps } from "../helpers/two-factor";
 
@@ -52,14 +52,16 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
     expect(deps.sms.attempts.length).toBe(sentBefore);
   });
 
-  it("without any requirement the password alone gives a session ticket with amr pwd", async () => {
+  it("without any requirement the password alone gives a session with amr pwd, recorded in the audit log", async () => {
     const alone = await createUser(handle.db);
     const org = await createOrganization(handle.db);
     const member = await createUser(handle.db, { organizationId: org.id });
     for (const user of [alone, member]) {
       const result = await afterPassword(user.id);
       if (result.next !== "session") throw new Error("expected a session");
-      expect(await consumeSignInTicket(handle.db, result.ticket, deps.clock.now())).toEqual({ userId: user.id, amr: ["pwd"] });
+      expect(result.session).toEqual({ userId: user.id, amr: ["pwd"] });
+      const events = (await auditEventsAbout(handle.db, user.id)).filter((e) => e.type === "sign_in.succeeded");
+      expect(events.map((e) => e.details)).toEqual([{ amr: ["pwd"] }]);
     }
   });
 
@@ -102,7 +104,7 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
     });
     if (!done.ok) throw new Error(`expected success, got ${done.code}`);
     expect(done.deviceToken).toBeNull();
-    expect(await consumeSignInTicket(handle.db, done.ticket, deps.clock.now())).toEqual({ userId: owner.id, amr: ["pwd", "sms"] });
+    expect(done.session).toEqual({ userId: owner.id, amr: ["pwd", "sms"] });
   });
 
   it("lifting the requirement lets members who did not turn 2FA on sign in with the password alone", async () => {
@@ -120,7 +122,7 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
 
     const memberNow = await afterPassword(member.id);
     if (memberNow.next !== "session") throw new Error("expected the password alone to be enough");
-    expect(await consumeSignInTicket(handle.db, memberNow.ticket, deps.clock.now())).toEqual({ userId: member.id, amr: ["pwd"] });
+    expect(memberNow.session).toEqual({ userId: member.id, amr: ["pwd"] });
     expect(await loadSecondFactorState(handle.db, member.id)).toMatchObject({ required: false, enrolled: true });
 
     // the one who turned it on for their own account keeps it

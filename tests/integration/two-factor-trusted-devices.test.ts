@@ -1,6 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
 import { sha256 } from "@/lib/crypto";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { trustedDevices } from "@/lib/db/schema";
@@ -29,7 +28,7 @@ describe.each(databaseTargets())("two-factor trusted devices on $name", (target)
     const { pending, code } = await startChallenge(deps, user, phone);
     const done = await completeWithSmsCode(deps, { pending, code, trustThisDevice: true, request: testRequest() });
     if (!done.ok || !done.deviceToken || !done.deviceExpiresAt) throw new Error("expected a trusted device");
-    return { token: done.deviceToken, expiresAt: done.deviceExpiresAt, ticket: done.ticket };
+    return { token: done.deviceToken, expiresAt: done.deviceExpiresAt, session: done.session };
   }
 
   it("a trusted device skips the SMS for 30 days after a correct password, then the code is asked again", async () => {
@@ -42,7 +41,7 @@ describe.each(databaseTargets())("two-factor trusted devices on $name", (target)
     deps.clock.set(new Date(trustedAt + 30 * DAY - 1));
     const inside = await afterPassword(user.id, token);
     if (inside.next !== "session") throw new Error("expected the device to skip the second factor");
-    expect(await consumeSignInTicket(handle.db, inside.ticket, deps.clock.now())).toEqual({
+    expect(inside.session).toEqual({
       userId: user.id,
       amr: ["pwd", "trusted_device"],
     });

@@ -3,10 +3,10 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedAction } from "@/lib/action";
-import { signIn } from "@/lib/auth/auth";
 import { readDeviceToken, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { startSession } from "@/lib/auth/session-cookie";
 import { ERROR_MESSAGES, formatWait } from "@/lib/errors";
 import { twoFactorDeps } from "@/lib/server";
 import { continueAfterPassword } from "@/lib/two-factor/sign-in";
@@ -37,8 +37,8 @@ export const signInAction = validatedAction(
       request,
     });
     if (next.next === "session") {
-      await signIn("ticket", { ticket: next.ticket, redirectTo: returnTo });
-      return { ok: true };
+      await startSession(next.session, deps.clock.now());
+      redirect(returnTo);
     }
     await writePendingSignIn(next.pending);
     if (next.pending.stage === "setup") redirect("/two-factor/setup");

@@ -3,9 +3,9 @@
 import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
-import { signIn } from "@/lib/auth/auth";
 import { clearPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
+import { startSession } from "@/lib/auth/session-cookie";
 import type { RequestInfo } from "@/lib/http/client-ip";
 import { emailSenderFromEnv } from "@/lib/email";
 import { browserName, notifyMember, type MemberNotice } from "@/lib/notifications";
@@ -28,10 +28,10 @@ async function complete(method: Complete, code: string, trustThisDevice: boolean
   after(async () => {
     for (const notice of notices) await notifyMember(emailSenderFromEnv(), done.email, notice);
   });
+  await startSession(done.session, deps.clock.now());
   await clearPendingSignIn();
   // No server redirect: that would render the next page into this response. The browser moves
   // on by itself, so the step costs only the check and the session.
-  await signIn("ticket", { ticket: done.ticket, redirect: false });
   return { ok: true, message: "Verified. Signing you in…", redirectTo: pending.returnTo } satisfies ActionState;
 }
 

@@ -4,12 +4,12 @@ import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
-import { signIn } from "@/lib/auth/auth";
 import { clearPendingSignIn, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
+import { startSessionWithTicket } from "@/lib/auth/session-cookie";
 import { emailSenderFromEnv } from "@/lib/email";
 import { notifyMember } from "@/lib/notifications";
-import { twoFactorDeps } from "@/lib/server";
+import { appDeps, twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
@@ -53,8 +53,9 @@ export const finishSetupAction = validatedAction(
     const pending = await requirePendingSignIn("setup");
     if (!pending.ticket) return { ok: false, error: "Verify your phone first." };
     await clearPendingSignIn();
+    const { db, clock } = await appDeps();
+    if (!(await startSessionWithTicket(db, pending.ticket, clock.now()))) redirect("/sign-in?expired=1");
     const next = pending.returnTo === "/" ? "" : `?next=${encodeURIComponent(pending.returnTo)}`;
-    await signIn("ticket", { ticket: pending.ticket, redirectTo: `/two-step-enabled${next}` });
-    redirect("/sign-in?expired=1");
+    redirect(`/two-step-enabled${next}`);
   },
 );

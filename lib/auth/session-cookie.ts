@@ -1,0 +1,49 @@
+import { cookies, headers } from "next/headers";
+import type { Db } from "../db/client";
+import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
+import { consumeSignInTicket, type SessionGrant } from "./sign-in-ticket";
+import { encodeSessionToken } from "./session-token";
+
+/**
+ * Whether next-auth sets its cookies as `__Secure-`: when the site's URL is https, taken from
+ * AUTH_URL when set, else from the request (x-forwarded-proto, https when absent), as next-auth does.
+ */
+export function usesSecureCookies(env: { AUTH_URL?: string; NEXTAUTH_URL?: string }, forwardedProto: string | null): boolean {
+  const siteUrl = env.AUTH_URL ?? env.NEXTAUTH_URL;
+  if (siteUrl) return new URL(siteUrl).protocol === "https:";
+  return (forwardedProto ?? "https").split(",")[0]!.trim().replace(/:$/, "") === "https";
+}
+
+/** next-auth's session token for these claims, salted with the cookie's name, as its jwt callback shapes them. */
+export function sessionTokenFor(claims: { userId: string; amr: string[]; authTime: number }, secret: string, cookieName: string) {
+  const token = { sub: claims.userId, amr: claims.amr, authTime: claims.authTime };
+  return encodeSessionToken(token, secret, cookieName, claims.authTime, SESSION_MAX_AGE_SECONDS);
+}
+
+/**
+ * Starts the next-auth session of a completed sign-in: the token, claims and cookie that
+ * next-auth's `signIn` would set, without running its request pipeline (an internal request,
+ * CSRF, callbacks, a key derivation per token) on the verify path.
+ */
+export async function startSession(grant: SessionGrant, now: Date): Promise<void> {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) throw new Error("AUTH_SECRET is not set");
+  const secure = usesSecureCookies({ AUTH_URL: process.env.AUTH_URL, NEXTAUTH_URL: process.env.NEXTAUTH_URL }, (await headers()).get("x-forwarded-proto"));
+  const name = `${secure ? "__Secure-" : ""}authjs.session-token`;
+  const token = await sessionTokenFor({ userId: grant.userId, amr: grant.amr, authTime: now.getTime() }, secret, name);
+  (await cookies()).set(name, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure,
+    expires: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
+  });
+}
+
+/** The session of a setup finished in an earlier request. False when the ticket was used or expired. */
+export async function startSessionWithTicket(db: Db, ticket: string, now: Date): Promise<boolean> {
+  const grant = await consumeSignInTicket(db, ticket, now);
+  if (!grant) return false;
+  await startSession(grant, now);
+  return true;
+}
