@@ -1,4 +1,6 @@
-// Item 2: the middleware's decision in process, against the bare cryptography it has to do.
+// Item 2: the middleware's decision in process, against the bare cryptography it has to do, with
+// the crypto it uses: node:crypto (the middleware runs on the Node runtime; lib/edge-crypto.ts).
+// The WebCrypto figures (the edge runtime's only crypto) are shown beside them.
 import { createDecipheriv, createHmac, hkdfSync, pbkdf2Sync, timingSafeEqual } from "node:crypto";
 import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
@@ -16,9 +18,13 @@ import { mintSessionCookie, PENDING_COOKIE, pendingCookie, SESSION_COOKIE } from
  * decryption (RFC 7516/7518), then JSON.
  */
 export function bareSessionDecrypt(token: string, secret: string, salt: string): { sub?: string } {
+  return bareSessionDecryptKeyed(token, Buffer.from(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64)));
+}
+
+/** The session token's tag check and decryption with node:crypto and a key derived once: what the gate must do per request. */
+export function bareSessionDecryptKeyed(token: string, key: Buffer): { sub?: string } {
   const [protectedHeader, , ivB64, ciphertextB64, tagB64] = token.split(".");
   if (!protectedHeader || !ivB64 || !ciphertextB64 || !tagB64) throw new Error("not a compact JWE");
-  const key = Buffer.from(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64));
   const aad = Buffer.from(protectedHeader, "ascii");
   const iv = Buffer.from(ivB64, "base64url");
   const ciphertext = Buffer.from(ciphertextB64, "base64url");
@@ -131,8 +137,10 @@ export interface GateDecisionResult {
   bare: { both: number; session: number; pending: number };
   /** the session token's bare cryptography with its key derived once: what the gate must do per request, the baseline */
   bareSessionKeyed: number;
-  /** the same with node:crypto's synchronous functions (not available on the edge) */
+  /** the same with node:crypto's synchronous functions, which the gate uses on Node (not available on the edge) */
   nodeBare: { both: number; session: number; pending: number };
+  /** the session token's bare node:crypto operations with the key derived once: the baseline of the signed-in figures */
+  nodeSessionKeyed: number;
   /** decideGateFromCookies with the cookie readers, without middleware.ts's request and response */
   core: number;
   /** the gate before issue 6: next-auth's auth() middleware wrapper (which also re-encodes the session) + unseal + decideGate */
@@ -209,6 +217,8 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
   if ((await wrapped(requests.both, {})).headers.get("x-middleware-next") !== "1") throw new Error("the reference gate did not allow the request");
 
   const sessionKey = await webCryptoSessionKey(secrets.AUTH_SECRET, SESSION_COOKIE);
+  const nodeSessionKey = Buffer.from(sessionKey);
+  if (bareSessionDecryptKeyed(sessionToken, nodeSessionKey).sub !== userId) throw new Error("keyed node:crypto decryption disagrees");
   if ((await webCryptoSessionDecrypt(sessionToken, secrets.AUTH_SECRET, SESSION_COOKIE, sessionKey)).sub !== userId) throw new Error("keyed WebCrypto decryption disagrees");
   const times = await timeInterleaved(
     {
@@ -230,6 +240,7 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
       },
       nodeSession: () => bareSessionDecrypt(sessionToken, secrets.AUTH_SECRET, SESSION_COOKIE),
       nodePending: () => bareIronUnseal(sealed, secrets.SESSION_PASSWORD),
+      nodeSessionKeyed: () => bareSessionDecryptKeyed(sessionToken, nodeSessionKey),
     },
     options.rounds,
     options.sliceMs,
@@ -239,6 +250,7 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
     bare: { both: times.bareBoth!, session: times.bareSession!, pending: times.barePending! },
     bareSessionKeyed: times.bareSessionKeyed!,
     nodeBare: { both: times.nodeBoth!, session: times.nodeSession!, pending: times.nodePending! },
+    nodeSessionKeyed: times.nodeSessionKeyed!,
     core: times.core!,
     wrapper: times.wrapper!,
   };

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { secretProblems } from "../lib/config/secrets";
 import { databaseOptionsFromEnv, openDatabase } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";
+import { serverNodeOptions } from "./node-options";
 
 // `npm start`: refuse to start without proper secrets, migrate, then `next start`.
 (process.env as Record<string, string>).NODE_ENV = "production";
@@ -19,6 +20,9 @@ try {
 }
 
 const next = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;
-const child = spawn(process.execPath, [next, "start", ...process.argv.slice(2)], { stdio: "inherit", env: process.env });
+const child = spawn(process.execPath, [next, "start", ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: { ...process.env, NODE_OPTIONS: serverNodeOptions() },
+});
 child.on("exit", (code) => process.exit(code ?? 0));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

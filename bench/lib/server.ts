@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { serverNodeOptions } from "../../scripts/node-options";
 import { DIST_DIR, OUT_DIR, ROOT } from "./config";
 
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -170,7 +171,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     [NEXT_BIN, "start", "-p", String(options.port), "-H", "127.0.0.1"],
     {
       cwd: ROOT,
-      env: { ...baseEnv(), ...options.env, NODE_ENV: "production" },
+      // As `npm start` runs it: the same heap limit (scripts/node-options.ts).
+      env: { ...baseEnv(), NODE_OPTIONS: serverNodeOptions(), ...options.env, NODE_ENV: "production" },
       stdio: ["ignore", out, out],
       detached: true,
     },

@@ -183,3 +183,17 @@ test("portal server actions replayed with only a pending sign-in, or with no coo
   await expect(page.getByTestId("signed-in-email").or(page.getByRole("heading", { name: "Security" })).first()).toBeVisible();
   await owner.close();
 });
+
+test("the benchmark's unchecked copy of the home page does not exist outside the bench: /bench/plain is a 404 even signed in", async ({
+  browser,
+  baseURL,
+}) => {
+  const context = await signedInContext(browser, baseURL!, { shared: true });
+  try {
+    const response = await context.request.get("/bench/plain", { maxRedirects: 0 });
+    expect(response.status()).toBe(404);
+    expect(await response.text()).not.toContain("bench@example.com");
+  } finally {
+    await context.close();
+  }
+});
