@@ -1,7 +1,7 @@
 // Item 2: the middleware's decision in process, against the bare cryptography it has to do, with
 // the crypto it uses: node:crypto (the middleware runs on the Node runtime; lib/edge-crypto.ts).
 // The WebCrypto figures (the edge runtime's only crypto) are shown beside them.
-import { createDecipheriv, createHmac, hkdfSync, pbkdf2Sync, timingSafeEqual } from "node:crypto";
+import { createDecipheriv, createHmac, createSecretKey, hkdfSync, pbkdf2Sync, timingSafeEqual, type KeyObject } from "node:crypto";
 import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { authConfig } from "../lib/auth/config.edge";
@@ -18,11 +18,16 @@ import { mintSessionCookie, PENDING_COOKIE, pendingCookie, SESSION_COOKIE } from
  * decryption (RFC 7516/7518), then JSON.
  */
 export function bareSessionDecrypt(token: string, secret: string, salt: string): { sub?: string } {
-  return bareSessionDecryptKeyed(token, Buffer.from(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64)));
+  return bareSessionDecryptKeyed(token, sessionKeyObjects(Buffer.from(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64))));
+}
+
+/** A256CBC-HS512's two keys as KeyObjects (node:crypto's fastest form of a key). */
+export function sessionKeyObjects(key: Buffer): { mac: KeyObject; aes: KeyObject } {
+  return { mac: createSecretKey(key.subarray(0, 32)), aes: createSecretKey(key.subarray(32)) };
 }
 
 /** The session token's tag check and decryption with node:crypto and a key derived once: what the gate must do per request. */
-export function bareSessionDecryptKeyed(token: string, key: Buffer): { sub?: string } {
+export function bareSessionDecryptKeyed(token: string, key: { mac: KeyObject; aes: KeyObject }): { sub?: string } {
   const [protectedHeader, , ivB64, ciphertextB64, tagB64] = token.split(".");
   if (!protectedHeader || !ivB64 || !ciphertextB64 || !tagB64) throw new Error("not a compact JWE");
   const aad = Buffer.from(protectedHeader, "ascii");
@@ -30,9 +35,9 @@ export function bareSessionDecryptKeyed(token: string, key: Buffer): { sub?: str
   const ciphertext = Buffer.from(ciphertextB64, "base64url");
   const aadBits = Buffer.alloc(8);
   aadBits.writeBigUInt64BE(BigInt(aad.length * 8));
-  const tag = createHmac("sha512", key.subarray(0, 32)).update(aad).update(iv).update(ciphertext).update(aadBits).digest().subarray(0, 32);
+  const tag = createHmac("sha512", key.mac).update(aad).update(iv).update(ciphertext).update(aadBits).digest().subarray(0, 32);
   if (!timingSafeEqual(tag, Buffer.from(tagB64, "base64url"))) throw new Error("bad tag");
-  const decipher = createDecipheriv("aes-256-cbc", key.subarray(32), iv);
+  const decipher = createDecipheriv("aes-256-cbc", key.aes, iv);
   return JSON.parse(Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8")) as { sub?: string };
 }
 
@@ -45,10 +50,10 @@ export function bareIronUnseal(sealed: string, password: string): { userId?: str
   const parts = (tilde === -1 ? sealed : sealed.slice(0, tilde)).split("*");
   if (parts.length !== 8 || parts[0] !== "Fe26.2") throw new Error("not an iron seal");
   const [, , encryptionSalt, ivB64, encryptedB64, , hmacSalt, digest] = parts as [string, string, string, string, string, string, string, string];
-  const integrityKey = pbkdf2Sync(password, hmacSalt, 1, 32, "sha1");
+  const integrityKey = createSecretKey(pbkdf2Sync(password, hmacSalt, 1, 32, "sha1"));
   const mac = createHmac("sha256", integrityKey).update(parts.slice(0, 6).join("*")).digest();
   if (!timingSafeEqual(mac, Buffer.from(digest, "base64url"))) throw new Error("bad hmac");
-  const encryptionKey = pbkdf2Sync(password, encryptionSalt, 1, 32, "sha1");
+  const encryptionKey = createSecretKey(pbkdf2Sync(password, encryptionSalt, 1, 32, "sha1"));
   const decipher = createDecipheriv("aes-256-cbc", encryptionKey, Buffer.from(ivB64, "base64url"));
   const encrypted = Buffer.from(encryptedB64, "base64url");
   return JSON.parse(Buffer.concat([decipher.update(encrypted), decipher.final()]).toString("utf8")) as { userId?: string };
@@ -217,7 +222,7 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
   if ((await wrapped(requests.both, {})).headers.get("x-middleware-next") !== "1") throw new Error("the reference gate did not allow the request");
 
   const sessionKey = await webCryptoSessionKey(secrets.AUTH_SECRET, SESSION_COOKIE);
-  const nodeSessionKey = Buffer.from(sessionKey);
+  const nodeSessionKey = sessionKeyObjects(Buffer.from(sessionKey));
   if (bareSessionDecryptKeyed(sessionToken, nodeSessionKey).sub !== userId) throw new Error("keyed node:crypto decryption disagrees");
   if ((await webCryptoSessionDecrypt(sessionToken, secrets.AUTH_SECRET, SESSION_COOKIE, sessionKey)).sub !== userId) throw new Error("keyed WebCrypto decryption disagrees");
   const times = await timeInterleaved(

@@ -41,7 +41,7 @@ const PLAN = {
   signInSeconds: QUICK ? 3 : 8,
   pairs: QUICK ? 2 : 6,
   roundSeconds: QUICK ? 2 : 5,
-  warmupSeconds: 2,
+  warmupSeconds: 4,
 };
 /** Better Auth 1.7's twoFactor plugin on this machine (issue 6): the reference of item 4's goals. */
 const BETTER_AUTH = { verificationsPerSecond: 170, p99Ms: 121, transactionsPerVerification: 5.8, rssMiB: 510 };
@@ -110,6 +110,8 @@ interface Figures {
   bareArgon: LoadResult;
   signIns: VerifyRun;
   item1: Comparison;
+  /** item 1's method on one server against itself */
+  floor: Comparison;
   item3: Comparison;
   rss: { idleOn: number; idleOff: number; loadOn: number; loadOff: number };
   members: MembersResult;
@@ -129,6 +131,7 @@ function rows(f: Figures, postgres: boolean): Row[] {
     { item: "1", what: "protected page /, gate on vs off: req/s", figure: rps(g1.a.rps), baseline: rps(g1.b.rps), ratio: spread(g1), goal: "≥ 0.95×", verdict: met(g1.a.rps / g1.b.rps >= 0.95) },
     { item: "1", what: "  p50 latency", figure: ms(g1.a.p50), baseline: ms(g1.b.p50), ratio: ratio(g1.a.p50, g1.b.p50), goal: "", verdict: "info" },
     { item: "1", what: "  p99 latency", figure: ms(g1.a.p99), baseline: ms(g1.b.p99), ratio: ratio(g1.a.p99, g1.b.p99), goal: "", verdict: "info" },
+    { item: "1", what: "  noise floor: the gate-off server's / against itself", figure: rps(f.floor.a.rps), baseline: rps(f.floor.b.rps), ratio: spread(f.floor), goal: "(diagnostic)", verdict: "info" },
   );
 
   const g = f.gate;
@@ -276,6 +279,13 @@ async function main() {
   rss.loadOff = peaks.b;
   checkLoad("item 1, gate on", item1.a);
   checkLoad("item 1, gate off", item1.b);
+  // The same method with nothing to find: how far this machine moves a ratio that should be 1.
+  log(`[${elapsed()}] item 1: the method's noise floor, the gate-off server against itself ...`);
+  const floor = await compareAlternating(page(gateOff, "/"), page(gateOff, "/"), {
+    pairs: PLAN.pairs,
+    seconds: PLAN.roundSeconds,
+    warmupSeconds: PLAN.warmupSeconds,
+  });
 
   log(`[${elapsed()}] item 3: / vs /bench/plain on the gate-off server ...`);
   const item3 = await compareAlternating(page(gateOff, "/"), page(gateOff, "/bench/plain"), {
@@ -340,7 +350,7 @@ async function main() {
   }
   if (members.status === "waiting") log(`  item 5: waiting for the members page (issue 5): ${members.reason}`);
 
-  const table = renderTable(rows({ gate, verify, rejected, transactionsPerVerification, bareArgon, signIns, item1, item3, rss, members }, postgres));
+  const table = renderTable(rows({ gate, verify, rejected, transactionsPerVerification, bareArgon, signIns, item1, floor, item3, rss, members }, postgres));
   log();
   log(table);
   log();

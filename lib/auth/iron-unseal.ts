@@ -1,5 +1,4 @@
-import { base64url } from "jose";
-import { cryptoPrimitives, equalBytes, type CryptoPrimitives } from "../edge-crypto";
+import { cryptoPrimitives, equalBytes, fromBase64url, type CryptoPrimitives } from "../edge-crypto";
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -35,9 +34,9 @@ export async function unsealIron(
     const secret = utf8.encode(password);
     const macKey = await primitives.pbkdf2Sha1(secret, utf8.encode(hmacSalt), 1, KEY_BYTES);
     const macBase = utf8.encode(parts.slice(0, 6).join("*"));
-    if (!equalBytes(await primitives.hmac("SHA-256", macKey, macBase), base64url.decode(hmac))) return null;
+    if (!equalBytes(await primitives.hmac("SHA-256", macKey, macBase), fromBase64url(hmac))) return null;
     const key = await primitives.pbkdf2Sha1(secret, utf8.encode(encryptionSalt), 1, KEY_BYTES);
-    const plain = await primitives.aesCbcDecrypt(key, base64url.decode(iv), base64url.decode(encrypted));
+    const plain = await primitives.aesCbcDecrypt(key, fromBase64url(iv), fromBase64url(encrypted));
     return JSON.parse(fromUtf8.decode(plain)) as unknown;
   } catch {
     return null;

@@ -2,7 +2,8 @@ import { decode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config.edge";
 import { sessionTokenFor, usesSecureCookies } from "@/lib/auth/session-cookie";
-import { readSessionClaims } from "@/lib/auth/session-token";
+import { encodeSessionToken, readSessionClaims } from "@/lib/auth/session-token";
+import { nodePrimitives, webCryptoPrimitives } from "@/lib/edge-crypto";
 
 const SECRET = "a-test-auth-secret-of-at-least-32-characters!";
 
@@ -29,6 +30,29 @@ describe("the session this app starts is next-auth's own", () => {
     const jar = { get: (n: string) => (n === name ? { value: token } : undefined), getAll: () => [{ name, value: token }] };
     expect(await readSessionClaims(jar, SECRET, Date.now())).toEqual({ userId: "user-2", amr: ["pwd"], authTime });
     expect(await readSessionClaims(jar, `${SECRET}-other`, Date.now())).toBeNull();
+  });
+});
+
+describe("the session token reads the same on Node and on the edge", () => {
+  const backends = [
+    ["node:crypto", nodePrimitives!],
+    ["WebCrypto", webCryptoPrimitives],
+  ] as const;
+
+  it("a token written with either backend is read by the other and by next-auth, and a tampered one by neither", async () => {
+    const name = "authjs.session-token";
+    const jar = (value: string) => ({ get: (n: string) => (n === name ? { value } : undefined), getAll: () => [{ name, value }] });
+    for (const [writer, writing] of backends) {
+      const authTime = Date.now();
+      const token = await encodeSessionToken({ sub: "user-3", amr: ["pwd", "sms"], authTime }, SECRET, name, authTime, 3600, writing);
+      expect(await decode({ token, secret: SECRET, salt: name }), writer).toMatchObject({ sub: "user-3", authTime });
+      const parts = token.split(".");
+      const tampered = [...parts.slice(0, 3), `${parts[3]!.slice(0, 10)}${parts[3]![10] === "A" ? "B" : "A"}${parts[3]!.slice(11)}`, parts[4]].join(".");
+      for (const [reader, reading] of backends) {
+        expect(await readSessionClaims(jar(token), SECRET, Date.now(), reading), `${writer} -> ${reader}`).toEqual({ userId: "user-3", amr: ["pwd", "sms"], authTime });
+        expect(await readSessionClaims(jar(tampered), SECRET, Date.now(), reading), `${writer} -> ${reader}, tampered`).toBeNull();
+      }
+    }
   });
 });
 

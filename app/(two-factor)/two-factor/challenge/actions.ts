@@ -25,9 +25,11 @@ async function complete(method: Complete, code: string, trustThisDevice: boolean
   const notices: MemberNotice[] = [];
   if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });
   if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
-  after(async () => {
-    for (const notice of notices) await notifyMember(emailSenderFromEnv(), done.email, notice);
-  });
+  if (notices.length > 0) {
+    after(async () => {
+      for (const notice of notices) await notifyMember(emailSenderFromEnv(), done.email, notice);
+    });
+  }
   await startSession(done.session, deps.clock.now());
   await clearPendingSignIn();
   // No server redirect: that would render the next page into this response. The browser moves
