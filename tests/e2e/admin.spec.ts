@@ -2,6 +2,7 @@ import type { Page } from "@playwright/test";
 import { E2E_PASSWORD } from "./env";
 import { expect, test } from "./fixtures";
 import { AccountSettingsPage } from "./pages/account-settings-page";
+import { openOutboxWith } from "./pages/outbox-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { codeFromFake, SetupPage } from "./pages/two-factor-pages";
 import { E2E_USERS } from "./seed";
@@ -82,8 +83,7 @@ test("an admin sees who is not enrolled, resets a member, and the member sets tw
   await expect(rows.first()).toContainText(E2E_USERS.adminCoAdmin);
 
   // The member was told by email.
-  await admin.goto("/dev/outbox");
-  await expect(admin.getByRole("table")).toContainText("An admin reset your two-step authentication");
+  await openOutboxWith(admin, "An admin reset your two-step authentication");
 });
 
 test("a member changes their phone number: password and a code to the current phone first, then the new number is verified", async ({
@@ -125,6 +125,5 @@ test("a member changes their phone number: password and a code to the current ph
   await expect(page.getByRole("status").filter({ hasText: "Your phone number for two-step authentication was changed" })).toBeVisible();
   await expect(page.getByTestId("two-factor-phone")).toHaveText("••• ••• ••04");
 
-  await page.goto("/dev/outbox");
-  await expect(page.getByRole("table")).toContainText("Your two-step phone number changed");
+  await openOutboxWith(page, "Your two-step phone number changed");
 });

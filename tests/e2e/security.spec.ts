@@ -15,6 +15,7 @@ import {
   serverLogFile,
   signedInContext,
 } from "./pages/fault-member";
+import { openOutboxWith } from "./pages/outbox-page";
 import { ChallengePage } from "./pages/two-factor-pages";
 
 // Requests an attacker crafts (issue 4, items 2, 6 and 10): claims sent by the client, hidden
@@ -305,8 +306,9 @@ test("no SMS code, backup code, reset or device token, or full phone number of t
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status")).toContainText("If an account exists for that email");
 
-  // The emails of the run, as the dev outbox (the e2e email transport) stored them.
-  await page.goto("/dev/outbox");
+  // The emails of the run, as the dev outbox (the e2e email transport) stored them, once the
+  // reset email is among them.
+  await openOutboxWith(page, "Change your Connect password");
   const rows = page.locator("tbody tr").filter({ has: page.getByTestId("outbox-body") });
   const emails: { to: string; subject: string; body: string }[] = [];
   for (const row of await rows.all()) {
