@@ -1,6 +1,7 @@
-import { sealData, unsealData } from "iron-session";
+import { sealData } from "iron-session";
 import { cookies, headers } from "next/headers";
 import { sessionPassword } from "../config/secrets";
+import { unsealIron } from "./iron-unseal";
 import {
   PENDING_SIGN_IN_TTL_SECONDS,
   pendingSignInCookieName,
@@ -47,7 +48,7 @@ export async function readConfirmation(userId: string, authTime: number): Promis
   const value = (await cookies()).get(confirmationCookieName())?.value;
   if (!value) return null;
   try {
-    const data = await unsealData<{ userId?: string; authTime?: number; at?: number }>(value, { password: sessionPassword(), ttl: 600 });
+    const data = ((await unsealIron(value, sessionPassword(), Date.now())) ?? {}) as { userId?: string; authTime?: number; at?: number };
     return data.userId === userId && data.authTime === authTime && typeof data.at === "number" ? data.at : null;
   } catch {
     return null;

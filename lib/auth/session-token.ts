@@ -40,8 +40,8 @@ interface TokenKeys {
 
 // next-auth derives the token key from AUTH_SECRET with HKDF for every token; the result only
 // depends on the secret and the salt (the cookie name), so it is derived once.
-const tokenKeys = new Map<string, Promise<TokenKeys>>();
-const readyKeys = new Map<string, TokenKeys>();
+// Each entry is the derivation in flight, then its result (no promise to await on every request).
+const tokenKeys = new Map<string, TokenKeys | Promise<TokenKeys>>();
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 const subtle = () => globalThis.crypto.subtle;
@@ -58,25 +58,17 @@ async function deriveTokenKeys(secret: string, salt: string): Promise<TokenKeys>
   return keys;
 }
 
-/** The keys, without a promise once they are derived (this runs on every request). */
 function keysFor(secret: string, salt: string): TokenKeys | Promise<TokenKeys> {
   const id = `${salt}\u0000${secret}`;
-  const ready = readyKeys.get(id);
-  if (ready) return ready;
   let entry = tokenKeys.get(id);
   if (!entry) {
-    if (tokenKeys.size > 16) {
-      tokenKeys.clear();
-      readyKeys.clear();
-    }
-    entry = deriveTokenKeys(secret, salt);
-    entry.then((keys) => readyKeys.set(id, keys), () => tokenKeys.delete(id));
-    tokenKeys.set(id, entry);
+    if (tokenKeys.size > 16) tokenKeys.clear();
+    const deriving = deriveTokenKeys(secret, salt);
+    deriving.then((keys) => tokenKeys.set(id, keys), () => tokenKeys.delete(id));
+    tokenKeys.set(id, (entry = deriving));
   }
   return entry;
 }
-
-const bytes = fromBase64url;
 
 /** A256CBC-HS512's tag (RFC 7518 5.2.2.1): HMAC-SHA-512 over AAD, IV, ciphertext and AAD length, first half. */
 async function authenticationTag(
@@ -132,15 +124,15 @@ async function decodeSessionToken(
   const parts = token.split(".");
   if (parts.length !== 5) return null;
   const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts as [string, string, string, string, string];
-  const header = JSON.parse(fromUtf8.decode(bytes(protectedHeader))) as Record<string, unknown>;
+  const header = JSON.parse(fromUtf8.decode(fromBase64url(protectedHeader))) as Record<string, unknown>;
   if (header.alg !== "dir" || header.enc !== "A256CBC-HS512" || header.zip !== undefined || header.crit !== undefined || encryptedKey !== "") return null;
   const found = keysFor(secret, salt);
   const keys = found instanceof Promise ? await found : found;
   if (header.kid !== undefined && header.kid !== keys.kid) return null;
-  const ivBytes = bytes(iv);
-  const cipherBytes = bytes(ciphertext);
+  const ivBytes = fromBase64url(iv);
+  const cipherBytes = fromBase64url(ciphertext);
   if (ivBytes.length !== 16) return null;
-  if (!equalBytes(await authenticationTag(primitives, keys, protectedHeader, ivBytes, cipherBytes), bytes(tag))) return null;
+  if (!equalBytes(await authenticationTag(primitives, keys, protectedHeader, ivBytes, cipherBytes), fromBase64url(tag))) return null;
   const plain = await primitives.aesCbcDecrypt(keys.aes, ivBytes, cipherBytes);
   const payload = JSON.parse(fromUtf8.decode(plain)) as Record<string, unknown>;
   if (typeof payload !== "object" || payload === null) return null;
