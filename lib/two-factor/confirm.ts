@@ -56,7 +56,6 @@ export function confirmSecondFactor(
     if (input.method === "sms") {
       const verified = await verifySmsCode(db, deps, {
         userId: input.userId,
-        organizationId: state.organizationId,
         purpose: "confirm",
         attemptNonce: confirmationNonce(input.userId, input.authTime),
         code: input.code,

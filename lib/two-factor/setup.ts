@@ -66,7 +66,6 @@ export function completePhoneSetup(
     const organizationId = state?.organizationId ?? null;
     const verified = await verifySmsCode(db, deps, {
       userId: input.userId,
-      organizationId,
       purpose: "setup",
       attemptNonce: input.attemptNonce,
       code: input.code,

@@ -8,7 +8,7 @@ import { consumeBackupCode, countUnusedBackupCodes } from "./backup-codes";
 import { recordSecondFactorSuccess, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
-import { loadSecondFactorState, type SecondFactorState } from "./policy";
+import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { trustDevice, useTrustedDevice } from "./trusted-devices";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
@@ -93,21 +93,24 @@ interface CompleteInput {
   request: RequestInfo;
 }
 
-/** The SMS code step. The code's consumption, the audit event and the trusted device commit together. */
+/**
+ * The SMS code step. The code's consumption, the audit event and the trusted device commit
+ * together; without "Trust this device" that is two statements: the read and the consumption.
+ */
 export function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
+  const amr: AuthMethod[] = ["pwd", "sms"];
   return deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
-    const state = await loadSecondFactorState(db, input.pending.userId);
     const verified = await verifySmsCode(db, deps, {
       userId: input.pending.userId,
-      organizationId: state?.organizationId ?? null,
       purpose: "sign_in",
       attemptNonce: input.pending.nonce,
       code: input.code,
       request: input.request,
+      auditOnSuccess: { type: "sign_in.second_factor_succeeded", details: { amr } },
     });
     if (!verified.ok) return verified;
-    return finishSignIn(db, deps, input, state, ["pwd", "sms"], null);
+    return finishSignIn(db, deps, input, verified, amr, { backupCodesRemaining: null, successRecorded: true });
   });
 }
 
@@ -133,7 +136,8 @@ export function completeWithBackupCode(deps: TwoFactorDeps, input: CompleteInput
     await recordSecondFactorSuccess(db, userId, now);
     const remaining = await countUnusedBackupCodes(db, userId);
     await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining } });
-    return finishSignIn(db, deps, input, state, ["pwd", "backup_code"], remaining);
+    const who = { email: state?.email ?? "", organizationId };
+    return finishSignIn(db, deps, input, who, ["pwd", "backup_code"], { backupCodesRemaining: remaining, successRecorded: false });
   });
 }
 
@@ -141,26 +145,25 @@ async function finishSignIn(
   db: Db,
   deps: TwoFactorDeps,
   input: CompleteInput,
-  state: SecondFactorState | null,
+  who: { email: string; organizationId: string | null },
   amr: AuthMethod[],
-  backupCodesRemaining: number | null,
+  outcome: { backupCodesRemaining: number | null; successRecorded: boolean },
 ) {
   const now = deps.clock.now();
   const userId = input.pending.userId;
-  const organizationId = state?.organizationId ?? null;
-  const audit = { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
+  const audit = { organizationId: who.organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
+  if (!outcome.successRecorded) await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
   let device: { token: string; expiresAt: Date } | null = null;
   if (input.trustThisDevice) {
     device = await trustDevice(db, { userId, userAgent: input.request.userAgent, now }, deps.options);
     await recordAuditEvent(db, { ...audit, type: "two_factor.trusted_device_added" });
   }
-  await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
   return {
     ok: true as const,
     session: { userId, amr },
-    email: state?.email ?? "",
+    email: who.email,
     deviceToken: device?.token ?? null,
     deviceExpiresAt: device?.expiresAt ?? null,
-    backupCodesRemaining,
+    backupCodesRemaining: outcome.backupCodesRemaining,
   };
 }

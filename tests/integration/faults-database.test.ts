@@ -356,8 +356,8 @@ describe.each(databaseTargets())("the database failing in the middle of a flow o
         const before = await snapshot();
         const outcomes: string[] = [];
         for (let i = 1; i <= poolSize + 2; i++) {
-          // the right code, its transaction losing the connection after reading the state
-          const broken = { ...deps, db: dbTerminatedAtStatement(client.db, 3, adminUrl!) };
+          // the right code, its transaction losing the connection after reading the challenge (statement 2 consumes it)
+          const broken = { ...deps, db: dbTerminatedAtStatement(client.db, 2, adminUrl!) };
           outcomes.push(`${i}: ${(await settleWithin(completeWithSmsCode(broken, input), 3_000)).status}`);
         }
         expect.soft(outcomes, "every call rejects (none hangs)").toEqual(outcomes.map((o) => o.replace(/: \w+$/, ": rejected")));

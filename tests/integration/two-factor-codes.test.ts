@@ -155,8 +155,9 @@ describe.each(databaseTargets())("two-factor SMS codes on $name", (target) => {
     const { user, phone } = await createEnrolledUser(deps);
     const { pending, code } = await startChallenge(deps, user, phone);
     // on PostgreSQL, as many transactions as the pool holds have all read the live code before any consumes it
+    // (the consumption is the transaction's one raw statement)
     const parties = concurrentTransactions(handle.kind, 20);
-    const racing = contendedDb(handle.db, { op: "update", table: smsChallenges, parties });
+    const racing = contendedDb(handle.db, { op: "execute", parties });
     const results = await Promise.all(Array.from({ length: 20 }, () => submit(pending, code, { ...deps, db: racing.db })));
     expect(racing.gate.arrived).toBeGreaterThanOrEqual(parties);
     const successes = results.filter((r) => r.ok);
@@ -172,7 +173,7 @@ describe.each(databaseTargets())("two-factor SMS codes on $name", (target) => {
     expect(succeeded).toHaveLength(1);
   });
 
-  it("20 concurrent wrong guesses are held to 5 comparisons, and then the right code is refused", async () => {
+  it("20 concurrent wrong guesses are held to 5 counted tries, and then the right code is refused", async () => {
     const { user, phone } = await createEnrolledUser(deps);
     const { pending, code } = await startChallenge(deps, user, phone);
     const guesses = Array.from({ length: 20 }, (_, i) => wrongCode(code, i + 1));
