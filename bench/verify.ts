@@ -7,6 +7,7 @@ import {
   actionHeaders,
   clientIp,
   hiddenFormFields,
+  multipartBody,
   pendingCookie,
   SESSION_COOKIE,
   serverActionId,
@@ -69,21 +70,31 @@ export async function signInTemplate(server: RunningServer): Promise<ActionTempl
   return { actionId, hidden };
 }
 
-function verifyRequest(server: RunningServer, template: ActionTemplate, cookie: string, code: string, trustDevice: boolean, n: number) {
-  const { body, contentType } = actionFormBody([
+/** Where the challenge form posts when JavaScript runs (app/(two-factor)/two-factor/challenge/verify/route.ts). */
+export const VERIFY_ROUTE = "/two-factor/challenge/verify";
+
+/**
+ * What Chromium sends when the challenge form is submitted with JavaScript on: the form's
+ * entries (React's hidden inputs for the no-JS action, the code, the checkbox) plus
+ * `method`, as multipart, to the verify route, asking for JSON.
+ */
+export function verifyRequest(server: RunningServer, template: ActionTemplate, cookie: string, code: string, trustDevice: boolean, n: number) {
+  const { body, contentType } = multipartBody([
     ...template.hidden,
     ["code", code],
     ...(trustDevice ? [["trustDevice", "on"] as [string, string]] : []),
+    ["method", "sms"],
   ]);
-  const headers = actionHeaders({
+  const headers = {
+    accept: "application/json",
     origin: server.origin,
-    pagePath: CHALLENGE_PAGE.path,
-    segments: CHALLENGE_PAGE.segments,
-    actionId: template.actionId,
-    contentType,
+    referer: `${server.origin}${CHALLENGE_PAGE.path}`,
+    "content-type": contentType,
+    "user-agent": "connect-2fa-bench",
+    // The rightmost entry is the client address the app records and rate-limits on: one per client.
+    "x-forwarded-for": clientIp(n),
     cookie,
-    clientIp: clientIp(n),
-  });
+  };
   return { headers, body };
 }
 
@@ -95,12 +106,13 @@ export async function verifyOnce(
   challenge: PendingChallenge,
 ): Promise<string> {
   const { headers, body } = verifyRequest(server, template, await pendingCookie(sessionPassword, challenge), challenge.code, false, 1);
-  const response = await fetch(`${server.origin}${CHALLENGE_PAGE.path}`, { method: "POST", headers, body, redirect: "manual" });
+  const response = await fetch(`${server.origin}${VERIFY_ROUTE}`, { method: "POST", headers, body, redirect: "manual" });
   const text = await response.text();
   const session = signedIn(headersOf(response));
-  if (response.status !== 200 || !session) {
+  const answer = JSON.parse(text || "null") as { ok?: boolean; redirectTo?: string } | null;
+  if (response.status !== 200 || !session || answer?.ok !== true || answer.redirectTo !== "/") {
     throw new Error(
-      `a verification with the right code did not sign in: HTTP ${response.status}, x-action-redirect=${response.headers.get("x-action-redirect")}, ` +
+      `a verification with the right code did not sign in: HTTP ${response.status}, ` +
         `set-cookie=${response.headers.getSetCookie().map((c) => c.split("=")[0]).join(",")}\n${text.slice(0, 400)}`,
     );
   }
@@ -138,7 +150,7 @@ export async function runVerifications(
   const requests = (): AutocannonRequest[] => [
     {
       method: "POST",
-      path: CHALLENGE_PAGE.path,
+      path: VERIFY_ROUTE,
       setupRequest: (request) => {
         const i = Math.min(next++, needed - 1);
         const built = verifyRequest(server, template, cookies[i]!, challenges[i]!.code, options.trustDevice, (options.firstClientIp ?? 0) + i);
@@ -152,14 +164,14 @@ export async function runVerifications(
       },
     },
   ];
-  const result = await runLoad({ label: "verify", origin: server.origin, path: CHALLENGE_PAGE.path }, { amount, requests });
+  const result = await runLoad({ label: "verify", origin: server.origin, path: VERIFY_ROUTE }, { amount, requests });
   return { result, signedIn: ok, failed };
 }
 
 /**
- * The baseline of the verify figure: the same server action, same page, same request shape, with
- * a code that fails the input check ("abc"), so the action returns before any cookie, crypto or
- * database work. What is left is Next.js receiving and answering a server action call.
+ * The baseline of the verify figure: the same route, same request shape, with a code that fails
+ * the input check ("abc"), so it answers before any cookie, crypto or database work. What is left
+ * is Next.js receiving the request (and the gate), the origin check, the form parse and the JSON answer.
  */
 export async function runRejectedActions(
   server: RunningServer,
@@ -173,7 +185,7 @@ export async function runRejectedActions(
   const requests = (): AutocannonRequest[] => [
     {
       method: "POST",
-      path: CHALLENGE_PAGE.path,
+      path: VERIFY_ROUTE,
       headers,
       body,
       onResponse: (status, _body, _context, responseHeaders) => {
@@ -181,8 +193,8 @@ export async function runRejectedActions(
       },
     },
   ];
-  const result = await runLoad({ label: "rejected action", origin: server.origin, path: CHALLENGE_PAGE.path }, { seconds, requests });
-  if (wrong > 0) throw new Error(`${wrong} rejected-input action calls did not answer 200 without a session`);
+  const result = await runLoad({ label: "rejected input", origin: server.origin, path: VERIFY_ROUTE }, { seconds, requests });
+  if (wrong > 0) throw new Error(`${wrong} rejected-input verify calls did not answer 200 without a session`);
   return result;
 }
 

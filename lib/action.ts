@@ -21,6 +21,21 @@ export interface ActionState {
   backupCodes?: string[];
 }
 
+export type FormValidation<T> = { ok: true; data: T; values: Record<string, string> } | { ok: false; state: ActionState };
+
+/** Parses a submitted form with zod: the data, or the field messages to show (bad input changes nothing). */
+export function validateForm<S extends z.ZodType>(schema: S, formData: FormData, echo: string[] = []): FormValidation<z.infer<S>> {
+  const values = Object.fromEntries(echo.map((name) => [name, String(formData.get(name) ?? "").slice(0, 256)]));
+  const parsed = schema.safeParse(Object.fromEntries(formData));
+  if (parsed.success) return { ok: true, data: parsed.data, values };
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    fieldErrors[key] ??= issue.message;
+  }
+  return { ok: false, state: { ok: false, error: ERROR_MESSAGES.INVALID_INPUT, fieldErrors, values } };
+}
+
 /**
  * Wraps a server action: parse the form with zod first and answer bad input with field
  * messages, changing nothing; only valid input reaches `act`.
@@ -31,21 +46,11 @@ export function validatedAction<S extends z.ZodType>(
   options: { echo?: string[] } = {},
 ) {
   return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
-    const values = Object.fromEntries(
-      (options.echo ?? []).map((name) => [name, String(formData.get(name) ?? "").slice(0, 256)]),
-    );
-    const parsed = schema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const key = String(issue.path[0] ?? "form");
-        fieldErrors[key] ??= issue.message;
-      }
-      return { ok: false, error: ERROR_MESSAGES.INVALID_INPUT, fieldErrors, values };
-    }
+    const form = validateForm(schema, formData, options.echo);
+    if (!form.ok) return form.state;
     const request = requestInfoFromHeaders(await headers());
-    const result = await act(parsed.data, { request, formData });
-    return { values, ...result };
+    const result = await act(form.data, { request, formData });
+    return { values: form.values, ...result };
   };
 }
 

@@ -9,6 +9,8 @@ export const ERROR_MESSAGES = {
   UNAUTHENTICATED: "Your session has ended. Sign in again.",
   FORBIDDEN: "Only the account owner and admins can do this.",
   SERVICE_UNAVAILABLE: "Something went wrong on our side. Nothing was changed; please try again.",
+  CROSS_SITE: "This request did not come from this site's own page. Reload the page and try again.",
+  NETWORK: "We could not reach the server. Check your connection and try again.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

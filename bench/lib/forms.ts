@@ -80,17 +80,21 @@ export function hiddenFormFields(html: string, field: string): [string, string][
   throw new Error(`no form with a field "${field}" in the page`);
 }
 
+/** A multipart/form-data body of these fields, as `fetch(url, { body: new FormData(form) })` sends it. */
+export function multipartBody(fields: (readonly [string, string])[]): { body: string; contentType: string } {
+  const boundary = `----BenchFormBoundary${randomBytes(8).toString("hex")}`;
+  const body =
+    fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join("") +
+    `--${boundary}--\r\n`;
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 /**
  * The body a browser sends when a useActionState form calls its server action (seen in
  * Chromium: the form's entries under the "_1_" prefix, then "0" = [previous state, $K1]).
  */
 export function actionFormBody(fields: [string, string][]): { body: string; contentType: string } {
-  const boundary = `----BenchFormBoundary${randomBytes(8).toString("hex")}`;
-  const parts = [...fields.map(([name, value]) => [`_1_${name}`, value] as const), ["0", '[{},"$K1"]'] as const];
-  const body =
-    parts.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join("") +
-    `--${boundary}--\r\n`;
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+  return multipartBody([...fields.map(([name, value]) => [`_1_${name}`, value] as const), ["0", '[{},"$K1"]'] as const]);
 }
 
 /**

@@ -15,6 +15,7 @@ export const E2E_USERS = {
   phoneChanger: "phone-member@example.com",
   deviceOwner: "devices-member@example.com",
   smsFailure: "sms-failure@example.com",
+  verifyRoute: "verify-route@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -27,6 +28,7 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.phoneChanger, password, name: "Pat Phone" });
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.deviceOwner, password, name: "Dev Devices" });
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.smsFailure, password, name: "Sid Failure" });
+  await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.verifyRoute, password, name: "Vera Route" });
   const adminCo = await createOrganization(db, "Admin Co");
   await createUser(db, { organizationId: adminCo.id, role: "owner", email: E2E_USERS.adminCoOwner, password, name: "Olga Owner" });
   await createUser(db, { organizationId: adminCo.id, role: "admin", email: E2E_USERS.adminCoAdmin, password, name: "Abe Admin" });

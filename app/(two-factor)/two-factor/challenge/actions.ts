@@ -1,52 +1,30 @@
 "use server";
 
-import { after } from "next/server";
-import { z } from "zod";
+import { redirect } from "next/navigation";
 import { validatedAction, type ActionState } from "@/lib/action";
-import { clearPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
+import { requestHost } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
-import { startSession } from "@/lib/auth/session-cookie";
-import type { RequestInfo } from "@/lib/http/client-ip";
-import { emailSenderFromEnv } from "@/lib/email";
-import { browserName, notifyMember, type MemberNotice } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
-import { backupCodeField, checkboxField, smsCodeField } from "@/lib/two-factor/fields";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
-import { completeWithBackupCode, completeWithSmsCode, resendSignInCode, type SecondFactorCompletion } from "@/lib/two-factor/sign-in";
+import { resendSignInCode } from "@/lib/two-factor/sign-in";
+import { z } from "zod";
+import { BACKUP_CODE_FORM, completeChallenge, SMS_CODE_FORM, type ChallengeMethod } from "./complete";
 
-type Complete = typeof completeWithSmsCode;
-
-async function complete(method: Complete, code: string, trustThisDevice: boolean, request: RequestInfo, field: string) {
-  const pending = await requirePendingSignIn("challenge");
-  const deps = await twoFactorDeps(await requestHost());
-  const done: SecondFactorCompletion = await method(deps, { pending, code, trustThisDevice, request });
-  if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done) } } satisfies ActionState;
-  if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
-  const notices: MemberNotice[] = [];
-  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });
-  if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
-  if (notices.length > 0) {
-    after(async () => {
-      for (const notice of notices) await notifyMember(emailSenderFromEnv(), done.email, notice);
-    });
-  }
-  await startSession(done.session, deps.clock.now());
-  await clearPendingSignIn();
-  // No server redirect: that would render the next page into this response. The browser moves
-  // on by itself, so the step costs only the check and the session.
-  return { ok: true, message: "Verified. Signing you in…", redirectTo: pending.returnTo } satisfies ActionState;
+// With JavaScript the challenge forms post to ./verify (route.ts); these actions serve the same
+// forms without it, so they answer a finished step with a redirect (303) to where the browser goes.
+// Without it, Next.js would render the challenge page again, whose sign-in just ended.
+async function completed(method: ChallengeMethod, code: string, trustDevice: boolean, request: Parameters<typeof completeChallenge>[3]) {
+  const state = await completeChallenge(method, code, trustDevice, request);
+  if (state.redirectTo) redirect(state.redirectTo);
+  return state;
 }
 
-export const verifySignInCodeAction = validatedAction(
-  z.object({ code: smsCodeField, trustDevice: checkboxField }),
-  async (data, { request }): Promise<ActionState> =>
-    complete(completeWithSmsCode, data.code, data.trustDevice, request, "code"),
+export const verifySignInCodeAction = validatedAction(SMS_CODE_FORM, async (data, { request }): Promise<ActionState> =>
+  completed("sms", data.code, data.trustDevice, request),
 );
 
-export const verifyBackupCodeAction = validatedAction(
-  z.object({ backupCode: backupCodeField, trustDevice: checkboxField }),
-  async (data, { request }): Promise<ActionState> =>
-    complete(completeWithBackupCode, data.backupCode, data.trustDevice, request, "backupCode"),
+export const verifyBackupCodeAction = validatedAction(BACKUP_CODE_FORM, async (data, { request }): Promise<ActionState> =>
+  completed("backup", data.backupCode, data.trustDevice, request),
 );
 
 export const resendCodeAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {

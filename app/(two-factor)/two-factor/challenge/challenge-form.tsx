@@ -8,26 +8,35 @@ import { CodeField } from "@/components/two-factor/code-field";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
 import { Button, Field, FormMessage } from "@/components/ui";
 import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
+import { useVerifySubmit } from "./use-verify-submit";
 
 type Method = "sms" | "backup";
 
 export function ChallengeForm(props: { phoneMasked: string | null; resendAt: string | null; notice: string | null }) {
   const [method, setMethod] = useState<Method>("sms");
   const [choosing, setChoosing] = useState(false);
-  const [smsState, smsAction, verifyingSms] = useActionState(verifySignInCodeAction, {});
-  const [backupState, backupAction, verifyingBackup] = useActionState(verifyBackupCodeAction, {});
+  // Without JavaScript the forms run their server actions; with it they post to the verify route.
+  const [smsActionState, smsAction, smsActionPending] = useActionState(verifySignInCodeAction, {});
+  const [backupActionState, backupAction, backupActionPending] = useActionState(verifyBackupCodeAction, {});
+  const smsSubmit = useVerifySubmit("sms");
+  const backupSubmit = useVerifySubmit("backup");
+  const smsState = smsSubmit.state ?? smsActionState;
+  const backupState = backupSubmit.state ?? backupActionState;
+  const verifyingSms = smsSubmit.pending || smsActionPending;
+  const verifyingBackup = backupSubmit.pending || backupActionPending;
   const [resendState, resendAction, resending] = useActionState(resendCodeAction, {});
   const autofilled = useWebOtp(method === "sms");
   const router = useRouter();
-  const signedInTo = smsState.redirectTo ?? backupState.redirectTo;
+  const done = [smsState, backupState].find((state) => state.redirectTo);
+  const goTo = done?.redirectTo;
   useEffect(() => {
-    if (signedInTo) router.replace(signedInTo);
-  }, [router, signedInTo]);
+    if (goTo) router.replace(goTo);
+  }, [router, goTo]);
 
-  if (signedInTo) {
+  if (done?.ok && goTo) {
     return (
       <p role="status" className="rounded-md bg-green-50 p-3 text-green-900">
-        Verified. Signing you in… <Link href={signedInTo} className="underline">Continue</Link>
+        Verified. Signing you in… <Link href={goTo} className="underline">Continue</Link>
       </p>
     );
   }
@@ -45,7 +54,7 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
             We texted a verification code to {props.phoneMasked ?? "your phone"}. Enter it to finish signing in.
           </p>
           <FormMessage error={resendState.error ?? props.notice ?? undefined} message={resendState.message} />
-          <form action={smsAction} noValidate>
+          <form action={smsAction} onSubmit={smsSubmit.onSubmit} noValidate>
             <FormMessage error={smsState.error} />
             <CodeField
               autoFocus
@@ -63,7 +72,7 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
           </form>
         </>
       ) : (
-        <form action={backupAction} noValidate>
+        <form action={backupAction} onSubmit={backupSubmit.onSubmit} noValidate>
           <p className="mb-4">Enter one of the backup codes you stored when you set up two-step authentication.</p>
           <FormMessage error={backupState.error} />
           <Field

@@ -1,0 +1,50 @@
+import { after } from "next/server";
+import { z } from "zod";
+import type { ActionState } from "@/lib/action";
+import { clearPendingSignIn, readPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
+import { startSession } from "@/lib/auth/session-cookie";
+import { emailSenderFromEnv } from "@/lib/email";
+import type { RequestInfo } from "@/lib/http/client-ip";
+import { browserName, notifyMember, type MemberNotice } from "@/lib/notifications";
+import { twoFactorDeps } from "@/lib/server";
+import { backupCodeField, checkboxField, smsCodeField } from "@/lib/two-factor/fields";
+import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { completeWithBackupCode, completeWithSmsCode } from "@/lib/two-factor/sign-in";
+
+// The sign-in challenge's second step, shared by its server actions (forms without JavaScript)
+// and its route handler (the same forms with JavaScript: no page is rendered into the answer).
+
+export const SMS_CODE_FORM = z.object({ code: smsCodeField, trustDevice: checkboxField });
+export const BACKUP_CODE_FORM = z.object({ backupCode: backupCodeField, trustDevice: checkboxField });
+
+export const SIGN_IN_EXPIRED = "/sign-in?expired=1";
+
+const METHODS = {
+  sms: { complete: completeWithSmsCode, field: "code" },
+  backup: { complete: completeWithBackupCode, field: "backupCode" },
+} as const;
+export type ChallengeMethod = keyof typeof METHODS;
+
+/** Checks the code of the pending sign-in and, when it is right, starts the session. */
+export async function completeChallenge(method: ChallengeMethod, code: string, trustThisDevice: boolean, request: RequestInfo): Promise<ActionState> {
+  const pending = await readPendingSignIn();
+  if (!pending || pending.stage !== "challenge") {
+    return { ok: false, error: twoFactorMessage({ code: "SESSION_EXPIRED" }), redirectTo: pending ? "/two-factor/setup" : SIGN_IN_EXPIRED };
+  }
+  const { complete, field } = METHODS[method];
+  const deps = await twoFactorDeps(await requestHost());
+  const done = await complete(deps, { pending, code, trustThisDevice, request });
+  if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done) } };
+  if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
+  const notices: MemberNotice[] = [];
+  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });
+  if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
+  if (notices.length > 0) {
+    after(async () => {
+      for (const notice of notices) await notifyMember(emailSenderFromEnv(), done.email, notice);
+    });
+  }
+  await startSession(done.session, deps.clock.now());
+  await clearPendingSignIn();
+  return { ok: true, message: "Verified. Signing you in…", redirectTo: pending.returnTo };
+}
