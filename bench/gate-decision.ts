@@ -1,13 +1,15 @@
-// Item 2: the middleware's decision in process, against the bare cryptography it has to do, with
-// the crypto it uses: node:crypto (the middleware runs on the Node runtime; lib/edge-crypto.ts).
-// The WebCrypto figures (the edge runtime's only crypto) are shown beside them.
+// Item 2: the middleware's decision in process (decideGateForRequest, exactly as middleware.ts
+// calls it), against the bare cryptography it has to do, with the crypto it uses: node:crypto (the
+// middleware runs on the Node runtime; lib/edge-crypto.ts). The WebCrypto figures (the edge
+// runtime's only crypto) are shown beside them.
 import { createDecipheriv, createHmac, createSecretKey, hkdfSync, pbkdf2Sync, timingSafeEqual, type KeyObject } from "node:crypto";
 import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
 import { authConfig } from "../lib/auth/config.edge";
-import { decideGateFromCookies } from "../lib/auth/gate";
+import { decideGate, decideGateFromCookies } from "../lib/auth/gate";
+import { decideGateForRequest } from "../lib/auth/gate-request";
 import { readSessionClaims } from "../lib/auth/session-token";
-import { decideGate } from "../lib/auth/gate";
+import { andThen } from "../lib/edge-crypto";
 import { unsealPendingSignIn } from "../lib/two-factor/pending-sign-in";
 import type { Secrets } from "./lib/config";
 import { mintSessionCookie, PENDING_COOKIE, pendingCookie, SESSION_COOKIE } from "./lib/forms";
@@ -136,8 +138,10 @@ async function timeInterleaved(ops: Record<string, Op>, rounds: number, sliceMs:
 }
 
 export interface GateDecisionResult {
-  /** µs per call: middleware.ts's default export, as `next start` calls it */
+  /** µs per decision: decideGateForRequest, the function middleware.ts calls to decide, called as it calls it */
   gate: { both: number; session: number; pending: number };
+  /** µs per call of middleware.ts's default export, as `next start` calls it: the decision and its NextResponse (diagnostic) */
+  middleware: { both: number; session: number; pending: number };
   /** the bare cryptography with WebCrypto (the edge runtime's only crypto), HKDF per token as Auth.js does */
   bare: { both: number; session: number; pending: number };
   /** the session token's bare cryptography with its key derived once: what the gate must do per request, the baseline */
@@ -146,13 +150,13 @@ export interface GateDecisionResult {
   nodeBare: { both: number; session: number; pending: number };
   /** the session token's bare node:crypto operations with the key derived once: the baseline of the signed-in figures */
   nodeSessionKeyed: number;
-  /** decideGateFromCookies with the cookie readers, without middleware.ts's request and response */
+  /** decideGateFromCookies with readers over readSessionClaims and unsealPendingSignIn, both cookies: the decision without decideGateForRequest's request and env (diagnostic) */
   core: number;
   /** the gate before issue 6: next-auth's auth() middleware wrapper (which also re-encodes the session) + unseal + decideGate */
   wrapper: number;
 }
 
-type Middleware = (request: NextRequest, event: unknown) => Promise<Response>;
+type Middleware = (request: NextRequest, event: unknown) => Response | Promise<Response>;
 
 export async function measureGateDecision(secrets: Secrets, userId: string, options = { rounds: 5, sliceMs: 200 }): Promise<GateDecisionResult> {
   // middleware.ts reads these (next-auth takes AUTH_SECRET when the module is loaded).
@@ -170,14 +174,7 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
   const request = (path: string, cookie: string) =>
     new NextRequest(`http://127.0.0.1:3300${path}`, {
       // What `next start` hands the middleware: it adds the x-forwarded-* headers.
-      headers: {
-        cookie,
-        host: "127.0.0.1:3300",
-        "x-forwarded-host": "127.0.0.1:3300",
-        "x-forwarded-port": "3300",
-        "x-forwarded-proto": "http",
-        "x-forwarded-for": "127.0.0.1",
-      },
+      headers: { cookie, host: "127.0.0.1:3300", "x-forwarded-host": "127.0.0.1:3300", "x-forwarded-port": "3300", "x-forwarded-proto": "http", "x-forwarded-for": "127.0.0.1" },
     });
   const requests = {
     session: request("/", sessionCookie),
@@ -185,31 +182,33 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
     both: request("/", `${sessionCookie}; ${pending}`),
   };
 
+  // What middleware.ts does to decide, to the letter (lib/auth/gate-request.ts).
+  const decide = (req: NextRequest) => {
+    const { nextUrl } = req;
+    return decideGateForRequest({ pathname: nextUrl.pathname, search: nextUrl.search, cookies: req.cookies }, process.env, Date.now());
+  };
   // Every variant must take the path it claims to: a decision that failed to decode would be cheap.
   for (const [name, req] of Object.entries(requests)) {
-    const response = await middleware(req, {});
-    if (response.headers.get("x-middleware-next") !== "1") {
-      throw new Error(`the gate did not let the ${name} request through (status ${response.status}, location ${response.headers.get("location")})`);
+    const [decision, response] = [await decide(req), await middleware(req, {})];
+    if (decision.action !== "allow" || response.headers.get("x-middleware-next") !== "1") {
+      throw new Error(`the gate did not let the ${name} request through (${JSON.stringify(decision)}, status ${response.status})`);
     }
   }
-  const anonymous = await middleware(request("/", ""), {});
-  if (anonymous.status !== 307) throw new Error(`the gate let an anonymous request through (status ${anonymous.status})`);
+  const anonymous = [await decide(request("/", "")), await middleware(request("/", ""), {})] as const;
+  if (anonymous[0].action !== "redirect" || anonymous[1].status !== 307) throw new Error(`the gate let an anonymous request through (status ${anonymous[1].status})`);
   if (bareSessionDecrypt(sessionToken, secrets.AUTH_SECRET, SESSION_COOKIE).sub !== userId) throw new Error("bare JWE decryption disagrees");
   if (bareIronUnseal(sealed, secrets.SESSION_PASSWORD).userId !== userId) throw new Error("bare iron unseal disagrees");
   if ((await webCryptoSessionDecrypt(sessionToken, secrets.AUTH_SECRET, SESSION_COOKIE)).sub !== userId) throw new Error("WebCrypto JWE decryption disagrees");
   if ((await webCryptoIronUnseal(sealed, secrets.SESSION_PASSWORD)).userId !== userId) throw new Error("WebCrypto iron unseal disagrees");
 
-  const core = async () => {
-    const now = Date.now();
-    const cookies = requests.both.cookies;
-    return decideGateFromCookies(
+  const core = (now = Date.now()) =>
+    decideGateFromCookies(
       { pathname: "/", search: "", isApi: false },
       {
-        hasSession: async () => (await readSessionClaims(cookies, secrets.AUTH_SECRET, now)) !== null,
-        hasPendingSignIn: async () => (await unsealPendingSignIn(sealed, secrets.SESSION_PASSWORD, now)) !== null,
+        hasSession: () => andThen(readSessionClaims(requests.both.cookies, secrets.AUTH_SECRET, now), (claims) => claims !== null),
+        hasPendingSignIn: () => andThen(unsealPendingSignIn(sealed, secrets.SESSION_PASSWORD, now), (found) => found !== null),
       },
     );
-  };
   if ((await core()).action !== "allow") throw new Error("the gate's own functions did not allow the request");
   // The previous middleware.ts, kept here as a reference point.
   const { auth } = NextAuth(authConfig);
@@ -227,9 +226,7 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
   if ((await webCryptoSessionDecrypt(sessionToken, secrets.AUTH_SECRET, SESSION_COOKIE, sessionKey)).sub !== userId) throw new Error("keyed WebCrypto decryption disagrees");
   const times = await timeInterleaved(
     {
-      gateBoth: () => middleware(requests.both, {}),
-      gateSession: () => middleware(requests.session, {}),
-      gatePending: () => middleware(requests.pending, {}),
+      ...Object.fromEntries(Object.entries(requests).flatMap(([name, req]) => [[`gate.${name}`, () => decide(req)], [`middleware.${name}`, () => middleware(req, {})]])),
       core,
       wrapper: () => wrapped(requests.both, {}),
       bareBoth: async () => {
@@ -251,7 +248,8 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
     options.sliceMs,
   );
   return {
-    gate: { both: times.gateBoth!, session: times.gateSession!, pending: times.gatePending! },
+    gate: { both: times["gate.both"]!, session: times["gate.session"]!, pending: times["gate.pending"]! },
+    middleware: { both: times["middleware.both"]!, session: times["middleware.session"]!, pending: times["middleware.pending"]! },
     bare: { both: times.bareBoth!, session: times.bareSession!, pending: times.barePending! },
     bareSessionKeyed: times.bareSessionKeyed!,
     nodeBare: { both: times.nodeBoth!, session: times.nodeSession!, pending: times.nodePending! },

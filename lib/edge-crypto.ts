@@ -16,6 +16,32 @@ export interface CryptoPrimitives {
   pbkdf2Sha1(password: Uint8Array, salt: Uint8Array, iterations: number, bytes: number): Promise<Uint8Array>;
   /** For a key used many times (the session token's): prepared once, not at every operation. */
   retainKey(key: Uint8Array): void;
+  /** The same operations without a promise, where the runtime has them (node:crypto). */
+  readonly sync?: SyncCryptoPrimitives;
+}
+
+/** Strings are UTF-8. */
+export type Bytes = Uint8Array | string;
+
+export interface SyncCryptoPrimitives {
+  /** The HMAC of the parts concatenated, without copying them into one buffer. */
+  hmac(hash: "SHA-256" | "SHA-512", key: Uint8Array, parts: readonly Bytes[]): Uint8Array;
+  /** Throws on a bad key, IV or padding. */
+  aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  pbkdf2Sha1(password: Bytes, salt: Bytes, iterations: number, bytes: number): Uint8Array;
+}
+
+/** A value, or a promise of it when it had to wait for WebCrypto or a first key derivation. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Any thenable, a promise of another realm included: never to be mistaken for a (truthy) value. */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
+
+/** `then` without a microtask when the value is already there. */
+export function andThen<T, U>(value: T | PromiseLike<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+  return isPromiseLike(value) ? Promise.resolve(value).then(next) : next(value);
 }
 
 type NodeCrypto = typeof import("node:crypto");
@@ -31,19 +57,29 @@ function nodeCryptoPrimitives(node: NodeCrypto): CryptoPrimitives {
   // checks and converts at every call.
   const retained = new WeakMap<Uint8Array, import("node:crypto").KeyObject>();
   const keyOf = (key: Uint8Array) => retained.get(key) ?? node.createSecretKey(key);
-  return {
-    name: "node:crypto",
-    hmac: async (hash, key, data) => node.createHmac(hash === "SHA-256" ? "sha256" : "sha512", keyOf(key)).update(data).digest(),
-    aesCbcDecrypt: async (key, iv, data) => {
+  const sync: SyncCryptoPrimitives = {
+    hmac: (hash, key, parts) => {
+      const mac = node.createHmac(hash === "SHA-256" ? "sha256" : "sha512", keyOf(key));
+      for (const part of parts) mac.update(part);
+      return mac.digest();
+    },
+    aesCbcDecrypt: (key, iv, data) => {
       const decipher = node.createDecipheriv(aesName(key), keyOf(key), iv);
       return Buffer.concat([decipher.update(data), decipher.final()]);
     },
+    pbkdf2Sha1: (password, salt, iterations, bytes) => node.pbkdf2Sync(password, salt, iterations, bytes, "sha1"),
+  };
+  return {
+    name: "node:crypto",
+    hmac: async (hash, key, data) => sync.hmac(hash, key, [data]),
+    aesCbcDecrypt: async (key, iv, data) => sync.aesCbcDecrypt(key, iv, data),
     aesCbcEncrypt: async (key, iv, data) => {
       const cipher = node.createCipheriv(aesName(key), keyOf(key), iv);
       return Buffer.concat([cipher.update(data), cipher.final()]);
     },
-    pbkdf2Sha1: async (password, salt, iterations, bytes) => node.pbkdf2Sync(password, salt, iterations, bytes, "sha1"),
+    pbkdf2Sha1: async (password, salt, iterations, bytes) => sync.pbkdf2Sha1(password, salt, iterations, bytes),
     retainKey: (key) => void retained.set(key, node.createSecretKey(key)),
+    sync,
   };
 }
 
@@ -94,6 +130,7 @@ export function fromBase64url(text: string): Uint8Array {
 /** Constant-time comparison of two byte strings (their lengths are not secret). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
+  if (nodeCrypto) return nodeCrypto.timingSafeEqual(a, b);
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;

@@ -1,3 +1,5 @@
+import { andThen, type MaybePromise } from "../edge-crypto";
+
 /**
  * The middleware's decision, from cookies alone (no database at the edge). It is only the
  * first line: every page, action and route handler checks again on the server (lib/auth/dal.ts).
@@ -18,8 +20,9 @@ export interface GateInput {
 const PUBLIC_PREFIXES = ["/sign-in", "/password-reset", "/api/auth", "/dev/outbox"];
 const TWO_FACTOR_PREFIX = "/two-factor";
 
+/** `pathname === prefix || pathname.startsWith(`${prefix}/`)`, without building a string per request. */
 function underPrefix(pathname: string, prefix: string) {
-  return pathname === prefix || pathname.startsWith(`${prefix}/`);
+  return pathname.startsWith(prefix) && (pathname.length === prefix.length || pathname[prefix.length] === "/");
 }
 
 export function decideGate(input: GateInput): GateDecision {
@@ -41,27 +44,34 @@ export function decideGate(input: GateInput): GateDecision {
   };
 }
 
+/** Each reader answers at once where it can (node:crypto), or with a promise (WebCrypto). */
 export interface GateCookies {
-  hasSession(): Promise<boolean>;
-  hasPendingSignIn(): Promise<boolean>;
+  hasSession(): MaybePromise<boolean>;
+  hasPendingSignIn(): MaybePromise<boolean>;
 }
 
 /**
  * decideGate, reading only the cookies the decision depends on: nothing for public paths, the
  * pending sign-in first on the two-factor pages, the session first everywhere else. A signed-in
- * page request costs one decryption.
+ * page request costs one decryption. A decision, not a promise, when the readers answer at once.
  */
-export async function decideGateFromCookies(
+export function decideGateFromCookies(
   route: Pick<GateInput, "pathname" | "search" | "isApi">,
   cookies: GateCookies,
-): Promise<GateDecision> {
+): MaybePromise<GateDecision> {
   if (PUBLIC_PREFIXES.some((prefix) => underPrefix(route.pathname, prefix))) {
     return decideGate({ ...route, hasSession: false, hasPendingSignIn: false });
   }
   if (underPrefix(route.pathname, TWO_FACTOR_PREFIX)) {
-    const hasPendingSignIn = await cookies.hasPendingSignIn();
-    return decideGate({ ...route, hasPendingSignIn, hasSession: hasPendingSignIn ? false : await cookies.hasSession() });
+    return andThen(cookies.hasPendingSignIn(), (hasPendingSignIn) =>
+      hasPendingSignIn
+        ? decideGate({ ...route, hasPendingSignIn, hasSession: false })
+        : andThen(cookies.hasSession(), (hasSession) => decideGate({ ...route, hasPendingSignIn, hasSession })),
+    );
   }
-  const hasSession = await cookies.hasSession();
-  return decideGate({ ...route, hasSession, hasPendingSignIn: hasSession ? false : await cookies.hasPendingSignIn() });
+  return andThen(cookies.hasSession(), (hasSession) =>
+    hasSession
+      ? decideGate({ ...route, hasSession, hasPendingSignIn: false })
+      : andThen(cookies.hasPendingSignIn(), (hasPendingSignIn) => decideGate({ ...route, hasSession, hasPendingSignIn })),
+  );
 }

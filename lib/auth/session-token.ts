@@ -1,5 +1,5 @@
 import { base64url, calculateJwkThumbprint } from "jose";
-import { cryptoPrimitives, equalBytes, fromBase64url, type CryptoPrimitives } from "../edge-crypto";
+import { cryptoPrimitives, equalBytes, fromBase64url, isPromiseLike, type CryptoPrimitives, type MaybePromise, type SyncCryptoPrimitives } from "../edge-crypto";
 import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
 
 /** next-auth's session cookie names: `__Secure-` when it was set over https. */
@@ -12,7 +12,7 @@ export interface SessionClaims {
   authTime: number;
 }
 
-interface CookieJar {
+export interface CookieJar {
   get(name: string): { value: string } | undefined;
   getAll(): { name: string; value: string }[];
 }
@@ -22,6 +22,9 @@ function sessionCookieOf(cookies: CookieJar): { name: string; value: string } | 
   for (const name of SESSION_COOKIE_NAMES) {
     const whole = cookies.get(name)?.value;
     if (whole) return { name, value: whole };
+  }
+  // next-auth splits a cookie only when it is too large for one, which ours never are.
+  for (const name of SESSION_COOKIE_NAMES) {
     const chunks = cookies
       .getAll()
       .filter((c) => c.name.startsWith(`${name}.`) && /^\d+$/.test(c.name.slice(name.length + 1)))
@@ -36,12 +39,15 @@ interface TokenKeys {
   kid: string;
   mac: Uint8Array;
   aes: Uint8Array;
+  /** The protected header next-auth and encodeSessionToken write with this key, as sent, and its AAD length block. */
+  header: string;
+  headerBits: Uint8Array;
 }
 
 // next-auth derives the token key from AUTH_SECRET with HKDF for every token; the result only
 // depends on the secret and the salt (the cookie name), so it is derived once.
 // Each entry is the derivation in flight, then its result (no promise to await on every request).
-const tokenKeys = new Map<string, TokenKeys | Promise<TokenKeys>>();
+const tokenKeys = new Map<string, Map<string, TokenKeys | Promise<TokenKeys>>>();
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 const subtle = () => globalThis.crypto.subtle;
@@ -52,20 +58,24 @@ async function deriveTokenKeys(secret: string, salt: string): Promise<TokenKeys>
   const key = new Uint8Array(await subtle().deriveBits({ name: "HKDF", hash: "SHA-256", salt: utf8.encode(salt), info }, material, 512));
   const kid = await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, "sha512");
   // A256CBC-HS512 (RFC 7518 5.2.5): the first half authenticates, the second half encrypts.
-  const keys = { kid, mac: key.slice(0, 32), aes: key.slice(32) };
+  const header = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512", kid }));
+  const keys = { kid, mac: key.slice(0, 32), aes: key.slice(32), header, headerBits: aadBits(header) };
   cryptoPrimitives.retainKey(keys.mac);
   cryptoPrimitives.retainKey(keys.aes);
   return keys;
 }
 
+// By salt (one of two names), then secret: no key string to build per request.
 function keysFor(secret: string, salt: string): TokenKeys | Promise<TokenKeys> {
-  const id = `${salt}\u0000${secret}`;
-  let entry = tokenKeys.get(id);
+  let bySecret = tokenKeys.get(salt);
+  if (!bySecret) tokenKeys.set(salt, (bySecret = new Map()));
+  let entry = bySecret.get(secret);
   if (!entry) {
-    if (tokenKeys.size > 16) tokenKeys.clear();
+    if (bySecret.size > 16) bySecret.clear();
     const deriving = deriveTokenKeys(secret, salt);
-    deriving.then((keys) => tokenKeys.set(id, keys), () => tokenKeys.delete(id));
-    tokenKeys.set(id, (entry = deriving));
+    const forSalt = bySecret;
+    deriving.then((keys) => forSalt.set(secret, keys), () => forSalt.delete(secret));
+    bySecret.set(secret, (entry = deriving));
   }
   return entry;
 }
@@ -87,6 +97,19 @@ async function authenticationTag(
   return (await primitives.hmac("SHA-512", keys.mac, macInput)).subarray(0, 32);
 }
 
+/** The AAD's length in bits, 64-bit big-endian. The header is base64url (ASCII): its length is its AAD's. */
+function aadBits(protectedHeader: string): Uint8Array {
+  const bits = new Uint8Array(8);
+  new DataView(bits.buffer).setBigUint64(0, BigInt(protectedHeader.length * 8));
+  return bits;
+}
+
+/** The same tag, each part fed to the HMAC as it is. */
+function authenticationTagSync(sync: SyncCryptoPrimitives, keys: TokenKeys, protectedHeader: string, iv: Uint8Array, cipher: Uint8Array): Uint8Array {
+  const bits = protectedHeader === keys.header ? keys.headerBits : aadBits(protectedHeader);
+  return sync.hmac("SHA-512", keys.mac, [protectedHeader, iv, cipher, bits]).subarray(0, 32);
+}
+
 /**
  * Encodes claims as next-auth does (its `encode`: the JWE above, with iat, exp and a random jti),
  * with the keys derived once instead of for every token.
@@ -100,7 +123,7 @@ export async function encodeSessionToken(
   primitives: CryptoPrimitives = cryptoPrimitives,
 ): Promise<string> {
   const keys = await keysFor(secret, salt);
-  const protectedHeader = base64url.encode(JSON.stringify({ alg: "dir", enc: "A256CBC-HS512", kid: keys.kid }));
+  const protectedHeader = keys.header;
   const iat = Math.floor(nowMs / 1000);
   const payload = utf8.encode(JSON.stringify({ ...claims, iat, exp: iat + maxAgeSeconds, jti: crypto.randomUUID() }));
   const iv = crypto.getRandomValues(new Uint8Array(16));
@@ -109,31 +132,31 @@ export async function encodeSessionToken(
   return [protectedHeader, "", base64url.encode(iv), base64url.encode(cipher), base64url.encode(tag)].join(".");
 }
 
-/**
- * next-auth's session JWE (alg "dir", enc "A256CBC-HS512", kid = key thumbprint), decrypted with
- * keys imported once: the tag is checked in constant time before anything is decrypted, and the
- * expiry with next-auth's 15 s tolerance. Anything else is refused.
- */
-async function decodeSessionToken(
-  token: string,
-  secret: string,
-  salt: string,
-  nowMs: number,
-  primitives: CryptoPrimitives,
-): Promise<Record<string, unknown> | null> {
+interface SealedToken {
+  protectedHeader: string;
+  iv: Uint8Array;
+  cipher: Uint8Array;
+  tag: Uint8Array;
+}
+
+/** The compact JWE's parts, or null when its header is not exactly what next-auth writes with these keys' rules. */
+function sealedToken(token: string, keys: TokenKeys): SealedToken | null {
   const parts = token.split(".");
   if (parts.length !== 5) return null;
   const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts as [string, string, string, string, string];
-  const header = JSON.parse(fromUtf8.decode(fromBase64url(protectedHeader))) as Record<string, unknown>;
-  if (header.alg !== "dir" || header.enc !== "A256CBC-HS512" || header.zip !== undefined || header.crit !== undefined || encryptedKey !== "") return null;
-  const found = keysFor(secret, salt);
-  const keys = found instanceof Promise ? await found : found;
-  if (header.kid !== undefined && header.kid !== keys.kid) return null;
+  if (encryptedKey !== "") return null;
+  // The header every token of ours carries needs no parse; any other is parsed and checked in full.
+  if (protectedHeader !== keys.header) {
+    const header = JSON.parse(fromUtf8.decode(fromBase64url(protectedHeader))) as Record<string, unknown>;
+    if (header.alg !== "dir" || header.enc !== "A256CBC-HS512" || header.zip !== undefined || header.crit !== undefined) return null;
+    if (header.kid !== undefined && header.kid !== keys.kid) return null;
+  }
   const ivBytes = fromBase64url(iv);
-  const cipherBytes = fromBase64url(ciphertext);
   if (ivBytes.length !== 16) return null;
-  if (!equalBytes(await authenticationTag(primitives, keys, protectedHeader, ivBytes, cipherBytes), fromBase64url(tag))) return null;
-  const plain = await primitives.aesCbcDecrypt(keys.aes, ivBytes, cipherBytes);
+  return { protectedHeader, iv: ivBytes, cipher: fromBase64url(ciphertext), tag: fromBase64url(tag) };
+}
+
+function checkedPayload(plain: Uint8Array, nowMs: number): Record<string, unknown> | null {
   const payload = JSON.parse(fromUtf8.decode(plain)) as Record<string, unknown>;
   if (typeof payload !== "object" || payload === null) return null;
   if (typeof payload.exp !== "number" || payload.exp * 1000 <= nowMs - 15_000) return null;
@@ -141,31 +164,58 @@ async function decodeSessionToken(
   return payload;
 }
 
+/**
+ * next-auth's session JWE (alg "dir", enc "A256CBC-HS512", kid = key thumbprint), decrypted with
+ * keys imported once: the tag is checked in constant time before anything is decrypted, and the
+ * expiry with next-auth's 15 s tolerance. Anything else is refused. Synchronous with node:crypto
+ * once the keys are derived; throws on a malformed token.
+ */
+function decodeWithKeys(token: string, keys: TokenKeys, nowMs: number, primitives: CryptoPrimitives): MaybePromise<Record<string, unknown> | null> {
+  const sealed = sealedToken(token, keys);
+  if (!sealed) return null;
+  const { protectedHeader, iv, cipher, tag } = sealed;
+  const sync = primitives.sync;
+  if (sync) {
+    if (!equalBytes(authenticationTagSync(sync, keys, protectedHeader, iv, cipher), tag)) return null;
+    return checkedPayload(sync.aesCbcDecrypt(keys.aes, iv, cipher), nowMs);
+  }
+  return (async () => {
+    if (!equalBytes(await authenticationTag(primitives, keys, protectedHeader, iv, cipher), tag)) return null;
+    return checkedPayload(await primitives.aesCbcDecrypt(keys.aes, iv, cipher), nowMs);
+  })();
+}
+
 /** Whether a session issued at `authTime` is still within its fixed lifetime (no sliding). */
 export function isWithinSessionLifetime(authTime: number, nowMs: number, maxAgeSeconds = SESSION_MAX_AGE_SECONDS): boolean {
   return authTime > 0 && authTime <= nowMs + 60_000 && nowMs - authTime < maxAgeSeconds * 1000;
 }
 
+function claimsOf(token: Record<string, unknown> | null, nowMs: number): SessionClaims | null {
+  if (!token || typeof token.sub !== "string" || !token.sub) return null;
+  const authTime = typeof token.authTime === "number" ? token.authTime : 0;
+  if (!isWithinSessionLifetime(authTime, nowMs)) return null;
+  const amr = Array.isArray(token.amr) ? token.amr.filter((m): m is string => typeof m === "string") : [];
+  return { userId: token.sub, amr, authTime };
+}
+
 /**
  * Decodes next-auth's session cookie (the JWE and its expiry) and nothing more. Unlike `auth()`
  * it does not encode a refreshed cookie, which would cost a second encryption per request and let
- * a session outlive its 24 hours by sliding. Edge-safe.
+ * a session outlive its 24 hours by sliding. Edge-safe. A value, not a promise, with node:crypto
+ * once the keys are derived.
  */
-export async function readSessionClaims(
+export function readSessionClaims(
   cookies: CookieJar,
   secret: string | undefined,
   nowMs: number,
   primitives: CryptoPrimitives = cryptoPrimitives,
-): Promise<SessionClaims | null> {
+): MaybePromise<SessionClaims | null> {
   const cookie = sessionCookieOf(cookies);
   if (!cookie || !secret) return null;
   try {
-    const token = await decodeSessionToken(cookie.value, secret, cookie.name, nowMs, primitives);
-    if (!token || typeof token.sub !== "string" || !token.sub) return null;
-    const authTime = typeof token.authTime === "number" ? token.authTime : 0;
-    if (!isWithinSessionLifetime(authTime, nowMs)) return null;
-    const amr = Array.isArray(token.amr) ? token.amr.filter((m): m is string => typeof m === "string") : [];
-    return { userId: token.sub, amr, authTime };
+    const keys = keysFor(secret, cookie.name);
+    const decoded = isPromiseLike(keys) ? keys.then((k) => decodeWithKeys(cookie.value, k, nowMs, primitives)) : decodeWithKeys(cookie.value, keys, nowMs, primitives);
+    return isPromiseLike(decoded) ? Promise.resolve(decoded).then((token) => claimsOf(token, nowMs), () => null) : claimsOf(decoded, nowMs);
   } catch {
     return null;
   }

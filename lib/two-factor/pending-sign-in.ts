@@ -1,5 +1,6 @@
 import { sealData } from "iron-session";
 import { unsealIron } from "../auth/iron-unseal";
+import { isPromiseLike, type MaybePromise } from "../edge-crypto";
 
 /**
  * The pending sign-in: what exists between a correct password and a completed second factor.
@@ -30,21 +31,21 @@ export function sealPendingSignIn(pending: PendingSignIn, password: string): Pro
   return sealData(pending, { password, ttl: PENDING_SIGN_IN_TTL_SECONDS });
 }
 
-/** Null for a missing, tampered or expired cookie. */
-export async function unsealPendingSignIn(
-  sealed: string | undefined,
-  password: string,
-  nowMs: number,
-): Promise<PendingSignIn | null> {
+function pendingOf(unsealed: unknown, nowMs: number): PendingSignIn | null {
+  const data = (unsealed ?? {}) as Partial<PendingSignIn>;
+  if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number") return null;
+  if (data.stage !== "setup" && data.stage !== "challenge") return null;
+  if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
+  if (nowMs - data.createdAt > PENDING_SIGN_IN_TTL_SECONDS * 1000 || data.createdAt > nowMs + 60_000) return null;
+  return data as PendingSignIn;
+}
+
+/** Null for a missing, tampered or expired cookie. A value, not a promise, with node:crypto. */
+export function unsealPendingSignIn(sealed: string | undefined, password: string, nowMs: number): MaybePromise<PendingSignIn | null> {
   if (!sealed) return null;
   try {
-    const data = ((await unsealIron(sealed, password, nowMs)) ?? {}) as Partial<PendingSignIn>;
-    if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number")
-      return null;
-    if (data.stage !== "setup" && data.stage !== "challenge") return null;
-    if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
-    if (nowMs - data.createdAt > PENDING_SIGN_IN_TTL_SECONDS * 1000 || data.createdAt > nowMs + 60_000) return null;
-    return data as PendingSignIn;
+    const unsealed = unsealIron(sealed, password, nowMs);
+    return isPromiseLike(unsealed) ? Promise.resolve(unsealed).then((data) => pendingOf(data, nowMs), () => null) : pendingOf(unsealed, nowMs);
   } catch {
     return null;
   }
