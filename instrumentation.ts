@@ -6,5 +6,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { refuseToRunWithoutSecrets } = await import("./lib/config/startup-check");
     refuseToRunWithoutSecrets();
+    const { installBenchGateSwitch } = await import("./lib/auth/bench-gate-switch");
+    installBenchGateSwitch();
   }
 }

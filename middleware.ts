@@ -1,32 +1,27 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { decideGateFromCookies } from "@/lib/auth/gate";
-import { readSessionClaims } from "@/lib/auth/session-token";
-import { pendingSignInCookieName, unsealPendingSignIn } from "@/lib/two-factor/pending-sign-in";
+import { benchGateSwitchedOff } from "@/lib/auth/bench-gate-switch";
+import type { GateDecision } from "@/lib/auth/gate";
+import { decideGateForRequest } from "@/lib/auth/gate-request";
+import { isPromiseLike } from "@/lib/edge-crypto";
 
 /**
  * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture).
  * It decides from cookies only; the server checks every page, action and route again
  * (lib/auth/dal.ts), so bypassing this (CVE-2025-29927) opens nothing.
  */
-export default async function middleware(request: NextRequest) {
+export default function middleware(request: NextRequest): Response | Promise<Response> {
   // Test-only: switches the optimistic gate off, to show the server-side checks hold by themselves
-  // (tests) and to measure what the gate costs (bench). The server-side checks stay on.
-  if (process.env.MIDDLEWARE_GATE === "off") return NextResponse.next();
-  const { nextUrl, cookies } = request;
-  const now = Date.now();
-  const password = process.env.SESSION_PASSWORD ?? "";
-  const decision = await decideGateFromCookies(
-    { pathname: nextUrl.pathname, search: nextUrl.search, isApi: nextUrl.pathname.startsWith("/api/") },
-    {
-      hasSession: async () => (await readSessionClaims(cookies, process.env.AUTH_SECRET, now)) !== null,
-      hasPendingSignIn: async () =>
-        password.length >= 32 && (await unsealPendingSignIn(cookies.get(pendingSignInCookieName())?.value, password, now)) !== null,
-    },
-  );
+  // (tests) and to measure what the gate costs (bench: also switched in a running server, see
+  // lib/auth/bench-gate-switch.ts). The server-side checks stay on.
+  if (process.env.MIDDLEWARE_GATE === "off" || benchGateSwitchedOff()) return NextResponse.next();
+  const { nextUrl } = request;
+  const decision = decideGateForRequest({ pathname: nextUrl.pathname, search: nextUrl.search, cookies: request.cookies }, process.env, Date.now());
+  return isPromiseLike(decision) ? Promise.resolve(decision).then((d) => respond(d, nextUrl)) : respond(decision, nextUrl);
+}
+
+function respond(decision: GateDecision, nextUrl: { origin: string }): Response {
   if (decision.action === "allow") return NextResponse.next();
-  if (decision.action === "deny") {
-    return NextResponse.json({ error: "UNAUTHENTICATED" }, { status: decision.status });
-  }
+  if (decision.action === "deny") return NextResponse.json({ error: "UNAUTHENTICATED" }, { status: decision.status });
   return NextResponse.redirect(new URL(decision.to, nextUrl.origin));
 }
 

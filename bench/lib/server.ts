@@ -285,3 +285,24 @@ export function sampleRss(pid: number, intervalMs = 200) {
     },
   };
 }
+
+/**
+ * Switches the middleware gate of a BENCH_PAGES=1 server on or off (each SIGUSR2 toggles it,
+ * lib/auth/bench-gate-switch.ts) and waits until an anonymous /bench/plain shows the new state:
+ * the gate sends such a visitor to sign-in (307), without it the page answers 200.
+ */
+export async function setGate(server: RunningServer, state: "on" | "off"): Promise<void> {
+  const probe = async () => {
+    const response = await fetch(`${server.origin}/bench/plain`, { redirect: "manual" });
+    await response.arrayBuffer();
+    return response.status === 307 ? "on" : response.status === 200 ? "off" : `HTTP ${response.status}`;
+  };
+  let seen = await probe();
+  if (seen === state) return;
+  process.kill(server.pid, "SIGUSR2");
+  for (let i = 0; i < 100 && seen !== state; i++) {
+    await sleep(20);
+    seen = await probe();
+  }
+  if (seen !== state) throw new Error(`the ${server.name} server's gate did not switch ${state} (an anonymous /bench/plain: ${seen})`);
+}
