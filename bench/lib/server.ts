@@ -147,7 +147,7 @@ export interface RunningServer {
 const running = new Set<RunningServer>();
 
 /** Whether something already listens on 127.0.0.1:port (then the bench would measure a stranger). */
-function portInUse(port: number): Promise<boolean> {
+export function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: "127.0.0.1", port });
     socket.once("connect", () => {
