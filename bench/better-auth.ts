@@ -2,27 +2,22 @@
 // and the same way as the issue measured it once: `next start`, 10 clients, 2,000 distinct pending
 // challenges, POST /api/auth/two-factor/verify-otp (which also issues the session), PostgreSQL.
 // See bench/peer/README.md.
-import { spawn } from "node:child_process";
-import { createHmac, randomBytes, randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AutocannonRequest } from "autocannon";
 import { Client } from "pg";
-import { serverNodeOptions } from "../scripts/node-options";
-import { CONNECTIONS, OUT_DIR, ROOT, type DatabaseTarget } from "./lib/config";
+import { CONNECTIONS, type DatabaseTarget } from "./lib/config";
 import { clientIp, setCookies } from "./lib/forms";
 import { runLoad, type LoadResult } from "./lib/load";
+import { ensurePeerBuild, ensurePeerInstalled, installedVersion, loadPeerSetup } from "./lib/peer-project";
+import { seedPending, type PendingOtp } from "./lib/peer-seed";
+import { startPeer, type PeerServer } from "./lib/peer-server";
 import { createBenchDatabase, dropBenchDatabase, settledTransactionCount } from "./lib/pg";
-import { portInUse, sampleRss, treeRss } from "./lib/server";
+import { sampleRss, treeRss } from "./lib/server";
 
-export const PEER_DIR = path.join(ROOT, "bench", "peer");
 export const PEER_DATABASE = "c2fa_bench_peer";
-const NEXT_BIN = path.join(PEER_DIR, "node_modules", "next", "dist", "bin", "next");
 const VERIFY_PATH = "/api/auth/two-factor/verify-otp";
-/** Better Auth's cookie names on http (no __Secure- prefix), default prefix "better-auth". */
-const TWO_FACTOR_COOKIE = "better-auth.two_factor";
 const SESSION_COOKIE = "better-auth.session_token";
 const WARMUP_VERIFICATIONS = 100;
 
@@ -51,231 +46,6 @@ export interface PeerOptions {
   challenges: number;
   seconds: number;
   log: (line: string) => void;
-}
-
-/** A user with two-factor on, between its correct password plus send-otp and its verify-otp. */
-interface PendingOtp {
-  userId: string;
-  /** The `better-auth.two_factor` cookie, signed as better-call signs it. */
-  cookie: string;
-  code: string;
-  /** Index for its client address. */
-  n: number;
-}
-
-/** What bench/peer/setup.ts exports (loaded from the peer's own node_modules at run time). */
-interface PeerSetup {
-  migrate(databaseUrl: string): Promise<string[]>;
-  passwordHash(password: string): Promise<string>;
-}
-
-/** Variables of the operator's environment that must not reach the peer. */
-const SCRUBBED = ["DATABASE_URL", "PORT", "NEXT_DIST_DIR", "AUTH_SECRET", "BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "BETTER_AUTH_URL", "BETTER_AUTH_TELEMETRY"];
-
-function peerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SCRUBBED) delete env[name];
-  return { ...env, NEXT_TELEMETRY_DISABLED: "1", ...extra };
-}
-
-function tail(file: string, lines = 30): string {
-  try {
-    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
-
-function logFile(name: string): string {
-  fs.mkdirSync(OUT_DIR, { recursive: true });
-  return path.join(OUT_DIR, name);
-}
-
-/** Runs `args` with this process's node in the peer's folder, output to a log; seconds taken. */
-async function runInPeer(args: string[], log: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const started = performance.now();
-  const out = fs.openSync(log, "w");
-  const child = spawn(process.execPath, args, { cwd: PEER_DIR, env, stdio: ["ignore", out, out] });
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  fs.closeSync(out);
-  if (code !== 0) throw new Error(`${path.basename(args[0]!)} ${args.slice(1).join(" ")} in bench/peer failed (exit ${code}):\n${tail(log)}`);
-  return (performance.now() - started) / 1000;
-}
-
-/** npm's CLI script of this node installation (or of the npm that runs us). */
-function npmCli(): string {
-  const candidates = [
-    process.env.npm_execpath,
-    path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"),
-    ...(process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, "npm")),
-  ];
-  for (const candidate of candidates) {
-    if (!candidate || !fs.existsSync(candidate)) continue;
-    const real = fs.realpathSync(candidate);
-    if (path.basename(real) === "npm-cli.js") return real;
-  }
-  throw new Error("npm not found (looked beside this node and on PATH)");
-}
-
-async function ensurePeerInstalled(log: (line: string) => void): Promise<number> {
-  if (fs.existsSync(path.join(PEER_DIR, "node_modules"))) return 0;
-  const cli = npmCli();
-  log(`installing the peer: npm ci in bench/peer (${cli}; log in bench/.out/install-better-auth.log) ...`);
-  const seconds = await runInPeer([cli, "ci", "--no-audit", "--no-fund"], logFile("install-better-auth.log"), peerEnv());
-  log(`  installed in ${seconds.toFixed(0)} s`);
-  return seconds;
-}
-
-async function ensurePeerBuild(log: (line: string) => void): Promise<number> {
-  if (fs.existsSync(path.join(PEER_DIR, ".next", "BUILD_ID")) && process.env.BENCH_REBUILD !== "1") return 0;
-  log("building the peer: next build in bench/peer (log in bench/.out/build-better-auth.log) ...");
-  const seconds = await runInPeer([NEXT_BIN, "build"], logFile("build-better-auth.log"), peerEnv({ NODE_ENV: "production" }));
-  log(`  built in ${seconds.toFixed(0)} s`);
-  return seconds;
-}
-
-function installedVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(PEER_DIR, "node_modules", "better-auth", "package.json"), "utf8")) as { version: string }).version;
-}
-
-async function loadPeerSetup(): Promise<PeerSetup> {
-  // A path computed at run time: the root's type check must not follow it into the peer.
-  const file = pathToFileURL(path.join(PEER_DIR, "setup.ts")).href;
-  return (await import(file)) as PeerSetup;
-}
-
-/** Better Auth's generateId: 32 characters of [a-zA-Z0-9]. */
-function generateId(size = 32): string {
-  const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  return Array.from(randomBytes(size), (byte) => alphabet[byte % alphabet.length]).join("");
-}
-
-/** A cookie value as better-call's setSignedCookie writes it: value "." base64(HMAC-SHA-256), URI-encoded. */
-function signedCookieValue(value: string, secret: string): string {
-  return encodeURIComponent(`${value}.${createHmac("sha256", secret).update(value).digest("base64")}`);
-}
-
-/**
- * Seeds `count` users as Better Auth leaves them after a correct password (sign-in/email) and
- * a send-otp call, in one statement per table:
- * - `user` with twoFactorEnabled = true and a credential `account` (one scrypt hash for all),
- *   as sign-up and `two-factor/enable` with method "otp" leave them (that method keeps no `twoFactor` row);
- * - the sign-in's `verification` rows: "2fa-<id>" = user id and "2fa-attempts-2fa-<id>" = "0";
- * - send-otp's row: "2fa-otp-2fa-<id>" = "<code>:0" (the default plain storage, no attempt yet);
- * - the `better-auth.two_factor` cookie naming "2fa-<id>", signed with the secret.
- * The rows live 10 minutes (the OTP's default is 3) so that a slow machine does not see codes
- * expire between the seeding and the load; the verification does the same work either way.
- */
-async function seedPending(db: Client, secret: string, passwordHash: string, first: number, count: number): Promise<PendingOtp[]> {
-  const now = new Date();
-  const created = now.toISOString();
-  const expires = new Date(now.getTime() + 10 * 60_000).toISOString();
-  const pending: PendingOtp[] = [];
-  const users: string[][] = [[], [], []];
-  const accounts: string[][] = [[], []];
-  const verifications: string[][] = [[], [], []];
-  for (let n = first; n < first + count; n++) {
-    const userId = generateId();
-    // Better Auth's generateRandomString(20): [a-zA-Z0-9_-], as base64url is.
-    const identifier = `2fa-${randomBytes(15).toString("base64url")}`;
-    const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
-    users[0]!.push(userId);
-    users[1]!.push(`peer.${n}@bench.example`);
-    users[2]!.push(`Peer ${n}`);
-    accounts[0]!.push(generateId());
-    accounts[1]!.push(userId);
-    for (const [id, value] of [
-      [identifier, userId],
-      [`2fa-attempts-${identifier}`, "0"],
-      [`2fa-otp-${identifier}`, `${code}:0`],
-    ] as const) {
-      verifications[0]!.push(generateId());
-      verifications[1]!.push(id);
-      verifications[2]!.push(value);
-    }
-    pending.push({ userId, cookie: `${TWO_FACTOR_COOKIE}=${signedCookieValue(identifier, secret)}`, code, n });
-  }
-  await db.query(
-    `insert into "user" (id, email, name, "emailVerified", "twoFactorEnabled", "createdAt", "updatedAt")
-     select id, email, name, false, true, $4, $4 from unnest($1::text[], $2::text[], $3::text[]) as u(id, email, name)`,
-    [...users, created],
-  );
-  await db.query(
-    `insert into account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
-     select id, user_id, 'credential', user_id, $3, $4, $4 from unnest($1::text[], $2::text[]) as a(id, user_id)`,
-    [...accounts, passwordHash, created],
-  );
-  await db.query(
-    `insert into verification (id, identifier, value, "expiresAt", "createdAt", "updatedAt")
-     select id, identifier, value, $4, $5, $5 from unnest($1::text[], $2::text[], $3::text[]) as v(id, identifier, value)`,
-    [...verifications, expires, created],
-  );
-  return pending;
-}
-
-interface PeerServer {
-  origin: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** `next start` of the peer, as npm start runs our server (its NODE_OPTIONS), in a process group of its own. */
-async function startPeer(port: number, env: Record<string, string>): Promise<PeerServer> {
-  if (await portInUse(port)) throw new Error(`port ${port} is in use; stop what listens there`);
-  const log = logFile("server-better-auth.log");
-  const out = fs.openSync(log, "w");
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: PEER_DIR,
-    env: peerEnv({ NODE_OPTIONS: serverNodeOptions(), ...env, NODE_ENV: "production" }),
-    stdio: ["ignore", out, out],
-    detached: true,
-  });
-  fs.closeSync(out);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error("could not start the peer");
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.on("exit", () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, name);
-    } catch {
-      // already gone
-    }
-  };
-  const server: PeerServer = {
-    origin: `http://127.0.0.1:${port}`,
-    pid,
-    async stop() {
-      if (exited) return;
-      signal("SIGTERM");
-      if (await Promise.race([exitedPromise.then(() => false), sleep(10_000).then(() => true)])) {
-        signal("SIGKILL");
-        await exitedPromise;
-      }
-    },
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`the peer exited at start:\n${tail(log)}`);
-    try {
-      // Better Auth's health endpoint.
-      const response = await fetch(`${server.origin}/api/auth/ok`);
-      await response.arrayBuffer();
-      if (response.status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await server.stop();
-      throw new Error(`the peer did not answer within 60 s:\n${tail(log)}`);
-    }
-    await sleep(200);
-  }
 }
 
 /**
