@@ -110,7 +110,7 @@ export function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): 
       auditOnSuccess: { type: "sign_in.second_factor_succeeded", details: { amr } },
     });
     if (!verified.ok) return verified;
-    return finishSignIn(db, deps, input, verified, amr, { backupCodesRemaining: null, successRecorded: true });
+    return finishSignIn(db, deps, input, verified, amr, null);
   });
 }
 
@@ -136,23 +136,24 @@ export function completeWithBackupCode(deps: TwoFactorDeps, input: CompleteInput
     await recordSecondFactorSuccess(db, userId, now);
     const remaining = await countUnusedBackupCodes(db, userId);
     await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining } });
-    const who = { email: state?.email ?? "", organizationId };
-    return finishSignIn(db, deps, input, who, ["pwd", "backup_code"], { backupCodesRemaining: remaining, successRecorded: false });
+    const amr: AuthMethod[] = ["pwd", "backup_code"];
+    await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
+    return finishSignIn(db, deps, input, { email: state?.email ?? "", organizationId }, amr, remaining);
   });
 }
 
+/** After the success is recorded: the trusted device when asked for, and what the edge needs. */
 async function finishSignIn(
   db: Db,
   deps: TwoFactorDeps,
   input: CompleteInput,
   who: { email: string; organizationId: string | null },
   amr: AuthMethod[],
-  outcome: { backupCodesRemaining: number | null; successRecorded: boolean },
+  backupCodesRemaining: number | null,
 ) {
   const now = deps.clock.now();
   const userId = input.pending.userId;
   const audit = { organizationId: who.organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
-  if (!outcome.successRecorded) await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
   let device: { token: string; expiresAt: Date } | null = null;
   if (input.trustThisDevice) {
     device = await trustDevice(db, { userId, userAgent: input.request.userAgent, now }, deps.options);
@@ -164,6 +165,6 @@ async function finishSignIn(
     email: who.email,
     deviceToken: device?.token ?? null,
     deviceExpiresAt: device?.expiresAt ?? null,
-    backupCodesRemaining: outcome.backupCodesRemaining,
+    backupCodesRemaining,
   };
 }

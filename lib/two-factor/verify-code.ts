@@ -62,6 +62,19 @@ async function findLiveChallenge(db: Db, input: VerifyCodeInput, now: Date) {
 }
 type LiveChallenge = NonNullable<Awaited<ReturnType<typeof findLiveChallenge>>>;
 
+/** The challenge can still take a try: live, tries left, its user not locked. Both outcomes spend one through it. */
+function tryCanBeSpent(db: Db, challengeId: string, userId: string, now: Date, maxTries: number) {
+  return and(
+    eq(smsChallenges.id, challengeId),
+    eq(smsChallenges.userId, userId),
+    isNull(smsChallenges.consumedAt),
+    isNull(smsChallenges.voidedAt),
+    gt(smsChallenges.expiresAt, now),
+    lt(smsChallenges.attempts, maxTries),
+    notExists(db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), gt(users.secondFactorLockedUntil, now)))),
+  );
+}
+
 /**
  * Consumes a challenge whose code matched, spending its try: one statement, conditional on the
  * challenge still being live with tries left and the user not locked, so a code is accepted once
@@ -80,9 +93,7 @@ async function consumeMatchedChallenge(
     await db.execute(sql`
       with consumed as (
         update ${smsChallenges} set attempts = attempts + 1, consumed_at = ${at}::timestamptz
-        where id = ${challengeId} and user_id = ${input.userId} and consumed_at is null and voided_at is null
-          and expires_at > ${at}::timestamptz and attempts < ${options.maxTries}
-          and not exists (select 1 from ${users} where id = ${input.userId} and second_factor_locked_until > ${at}::timestamptz)
+        where ${tryCanBeSpent(db, challengeId, input.userId, options.now, options.maxTries)}
         returning phone_e164
       ), succeeded as (
         update ${users} set second_factor_failures = 0, last_second_factor_at = ${at}::timestamptz
@@ -112,14 +123,7 @@ async function recordWrongCode(
   const [reserved] = await db
     .update(smsChallenges)
     .set({ attempts: sql`${smsChallenges.attempts} + 1` })
-    .where(and(
-      eq(smsChallenges.id, live.challengeId),
-      isNull(smsChallenges.consumedAt),
-      isNull(smsChallenges.voidedAt),
-      gt(smsChallenges.expiresAt, now),
-      lt(smsChallenges.attempts, options.maxTriesPerCode),
-      notExists(db.select({ id: users.id }).from(users).where(and(eq(users.id, input.userId), gt(users.secondFactorLockedUntil, now)))),
-    ))
+    .where(tryCanBeSpent(db, live.challengeId, input.userId, now, options.maxTriesPerCode))
     .returning({ attempts: smsChallenges.attempts });
   if (!reserved) return noUsableCode(db, input.userId, now);
   const triesLeft = Math.max(options.maxTriesPerCode - reserved.attempts, 0);

@@ -1,7 +1,8 @@
 import { after } from "next/server";
 import { z } from "zod";
 import type { ActionState } from "@/lib/action";
-import { clearPendingSignIn, readPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
+import { clearPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
+import { pendingSignInOf } from "@/lib/auth/pending";
 import { startSession } from "@/lib/auth/session-cookie";
 import { emailSenderFromEnv } from "@/lib/email";
 import type { RequestInfo } from "@/lib/http/client-ip";
@@ -17,8 +18,6 @@ import { completeWithBackupCode, completeWithSmsCode } from "@/lib/two-factor/si
 export const SMS_CODE_FORM = z.object({ code: smsCodeField, trustDevice: checkboxField });
 export const BACKUP_CODE_FORM = z.object({ backupCode: backupCodeField, trustDevice: checkboxField });
 
-export const SIGN_IN_EXPIRED = "/sign-in?expired=1";
-
 const METHODS = {
   sms: { complete: completeWithSmsCode, field: "code" },
   backup: { complete: completeWithBackupCode, field: "backupCode" },
@@ -27,10 +26,9 @@ export type ChallengeMethod = keyof typeof METHODS;
 
 /** Checks the code of the pending sign-in and, when it is right, starts the session. */
 export async function completeChallenge(method: ChallengeMethod, code: string, trustThisDevice: boolean, request: RequestInfo): Promise<ActionState> {
-  const pending = await readPendingSignIn();
-  if (!pending || pending.stage !== "challenge") {
-    return { ok: false, error: twoFactorMessage({ code: "SESSION_EXPIRED" }), redirectTo: pending ? "/two-factor/setup" : SIGN_IN_EXPIRED };
-  }
+  const found = await pendingSignInOf("challenge");
+  if ("redirectTo" in found) return { ok: false, error: twoFactorMessage({ code: "SESSION_EXPIRED" }), redirectTo: found.redirectTo };
+  const { pending } = found;
   const { complete, field } = METHODS[method];
   const deps = await twoFactorDeps(await requestHost());
   const done = await complete(deps, { pending, code, trustThisDevice, request });
