@@ -5,11 +5,10 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AutocannonRequest } from "autocannon";
 import { Client } from "pg";
 import { CONNECTIONS, type DatabaseTarget } from "./lib/config";
 import { clientIp, setCookies } from "./lib/forms";
-import { runLoad, type LoadResult } from "./lib/load";
+import { runDistinctPosts, type CountedRun } from "./lib/load";
 import { ensurePeerBuild, ensurePeerInstalled, installedVersion, loadPeerSetup } from "./lib/peer-project";
 import { seedPending, type PendingOtp } from "./lib/peer-seed";
 import { startPeer, type PeerServer } from "./lib/peer-server";
@@ -93,40 +92,17 @@ async function verifyOnce(server: PeerServer, db: Client, challenge: PendingOtp)
   if (rows.rowCount !== 1) throw new Error("verify-otp set a session cookie, but its session is not in the database");
 }
 
-interface VerifyRun {
-  result: LoadResult;
-  verified: number;
-  failed: number;
-  /** From the start to the last answer (runLoad's time for a fixed `amount`). */
-  seconds: number;
-}
-
-/** `amount` verify-otp calls at 10 clients, each with its own pending challenge. */
-async function runVerifications(server: PeerServer, challenges: PendingOtp[], amount: number): Promise<VerifyRun> {
+/** `amount` verify-otp calls at 10 clients, each with its own pending challenge; `succeeded`: 200 with a new session cookie. */
+async function runVerifications(server: PeerServer, challenges: PendingOtp[], amount: number): Promise<CountedRun> {
   // autocannon builds one request per client more than it sends.
   const needed = amount + CONNECTIONS * 2;
   if (challenges.length < needed) throw new Error(`${amount} verifications need ${needed} challenges, ${challenges.length} are left`);
-  let next = 0;
-  let verified = 0;
-  let failed = 0;
-  const requests = (): AutocannonRequest[] => [
-    {
-      method: "POST",
-      path: VERIFY_PATH,
-      setupRequest: (request) => {
-        const built = verifyRequest(server.origin, challenges[Math.min(next++, needed - 1)]!);
-        request.headers = built.headers;
-        request.body = built.body;
-        return request;
-      },
-      onResponse: (status, _body, _context, headers) => {
-        if (status === 200 && newSessionToken(setCookies(headers))) verified++;
-        else failed++;
-      },
-    },
-  ];
-  const result = await runLoad({ label: "better-auth verify-otp", origin: server.origin, path: VERIFY_PATH, method: "POST" }, { amount, requests });
-  return { result, verified, failed, seconds: result.seconds };
+  return runDistinctPosts(
+    { label: "better-auth verify-otp", origin: server.origin, path: VERIFY_PATH },
+    (i) => verifyRequest(server.origin, challenges[Math.min(i, needed - 1)]!),
+    (status, headers) => status === 200 && newSessionToken(setCookies(headers)) !== null,
+    { amount },
+  );
 }
 
 function median(values: number[]): number {
@@ -197,12 +173,12 @@ export async function measureBetterAuth(options: PeerOptions): Promise<PeerResul
     const rssIdleBytes = await idleRss(server.pid);
 
     const warm = await runVerifications(server, warmups.slice(1), WARMUP_VERIFICATIONS);
-    if (warm.verified !== WARMUP_VERIFICATIONS) {
+    if (warm.succeeded !== WARMUP_VERIFICATIONS) {
       throw new Error(`warm-up: ${warm.failed} of ${warm.result.requests} verify-otp calls with the right code did not sign in`);
     }
     // As bench/run.ts: a fixed number from the warm-up rate, at most 60 % of the challenges, so the
     // table keeps the issue's 2,000 pending challenges' scale (a shorter run rather than more rows).
-    const wanted = Math.max(300, Math.round((warm.verified / warm.seconds) * options.seconds));
+    const wanted = Math.max(300, Math.round((warm.succeeded / warm.result.seconds) * options.seconds));
     const amount = Math.min(wanted, Math.floor(challenges.length * 0.6));
 
     log(`  ${amount} verifications at ${CONNECTIONS} clients; waiting for pg_stat_database to settle (11 s) before and after ...`);
@@ -215,7 +191,7 @@ export async function measureBetterAuth(options: PeerOptions): Promise<PeerResul
 
     // The database's own account: every verification counted issued one session; a request still
     // in flight when a run ends may add one per client.
-    const counted = 1 + warm.verified + run.verified;
+    const counted = 1 + warm.succeeded + run.succeeded;
     const sessions = await count(db, "select count(*)::text as n from session");
     const pending = await count(db, `select count(*)::text as n from verification where identifier like '2fa-otp-%'`);
     const consumed = warmups.length + challenges.length - pending;
@@ -227,16 +203,16 @@ export async function measureBetterAuth(options: PeerOptions): Promise<PeerResul
 
     return {
       version,
-      verificationsPerSecond: run.verified / run.seconds,
+      verificationsPerSecond: run.succeeded / run.result.seconds,
       p50: run.result.p50,
       p99: run.result.p99,
-      transactionsPerVerification: (after - before) / run.verified,
+      transactionsPerVerification: (after - before) / run.succeeded,
       rssPeakBytes,
       rssIdleBytes,
-      verified: run.verified,
+      verified: run.succeeded,
       failed: run.failed,
       challengesSeeded: challenges.length,
-      seconds: run.seconds,
+      seconds: run.result.seconds,
       installSeconds,
       buildSeconds,
     };

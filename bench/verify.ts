@@ -13,7 +13,7 @@ import {
   serverActionId,
   setCookies,
 } from "./lib/forms";
-import { runLoad, summarize, type LoadResult } from "./lib/load";
+import { runDistinctPosts, runLoad, summarize, type LoadResult } from "./lib/load";
 import type { PendingChallenge } from "./lib/seed";
 import { BENCH_PASSWORD } from "./lib/seed";
 import type { RunningServer } from "./lib/server";
@@ -144,28 +144,16 @@ export async function runVerifications(
   const amount = Math.min(options.amount, needed - CONNECTIONS * 2);
   if (amount <= 0) throw new Error("not enough seeded challenges");
   const cookies = await Promise.all(challenges.slice(0, needed).map((c) => pendingCookie(sessionPassword, c, options.returnTo)));
-  let next = 0;
-  let ok = 0;
-  let failed = 0;
-  const requests = (): AutocannonRequest[] => [
-    {
-      method: "POST",
-      path: VERIFY_ROUTE,
-      setupRequest: (request) => {
-        const i = Math.min(next++, needed - 1);
-        const built = verifyRequest(server, template, cookies[i]!, challenges[i]!.code, options.trustDevice, (options.firstClientIp ?? 0) + i);
-        request.headers = built.headers;
-        request.body = built.body;
-        return request;
-      },
-      onResponse: (status, _body, _context, headers) => {
-        if (status === 200 && signedIn(headers)) ok++;
-        else failed++;
-      },
+  const run = await runDistinctPosts(
+    { label: "verify", origin: server.origin, path: VERIFY_ROUTE },
+    (n) => {
+      const i = Math.min(n, needed - 1);
+      return verifyRequest(server, template, cookies[i]!, challenges[i]!.code, options.trustDevice, (options.firstClientIp ?? 0) + i);
     },
-  ];
-  const result = await runLoad({ label: "verify", origin: server.origin, path: VERIFY_ROUTE }, { amount, requests });
-  return { result, signedIn: ok, failed };
+    (status, headers) => status === 200 && signedIn(headers) !== null,
+    { amount },
+  );
+  return { result: run.result, signedIn: run.succeeded, failed: run.failed };
 }
 
 /**
@@ -205,39 +193,24 @@ export async function runPasswordSignIns(
   emails: string[],
   seconds: number,
 ): Promise<VerifyRun> {
-  let next = 0;
-  let ok = 0;
-  let failed = 0;
-  const requests = (): AutocannonRequest[] => [
-    {
-      method: "POST",
-      path: SIGN_IN_PAGE.path,
-      setupRequest: (request) => {
-        const i = next++;
-        const { body, contentType } = actionFormBody([
-          ...template.hidden,
-          ["email", emails[i % emails.length]!],
-          ["password", BENCH_PASSWORD],
-        ]);
-        request.headers = actionHeaders({
-          origin: server.origin,
-          pagePath: SIGN_IN_PAGE.path,
-          segments: SIGN_IN_PAGE.segments,
-          actionId: template.actionId,
-          contentType,
-          clientIp: clientIp(5_000_000 + i),
-        });
-        request.body = body;
-        return request;
-      },
-      onResponse: (status, _body, _context, headers) => {
-        if (status === 200 && signedIn(headers)) ok++;
-        else failed++;
-      },
+  const run = await runDistinctPosts(
+    { label: "sign-in", origin: server.origin, path: SIGN_IN_PAGE.path },
+    (i) => {
+      const { body, contentType } = actionFormBody([...template.hidden, ["email", emails[i % emails.length]!], ["password", BENCH_PASSWORD]]);
+      const headers = actionHeaders({
+        origin: server.origin,
+        pagePath: SIGN_IN_PAGE.path,
+        segments: SIGN_IN_PAGE.segments,
+        actionId: template.actionId,
+        contentType,
+        clientIp: clientIp(5_000_000 + i),
+      });
+      return { headers, body };
     },
-  ];
-  const result = await runLoad({ label: "sign-in", origin: server.origin, path: SIGN_IN_PAGE.path }, { seconds, requests });
-  return { result, signedIn: ok, failed };
+    (status, headers) => status === 200 && signedIn(headers) !== null,
+    { seconds },
+  );
+  return { result: run.result, signedIn: run.succeeded, failed: run.failed };
 }
 
 /** The baseline of the sign-in figure: bare argon2id verifications in this process, 10 at a time. */

@@ -105,6 +105,46 @@ export async function runLoad(target: Target, options: RunOptions = {}): Promise
   return summarize(latencies, (ended - started) / 1000, non2xx, errors);
 }
 
+export interface CountedRun {
+  result: LoadResult;
+  /** Answers `succeeded` accepted, and the rest. */
+  succeeded: number;
+  failed: number;
+}
+
+/**
+ * POSTs where every request is another one (its own cookie, code or user): `build(i)` makes the
+ * i-th as autocannon asks for it, and each answer is counted as `succeeded` says.
+ */
+export async function runDistinctPosts(
+  target: Target,
+  build: (i: number) => { headers: Record<string, string>; body: string },
+  succeeded: (status: number, headers: Record<string, string | string[]>) => boolean,
+  options: Omit<RunOptions, "requests">,
+): Promise<CountedRun> {
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  const requests = (): AutocannonRequest[] => [
+    {
+      method: "POST",
+      path: target.path,
+      setupRequest: (request) => {
+        const built = build(next++);
+        request.headers = built.headers;
+        request.body = built.body;
+        return request;
+      },
+      onResponse: (status, _body, _context, headers) => {
+        if (succeeded(status, headers)) ok++;
+        else failed++;
+      },
+    },
+  ];
+  const result = await runLoad({ ...target, method: "POST" }, { ...options, requests });
+  return { result, succeeded: ok, failed };
+}
+
 export interface Comparison {
   a: LoadResult;
   b: LoadResult;
