@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./db/client";
+import { preparedPerDatabase } from "./db/prepared";
 import { endedSessions, memberships, organizations, passwordCredentials, users, type Role } from "./db/schema";
 
 export function normalizeEmail(email: string): string {
@@ -22,8 +23,9 @@ export interface Viewer {
   role: Role | null;
 }
 
-function viewerQuery(db: Db) {
-  return db
+// Built once per database and prepared once per connection: it runs on every page.
+const viewerQuery = preparedPerDatabase((db) =>
+  db
     .select({
       id: users.id,
       email: users.email,
@@ -43,11 +45,8 @@ function viewerQuery(db: Db) {
     .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(eq(users.id, sql.placeholder("userId")))
     .limit(1)
-    .prepare("load_viewer");
-}
-
-// Built once per database and prepared once per connection: it runs on every page.
-const viewerQueries = new WeakMap<Db, ReturnType<typeof viewerQuery>>();
+    .prepare("load_viewer"),
+);
 
 /**
  * The signed-in user with their organization, role and what the grace banner needs, in one query
@@ -55,10 +54,8 @@ const viewerQueries = new WeakMap<Db, ReturnType<typeof viewerQuery>>();
  * loads as null.
  */
 export async function loadViewer(db: Db, userId: string, authTime?: number): Promise<Viewer | null> {
-  let query = viewerQueries.get(db);
-  if (!query) viewerQueries.set(db, (query = viewerQuery(db)));
   // No session is issued at time -1, so without `authTime` nothing counts as signed out.
-  const [row] = await query.execute({ userId, authTime: authTime ?? -1 });
+  const [row] = await viewerQuery(db).execute({ userId, authTime: authTime ?? -1 });
   if (!row || row.ended) return null;
   return {
     user: {

@@ -11,7 +11,7 @@ import type { PendingSignIn } from "./pending-sign-in";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { trustDevice, useTrustedDevice } from "./trusted-devices";
-import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
+import { checkSmsCode, spendSmsCode, type VerifyCodeFailure, type VerifyCodeInput } from "./verify-code";
 
 export type AfterPassword =
   | { next: "session"; session: SessionGrant }
@@ -94,24 +94,29 @@ interface CompleteInput {
 }
 
 /**
- * The SMS code step. The code's consumption, the audit event and the trusted device commit
- * together; without "Trust this device" that is two statements: the read and the consumption.
+ * The SMS code step: a read, then the outcome. A right code without "Trust this device" is one
+ * statement (the consumption, the end of the failure run and the audit event), with it one
+ * transaction with the device; a wrong code's several writes are one transaction.
  */
-export function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
+export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
   const amr: AuthMethod[] = ["pwd", "sms"];
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
-    const verified = await verifySmsCode(db, deps, {
-      userId: input.pending.userId,
-      purpose: "sign_in",
-      attemptNonce: input.pending.nonce,
-      code: input.code,
-      request: input.request,
-      auditOnSuccess: { type: "sign_in.second_factor_succeeded", details: { amr } },
-    });
+  const code: VerifyCodeInput = {
+    userId: input.pending.userId,
+    purpose: "sign_in",
+    attemptNonce: input.pending.nonce,
+    code: input.code,
+    request: input.request,
+    auditOnSuccess: { type: "sign_in.second_factor_succeeded", details: { amr } },
+  };
+  const checked = await checkSmsCode(deps.db, deps, code);
+  if (!checked.ok) return checked;
+  const spend = async (db: Db): Promise<SecondFactorCompletion> => {
+    const verified = await spendSmsCode(db, deps, code, checked);
     if (!verified.ok) return verified;
     return finishSignIn(db, deps, input, verified, amr, null);
-  });
+  };
+  if (checked.matches && !input.trustThisDevice) return spend(deps.db);
+  return deps.db.transaction((tx) => spend(tx as unknown as Db));
 }
 
 /** "Use the backup code": each code works once; failures count toward the lock like SMS codes. */

@@ -1,11 +1,11 @@
-import { and, desc, eq, gt, isNotNull, isNull, lt, notExists, sql } from "drizzle-orm";
-import { recordAuditEvent, type AuditEventInput } from "../audit";
+import { eq } from "drizzle-orm";
+import { recordAuditEvent } from "../audit";
 import { constantTimeEqual, sha256 } from "../crypto";
 import type { Db } from "../db/client";
-import { rowsOf } from "../db/rows";
-import { auditEvents, memberships, smsChallenges, users, type ChallengePurpose } from "../db/schema";
+import { smsChallenges, type ChallengePurpose } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
+import { consumeMatchedChallenge, findLiveChallenge, spendWrongTry, type LiveChallenge, type OwnAuditEvent } from "./code-consumption";
 import { recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import { smsCodeHmac } from "./sms-code";
@@ -24,112 +24,61 @@ export interface VerifyCodeInput {
   attemptNonce: string;
   code: string;
   request: RequestInfo | null;
-  /** An audit event to record with the consumption, in the same statement (the sign-in's success). */
-  auditOnSuccess?: Pick<AuditEventInput, "type" | "details">;
+  /** An event to record with the consumption, in the same statement (the sign-in's success). */
+  auditOnSuccess?: Pick<OwnAuditEvent, "type" | "details">;
 }
 
-/** The user (email, organization, lock) and the newest live challenge of this purpose and attempt, in one read. */
-async function findLiveChallenge(db: Db, input: VerifyCodeInput, now: Date) {
-  const newest = db
-    .select({ id: smsChallenges.id, codeHmac: smsChallenges.codeHmac })
-    .from(smsChallenges)
-    .where(and(
-      eq(smsChallenges.userId, input.userId),
-      eq(smsChallenges.purpose, input.purpose),
-      eq(smsChallenges.attemptHash, sha256(input.attemptNonce)),
-      isNotNull(smsChallenges.sentAt),
-      isNull(smsChallenges.consumedAt),
-      isNull(smsChallenges.voidedAt),
-      gt(smsChallenges.expiresAt, now),
-    ))
-    .orderBy(desc(smsChallenges.createdAt))
-    .limit(1)
-    .as("newest");
-  const [row] = await db
-    .select({
-      email: users.email,
-      lockedUntil: users.secondFactorLockedUntil,
-      organizationId: memberships.organizationId,
-      challengeId: newest.id,
-      codeHmac: newest.codeHmac,
-    })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .leftJoin(newest, sql`true`)
-    .where(eq(users.id, input.userId))
-    .limit(1);
-  return row ?? null;
-}
-type LiveChallenge = NonNullable<Awaited<ReturnType<typeof findLiveChallenge>>>;
+/** A code compared with the newest live challenge: whether it matched, and what the outcome needs. */
+export type CheckedCode =
+  | { ok: true; matches: boolean; challengeId: string; email: string; organizationId: LiveChallenge["organizationId"]; now: Date }
+  | VerifyCodeFailure;
 
-/** The challenge can still take a try: live, tries left, its user not locked. Both outcomes spend one through it. */
-function tryCanBeSpent(db: Db, challengeId: string, userId: string, now: Date, maxTries: number) {
-  return and(
-    eq(smsChallenges.id, challengeId),
-    eq(smsChallenges.userId, userId),
-    isNull(smsChallenges.consumedAt),
-    isNull(smsChallenges.voidedAt),
-    gt(smsChallenges.expiresAt, now),
-    lt(smsChallenges.attempts, maxTries),
-    notExists(db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), gt(users.secondFactorLockedUntil, now)))),
-  );
+/**
+ * Reads the newest live challenge of this user, purpose and sign-in attempt and compares the code
+ * with it in constant time. Only a read: the outcome counts through `spendSmsCode`.
+ */
+export async function checkSmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<CheckedCode> {
+  const now = deps.clock.now();
+  const live = await findLiveChallenge(db, { userId: input.userId, purpose: input.purpose, attemptHash: sha256(input.attemptNonce), now });
+  if (!live) return failure("NO_ACTIVE_CODE");
+  if (live.lockedUntil && live.lockedUntil > now) return failure("LOCKED");
+  if (!live.challengeId || !live.codeHmac) return failure("NO_ACTIVE_CODE");
+  const matches = constantTimeEqual(live.codeHmac, smsCodeHmac(deps.codeKey, live.challengeId, input.code));
+  return { ok: true, matches, challengeId: live.challengeId, email: live.email, organizationId: live.organizationId, now };
 }
 
 /**
- * Consumes a challenge whose code matched, spending its try: one statement, conditional on the
- * challenge still being live with tries left and the user not locked, so a code is accepted once
- * however many submit it together. The run of failures ends with it, and `audit` is recorded with it.
- * (PostgreSQL runs every data-modifying WITH part to completion, read by the final SELECT or not.)
+ * The outcome of a checked code. It only counts through a conditional UPDATE that spends a try
+ * while tries are left: however many guesses arrive together, at most `maxTriesPerCode` get an
+ * answer, and a right code is accepted once. A guess past the limit is answered NO_ACTIVE_CODE
+ * whether it was right or wrong. A right code is one statement (run it on its own or inside the
+ * transaction of what it unlocks); a wrong one is several, to run in a transaction.
  */
-async function consumeMatchedChallenge(
-  db: Db,
-  challengeId: string,
-  input: VerifyCodeInput,
-  options: { now: Date; maxTries: number; audit: AuditEventInput | null },
-): Promise<{ phoneE164: string } | null> {
-  const at = options.now.toISOString();
-  const { audit } = options;
-  const [row] = rowsOf<{ phoneE164: string }>(
-    await db.execute(sql`
-      with consumed as (
-        update ${smsChallenges} set attempts = attempts + 1, consumed_at = ${at}::timestamptz
-        where ${tryCanBeSpent(db, challengeId, input.userId, options.now, options.maxTries)}
-        returning phone_e164
-      ), succeeded as (
-        update ${users} set second_factor_failures = 0, last_second_factor_at = ${at}::timestamptz
-        where id = ${input.userId} and exists (select 1 from consumed)
-        returning id
-      )${audit ? sql`, audited as (
-        insert into ${auditEvents} (id, organization_id, actor_user_id, subject_user_id, type, created_at, ip, user_agent, details)
-        select ${crypto.randomUUID()}, ${audit.organizationId}, ${audit.actorUserId}, ${audit.subjectUserId ?? null}, ${audit.type},
-               ${at}::timestamptz, ${audit.request?.ip ?? null}, ${audit.request?.userAgent ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb
-        from consumed
-        returning id
-      )` : sql``}
-      select phone_e164 as "phoneE164" from consumed`),
-  );
-  return row ?? null;
-}
-
-/** Spends a try on a wrong code (conditional, like the consumption), voids the code at the last one, counts the failure. */
-async function recordWrongCode(
+export async function spendSmsCode(
   db: Db,
   deps: TwoFactorDeps,
   input: VerifyCodeInput,
-  live: { challengeId: string; organizationId: LiveChallenge["organizationId"] },
-  now: Date,
-): Promise<VerifyCodeFailure> {
+  checked: Extract<CheckedCode, { ok: true }>,
+): Promise<VerifyCodeResult> {
+  const { now, challengeId, organizationId } = checked;
+  const maxTries = deps.options.maxTriesPerCode;
+  if (!checked.matches) return recordWrongCode(db, deps, input, checked);
+  const audit = input.auditOnSuccess ? { ...input.auditOnSuccess, organizationId, request: input.request } : null;
+  const consumed = await consumeMatchedChallenge(db, { challengeId, userId: input.userId, now, maxTries, audit });
+  if (!consumed) return noUsableCode(db, input.userId, now);
+  return { ok: true, phoneE164: consumed.phoneE164, email: checked.email, organizationId };
+}
+
+/** Spends a try on a wrong code, voids the code at the last one, counts the failure. */
+async function recordWrongCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput, checked: Extract<CheckedCode, { ok: true }>): Promise<VerifyCodeFailure> {
   const { options } = deps;
-  const [reserved] = await db
-    .update(smsChallenges)
-    .set({ attempts: sql`${smsChallenges.attempts} + 1` })
-    .where(tryCanBeSpent(db, live.challengeId, input.userId, now, options.maxTriesPerCode))
-    .returning({ attempts: smsChallenges.attempts });
+  const { now, challengeId } = checked;
+  const reserved = await spendWrongTry(db, { challengeId, userId: input.userId, now, maxTries: options.maxTriesPerCode });
   if (!reserved) return noUsableCode(db, input.userId, now);
   const triesLeft = Math.max(options.maxTriesPerCode - reserved.attempts, 0);
-  if (triesLeft === 0) await db.update(smsChallenges).set({ voidedAt: now }).where(eq(smsChallenges.id, live.challengeId));
+  if (triesLeft === 0) await db.update(smsChallenges).set({ voidedAt: now }).where(eq(smsChallenges.id, challengeId));
   const { lockedUntil } = await recordSecondFactorFailure(db, input.userId, now, options);
-  const audit = { organizationId: live.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
+  const audit = { organizationId: checked.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
   await recordAuditEvent(db, { ...audit, type: "two_factor.code_failed", details: { purpose: input.purpose, triesLeft } });
   if (lockedUntil) {
     await recordAuditEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
@@ -143,28 +92,11 @@ async function noUsableCode(db: Db, userId: string, now: Date): Promise<VerifyCo
 }
 
 /**
- * Checks a code against the newest live challenge of this user, purpose and sign-in attempt,
- * and consumes it. Run it inside the caller's transaction so that what the code unlocks
- * commits with the consumption, or not at all.
- *
- * The code is compared (in constant time) with the challenge read first, but the outcome only
- * counts through a conditional UPDATE that spends a try while tries are left: however many guesses
- * arrive together, at most `maxTriesPerCode` get an answer, and a right code is accepted once. A
- * guess past the limit is answered NO_ACTIVE_CODE whether it was right or wrong.
+ * Checks a code and spends it, both on `db`: run it inside the caller's transaction so that what
+ * the code unlocks commits with the consumption, or not at all.
  */
 export async function verifySmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
-  const now = deps.clock.now();
-  const live = await findLiveChallenge(db, input, now);
-  if (!live) return failure("NO_ACTIVE_CODE");
-  if (live.lockedUntil && live.lockedUntil > now) return failure("LOCKED");
-  if (!live.challengeId || !live.codeHmac) return failure("NO_ACTIVE_CODE");
-  if (!constantTimeEqual(live.codeHmac, smsCodeHmac(deps.codeKey, live.challengeId, input.code))) {
-    return recordWrongCode(db, deps, input, { challengeId: live.challengeId, organizationId: live.organizationId }, now);
-  }
-  const audit = input.auditOnSuccess
-    ? { ...input.auditOnSuccess, organizationId: live.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now }
-    : null;
-  const consumed = await consumeMatchedChallenge(db, live.challengeId, input, { now, maxTries: deps.options.maxTriesPerCode, audit });
-  if (!consumed) return noUsableCode(db, input.userId, now);
-  return { ok: true, phoneE164: consumed.phoneE164, email: live.email, organizationId: live.organizationId };
+  const checked = await checkSmsCode(db, deps, input);
+  if (!checked.ok) return checked;
+  return spendSmsCode(db, deps, input, checked);
 }

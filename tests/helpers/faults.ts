@@ -119,16 +119,25 @@ export async function enrollThrough(deps: TwoFactorDeps, user: { id: string }, p
 // Database faults: hooks run just before each statement of a transaction, and before its COMMIT.
 // ---------------------------------------------------------------------------------------------
 
-const STATEMENT_OPS = new Set(["select", "selectDistinct", "selectDistinctOn", "insert", "update", "delete", "execute"]);
+const STATEMENT_OPS = new Set(["select", "selectDistinct", "selectDistinctOn", "insert", "update", "delete", "execute", "with"]);
+/** Builder steps that lead to the runnable query: select(..).from(..), insert(..).values(..), update(..).set(..), with(..).select(..).from(..) */
+const BUILDER_STEPS = ["from", "values", "set", "select", "insert", "update", "delete"];
 
 export interface StatementContext {
-  /** 1 for the first statement the transaction runs, 2 for the next... */
+  /** 1 for the first statement the flow runs (through this Db), 2 for the next... */
   index: number;
   op: string;
   /** the table given to insert/update/delete, or undefined */
   table: unknown;
-  /** the transaction itself, without hooks: to run a statement of the test's own on its connection */
-  tx: Db;
+  /** the name of a prepared query (lib/db/prepared.ts), or undefined */
+  name: string | undefined;
+  /**
+   * the transaction itself, without hooks: to run a statement of the test's own on its connection;
+   * null for a statement outside any transaction (its connection is only taken when it is sent)
+   */
+  tx: Db | null;
+  /** the same object for every statement of one transaction; a new one for each statement outside */
+  unit: object;
 }
 
 export interface TransactionHooks {
@@ -136,63 +145,84 @@ export interface TransactionHooks {
   beforeStatement?: (ctx: StatementContext) => Promise<void> | void;
   /** Runs after the transaction's callback resolved, before COMMIT; a throw rolls it back. */
   beforeCommit?: (tx: Db) => Promise<void> | void;
+  /** Hook the statements outside transactions too, counted in the same order. @default false */
+  outside?: boolean;
 }
 
 type Thenable = { then: PromiseLike<unknown>["then"] };
+type Preparable = { prepare?: (name: string) => { execute: (values?: unknown) => Promise<unknown> } };
 
 /**
- * A Db whose transactions call the hooks around their statements. Statements outside
- * transactions go through untouched. Drizzle's builders return `this` from where/limit/...,
- * so holding `then` of the builder holds the statement however it is finished.
+ * A Db whose transactions call the hooks around their statements (and, with `outside`, every
+ * statement). Drizzle's builders return `this` from where/limit/..., so holding `then` of the
+ * builder holds the statement however it is finished; a prepared query is held at `execute`.
  */
 export function dbWithTransactionHooks(db: Db, hooks: TransactionHooks): Db {
-  const wrapTx = (tx: object): object => {
-    let index = 0;
-    const hold = (query: Thenable, op: string, table: unknown) => {
-      const then = query.then.bind(query);
-      query.then = ((onFulfilled, onRejected) =>
-        Promise.resolve()
-          .then(() => hooks.beforeStatement?.({ index: ++index, op, table, tx: tx as Db }))
-          .then(() => then(onFulfilled, onRejected), onRejected)) as Thenable["then"];
-      return query;
-    };
-    return new Proxy(tx, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
+  let index = 0;
+  const before = (op: string, table: unknown, name: string | undefined, tx: Db | null, unit: object | null) =>
+    hooks.beforeStatement?.({ index: ++index, op, table, name, tx, unit: unit ?? {} });
+
+  const hold = (query: Thenable & Preparable, op: string, table: unknown, tx: Db | null, unit: object | null) => {
+    const then = query.then.bind(query);
+    query.then = ((onFulfilled, onRejected) =>
+      Promise.resolve()
+        .then(() => before(op, table, undefined, tx, unit))
+        .then(() => then(onFulfilled, onRejected), onRejected)) as Thenable["then"];
+    const prepare = query.prepare?.bind(query);
+    if (prepare) {
+      query.prepare = (name: string) => {
+        const prepared = prepare(name);
+        const execute = prepared.execute.bind(prepared);
+        prepared.execute = (values?: unknown) => Promise.resolve().then(() => before(op, table, name, tx, unit)).then(() => execute(values));
+        return prepared;
+      };
+    }
+    return query;
+  };
+  const hookBuilder = (builder: unknown, op: string, table: unknown, tx: Db | null, unit: object | null): unknown => {
+    const step = builder as Record<string, unknown> & Thenable;
+    if (typeof step.then === "function") return hold(step, op, table, tx, unit);
+    for (const name of BUILDER_STEPS) {
+      const original = step[name];
+      if (typeof original === "function") {
+        step[name] = (...a: unknown[]) => {
+          const next = (original as (...args: unknown[]) => unknown).apply(builder, a);
+          const nextTable = name === "insert" || name === "update" || name === "delete" ? a[0] : table;
+          return hookBuilder(next, op === "with" ? name : op, nextTable, tx, unit);
+        };
+      }
+    }
+    return builder;
+  };
+  const statementsOf = (target: object, tx: Db | null, unit: object | null) =>
+    new Proxy(target, {
+      get(inner, prop, receiver) {
+        const value = Reflect.get(inner, prop, receiver) as unknown;
         if (typeof prop === "string" && STATEMENT_OPS.has(prop) && typeof value === "function") {
           return (...args: unknown[]) => {
-            const builder = (value as (...a: unknown[]) => Thenable).apply(target, args);
+            const builder = (value as (...a: unknown[]) => unknown).apply(inner, args);
             const table = prop === "insert" || prop === "update" || prop === "delete" ? args[0] : undefined;
-            if (typeof builder.then === "function") return hold(builder, prop, table);
-            // select(..).from(..), insert(..).values(..), update(..).set(..) give the runnable query one step later
-            const step = builder as unknown as Record<string, (...a: unknown[]) => Thenable>;
-            for (const name of ["from", "values", "set", "select"]) {
-              const original = step[name];
-              if (typeof original === "function") step[name] = (...a: unknown[]) => hold(original.apply(builder, a), prop, table);
-            }
-            return builder;
+            return hookBuilder(builder, prop, table, tx, unit);
           };
         }
-        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        if (prop === "transaction" && tx === null) {
+          return (fn: (t: object) => Promise<unknown>, config?: unknown) =>
+            (inner as Db).transaction(async (t) => {
+              const result = await fn(statementsOf(t, t as unknown as Db, {}));
+              await hooks.beforeCommit?.(t as unknown as Db);
+              return result;
+            }, config as never);
+        }
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(inner) : value;
       },
     });
-  };
+  if (hooks.outside) return statementsOf(db, null, null) as Db;
+  // Without `outside`, only `transaction` is wrapped: the root's own statements go through untouched.
   return new Proxy(db, {
     get(target, prop, receiver) {
+      if (prop === "transaction") return (statementsOf(target, null, null) as Db).transaction;
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop === "transaction") {
-        return (fn: (tx: object) => Promise<unknown>, config?: unknown) =>
-          (target.transaction as (f: (tx: object) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(
-            target,
-            async (tx) => {
-              const result = await fn(wrapTx(tx));
-              await hooks.beforeCommit?.(tx as Db);
-              return result;
-            },
-            config,
-          );
-      }
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
 }
@@ -210,12 +240,16 @@ export function dbFailingInTransaction(db: Db, failOn: { op: "insert" | "update"
   });
 }
 
-/** Runs `flow` against a hooked Db and lists the statements its transactions ran, in order. */
-export async function statementsOf<T>(db: Db, flow: (db: Db) => Promise<T>): Promise<{ result: T; statements: string[] }> {
+/**
+ * Runs `flow` against a hooked Db and lists the statements it ran, in order: all of them, or with
+ * `outside: false` those of its transactions.
+ */
+export async function statementsOf<T>(db: Db, flow: (db: Db) => Promise<T>, options: { outside?: boolean } = {}): Promise<{ result: T; statements: string[] }> {
   const statements: string[] = [];
   const hooked = dbWithTransactionHooks(db, {
-    beforeStatement: ({ op, table }) => {
-      statements.push(table ? `${op} ${tableName(table)}` : op);
+    outside: options.outside ?? true,
+    beforeStatement: ({ op, table, name }) => {
+      statements.push(`${op}${table ? ` ${tableName(table)}` : ""}${name ? ` (${name})` : ""}`);
     },
   });
   return { result: await flow(hooked), statements };
@@ -229,9 +263,13 @@ export class InjectedDatabaseError extends Error {
   }
 }
 
-/** A Db whose transactions fail at their `n`-th statement (1-based), or at COMMIT with n = "commit". */
+/**
+ * A Db that fails at the `n`-th statement (1-based) of the flow, in a transaction or not, or at
+ * COMMIT with n = "commit".
+ */
 export function dbFailingAtStatement(db: Db, n: number | "commit"): Db {
   return dbWithTransactionHooks(db, {
+    outside: true,
     beforeStatement: ({ index, op, table }) => {
       if (index === n) throw new InjectedDatabaseError(`at statement ${index} (${op}${table ? ` ${tableName(table)}` : ""})`);
     },
@@ -243,8 +281,10 @@ export function dbFailingAtStatement(db: Db, n: number | "commit"): Db {
 
 /**
  * A Db whose transactions lose their PostgreSQL connection for real: before the `n`-th statement
- * (or before COMMIT) an admin connection terminates the transaction's backend
+ * of its transactions (or before COMMIT) an admin connection terminates the transaction's backend
  * (pg_terminate_backend), so the statement and the transaction fail as on a server restart.
+ * Statements outside transactions are not counted: the pool takes their connection only when
+ * they are sent, so there is none to end beforehand.
  */
 export function dbTerminatedAtStatement(db: Db, n: number | "commit", adminUrl: string): Db & { terminated: () => number } {
   let terminated = 0;
@@ -254,7 +294,7 @@ export function dbTerminatedAtStatement(db: Db, n: number | "commit", adminUrl: 
   };
   const hooked = dbWithTransactionHooks(db, {
     beforeStatement: async ({ index, tx }) => {
-      if (index === n) await kill(tx);
+      if (index === n) await kill(tx!);
     },
     beforeCommit: async (tx) => {
       if (n === "commit") await kill(tx);

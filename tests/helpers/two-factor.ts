@@ -181,16 +181,22 @@ export function concurrentTransactions(kind: "postgres" | "pglite", wanted: numb
 
 /**
  * A Db whose transactions all stop before their first `op` (to `table`, when given; "execute" is a
- * raw statement such as an advisory lock) until `parties` transactions have reached that point: every one has read the same state before any writes,
- * the worst case for a check-then-write race.
+ * raw statement such as an advisory lock), or before the prepared query `statement` wherever it
+ * runs, until `parties` of them have reached that point: every one has read the same state before
+ * any writes, the worst case for a check-then-write race.
  */
-export function contendedDb(db: Db, contend: { op: "insert" | "update" | "delete" | "execute"; table?: PgTable; parties: number }) {
+export function contendedDb(
+  db: Db,
+  contend: ({ op: "insert" | "update" | "delete" | "execute"; table?: PgTable } | { statement: string }) & { parties: number },
+) {
   const gate = barrier(contend.parties);
   const stopped = new WeakSet<object>();
   const hooked = dbWithTransactionHooks(db, {
-    beforeStatement: async ({ op, table, tx }) => {
-      if (op !== contend.op || (contend.table && table !== contend.table) || stopped.has(tx)) return;
-      stopped.add(tx);
+    outside: "statement" in contend,
+    beforeStatement: async ({ op, table, name, unit }) => {
+      const matches = "statement" in contend ? name === contend.statement : op === contend.op && (!contend.table || table === contend.table);
+      if (!matches || stopped.has(unit)) return;
+      stopped.add(unit);
       await gate.wait();
     },
   });

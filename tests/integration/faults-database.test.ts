@@ -127,16 +127,17 @@ const phoneChangeFlow: FlowFactory = async (h, d) => {
   return flow;
 };
 
-const smsSignInFlow: FlowFactory = async (h, d) => {
+/** The SMS step; with "Trust this device" it is a transaction, without it a read and one statement. */
+const smsSignIn = (trustThisDevice: boolean): FlowFactory => async (h, d) => {
   const { user, phone } = await createEnrolledUser(d);
   const { pending, code } = await startChallenge(d, user, phone);
-  const input = { pending, code, trustThisDevice: true, request: testRequest() };
+  const input = { pending, code, trustThisDevice, request: testRequest() };
   const flow: Flow = {
     run: (db) => completeWithSmsCode(on(d, db), input),
     async committed(db) {
       expect((await challengesOf(db, user.id, pending.nonce))[0]).toMatchObject({ consumedAt: expect.any(Date), attempts: 1 });
       expect(await secondFactorSuccessesOf(db, user.id)).toHaveLength(1);
-      expect(await db.select().from(trustedDevices).where(eq(trustedDevices.userId, user.id))).toHaveLength(1);
+      expect(await db.select().from(trustedDevices).where(eq(trustedDevices.userId, user.id))).toHaveLength(trustThisDevice ? 1 : 0);
     },
     async retry() {
       expect((await challengesOf(h.db, user.id, pending.nonce))[0]).toMatchObject({ consumedAt: null, voidedAt: null, attempts: 0 });
@@ -238,7 +239,7 @@ const passwordResetFlow: FlowFactory = async (h, d) => {
 const FLOWS: [string, FlowFactory][] = [
   ["completePhoneSetup (Verify Phone during sign-in): the phone is never marked verified, no backup codes, no ticket, the code is not consumed", phoneSetupFlow],
   ["completePhoneSetup (changing the phone): the old phone, its backup codes and the trusted devices stay", phoneChangeFlow],
-  ["completeWithSmsCode: no ticket, no trusted device, the code is not consumed and no try is used", smsSignInFlow],
+  ["completeWithSmsCode (trusting the device): no ticket, no trusted device, the code is not consumed and no try is used", smsSignIn(true)],
   ["completeWithBackupCode: no ticket, the backup code is not used", backupCodeSignInFlow],
   ["completeWithBackupCode with a wrong code: a failure that could not be recorded is not counted", wrongBackupCodeFlow],
   ["resetPasswordWithToken: the password hash, sessions, trusted devices and texted codes are unchanged, the link still works", passwordResetFlow],
@@ -257,10 +258,15 @@ describe.each(databaseTargets())("the database failing in the middle of a flow o
   const snapshot = async () => (await dumpAllRows(handle.db)).split("\n").sort();
 
   /** How many statements the flow's transactions send: counted on a run that fails at COMMIT. */
-  async function countStatements(flow: Flow): Promise<number> {
-    const { statements } = await statementsOf(dbFailingAtStatement(handle.db, "commit"), async (db) => {
-      await expect(flow.run(db)).rejects.toThrow(InjectedDatabaseError);
-    });
+  /** The flow's statements: all of them, or with `outside: false` those of its transactions. */
+  async function countStatements(flow: Flow, outside: boolean): Promise<number> {
+    const { statements } = await statementsOf(
+      dbFailingAtStatement(handle.db, "commit"),
+      async (db) => {
+        await expect(flow.run(db)).rejects.toThrow(InjectedDatabaseError);
+      },
+      { outside },
+    );
     return statements.length;
   }
 
@@ -277,10 +283,10 @@ describe.each(databaseTargets())("the database failing in the middle of a flow o
   async function failEverywhere(
     flow: Flow,
     breakAt: (n: number | "commit") => Breaker | Promise<Breaker>,
-    options: { expectedError?: new (where: string) => Error; settleMs?: number } = {},
+    options: { expectedError?: new (where: string) => Error; settleMs?: number; outside?: boolean } = {},
   ) {
     const before = await snapshot();
-    const total = await countStatements(flow);
+    const total = await countStatements(flow, options.outside ?? true);
     expect(total).toBeGreaterThan(3);
     expect(await snapshot(), "state after the counting run").toEqual(before);
     for (const n of [...Array.from({ length: total }, (_, i) => i + 1), "commit" as const]) {
@@ -301,6 +307,21 @@ describe.each(databaseTargets())("the database failing in the middle of a flow o
   describe("an error at any statement or at COMMIT rejects the call and leaves every table as it was; the same input works afterwards", () => {
     it.each(FLOWS)("%s", async (_, make) => {
       await failEverywhere(await make(handle, deps), (n) => ({ db: dbFailingAtStatement(handle.db, n) }), { expectedError: InjectedDatabaseError });
+    });
+
+    it("completeWithSmsCode without trusting the device is a read and one statement: an error at either leaves the code unused, no try spent, no success recorded", async () => {
+      const flow = await smsSignIn(false)(handle, deps);
+      const before = await snapshot();
+      for (const n of [1, 2]) {
+        const outcome = await settleWithin(flow.run(dbFailingAtStatement(handle.db, n)), 10_000);
+        expect(outcome.status, `failing at statement ${n}: the call must reject`).toBe("rejected");
+        if (outcome.status === "rejected") expect(outcome.error).toBeInstanceOf(InjectedDatabaseError);
+        expect(await snapshot(), `state after failing at statement ${n}`).toEqual(before);
+      }
+      // a third statement is never reached: the call completes with the two
+      const third = await settleWithin(flow.run(dbFailingAtStatement(handle.db, 3)), 10_000);
+      expect(third).toMatchObject({ status: "fulfilled", value: { ok: true } });
+      await flow.committed(handle.db);
     });
   });
 
@@ -337,7 +358,8 @@ describe.each(databaseTargets())("the database failing in the middle of a flow o
           breakers.push(breaker);
           return breaker;
         },
-        { settleMs: 200 },
+        // the breaker ends the connection of a transaction: only their statements are counted
+        { settleMs: 200, outside: false },
       );
       // every failing run really lost its connection
       expect(breakers.map((b) => b.terminated())).toEqual(breakers.map(() => 1));
@@ -352,12 +374,13 @@ describe.each(databaseTargets())("the database failing in the middle of a flow o
       try {
         const { user, phone } = await createEnrolledUser(deps);
         const { pending, code } = await startChallenge(deps, user, phone);
-        const input = { pending, code, trustThisDevice: false, request: testRequest() };
+        // "Trust this device": the consumption is the first statement of the transaction that adds the device
+        const input = { pending, code, trustThisDevice: true, request: testRequest() };
         const before = await snapshot();
         const outcomes: string[] = [];
         for (let i = 1; i <= poolSize + 2; i++) {
-          // the right code, its transaction losing the connection after reading the challenge (statement 2 consumes it)
-          const broken = { ...deps, db: dbTerminatedAtStatement(client.db, 2, adminUrl!) };
+          // the right code, its transaction losing the connection at the consumption, after the challenge was read
+          const broken = { ...deps, db: dbTerminatedAtStatement(client.db, 1, adminUrl!) };
           outcomes.push(`${i}: ${(await settleWithin(completeWithSmsCode(broken, input), 3_000)).status}`);
         }
         expect.soft(outcomes, "every call rejects (none hangs)").toEqual(outcomes.map((o) => o.replace(/: \w+$/, ": rejected")));
