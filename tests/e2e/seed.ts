@@ -17,6 +17,7 @@ export const E2E_USERS = {
   smsFailure: "sms-failure@example.com",
   verifyRoute: "verify-route@example.com",
   verifyFallbacks: "verify-fallbacks@example.com",
+  databaseOutage: "db-outage@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -31,6 +32,7 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.smsFailure, password, name: "Sid Failure" });
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.verifyRoute, password, name: "Vera Route" });
   await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.verifyFallbacks, password, name: "Val Fallback" });
+  await createUser(db, { organizationId: other.id, role: "member", email: E2E_USERS.databaseOutage, password, name: "Otto Outage" });
   const adminCo = await createOrganization(db, "Admin Co");
   await createUser(db, { organizationId: adminCo.id, role: "owner", email: E2E_USERS.adminCoOwner, password, name: "Olga Owner" });
   await createUser(db, { organizationId: adminCo.id, role: "admin", email: E2E_USERS.adminCoAdmin, password, name: "Abe Admin" });
