@@ -2,7 +2,7 @@ import { withAdminConnection } from "../../lib/db/admin";
 import { ERROR_MESSAGES } from "../../lib/errors";
 import { expect, test } from "./fixtures";
 import { SignInPage } from "./pages/sign-in-page";
-import { ChallengePage, codeFromFake, SetupPage } from "./pages/two-factor-pages";
+import { ChallengePage, contextAtChallenge, SetupPage } from "./pages/two-factor-pages";
 import { E2E_USERS } from "./seed";
 
 // PostgreSQL only (playwright.config.ts): the server's database goes away for real in the middle of
@@ -35,21 +35,11 @@ test("the database going away during the challenge: Verify answers 503 with a sa
   baseURL,
   vonageUrl,
 }) => {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await new SignInPage(page).signIn(EMAIL);
-  await page.goto("/security");
-  const setup = new SetupPage(page);
-  await setup.sendCode(PHONE);
-  const setupCode = await codeFromFake(vonageUrl, PHONE);
-  await setup.verify(setupCode);
-  await setup.finish();
-  await context.clearCookies();
-
-  await new SignInPage(page).goto();
-  await new SignInPage(page).submit(EMAIL);
-  await new ChallengePage(page).expectShown();
-  const code = await codeFromFake(vonageUrl, PHONE, setupCode);
+  const enrolling = await (await browser.newContext({ baseURL })).newPage();
+  await new SignInPage(enrolling).signIn(EMAIL);
+  const enrolled = await new SetupPage(enrolling).enrollOnSecurityPage(vonageUrl, PHONE);
+  await enrolling.context().close();
+  const { context, page, code } = await contextAtChallenge(browser, { baseURL: baseURL!, vonageUrl, email: EMAIL, phone: PHONE, previousCode: enrolled.code });
 
   const { adminUrl, name } = databaseOf(baseURL!);
   await takeDatabaseAway(adminUrl, name);

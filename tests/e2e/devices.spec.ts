@@ -38,13 +38,7 @@ test("a member sees their trusted devices with this one marked, revokes another,
   test.setTimeout(90_000);
   const firefox = await newPage(browser, baseURL, "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0");
   await new SignInPage(firefox).signIn(EMAIL);
-  await firefox.goto("/security");
-  const setup = new SetupPage(firefox);
-  await setup.sendCode(PHONE);
-  const setupCode = await codeFromFake(vonageUrl, PHONE);
-  await setup.verify(setupCode);
-  await setup.backupCodes();
-  await setup.finish();
+  const { code: setupCode } = await new SetupPage(firefox).enrollOnSecurityPage(vonageUrl, PHONE);
   await signOut(firefox);
   const firstCode = await signInTrusting(firefox, vonageUrl, setupCode);
 

@@ -2,7 +2,7 @@ import type { Browser } from "@playwright/test";
 import { ERROR_MESSAGES } from "../../lib/errors";
 import { expect, test } from "./fixtures";
 import { SignInPage } from "./pages/sign-in-page";
-import { ChallengePage, codeFromFake, SetupPage } from "./pages/two-factor-pages";
+import { ChallengePage, contextAtChallenge, SetupPage } from "./pages/two-factor-pages";
 import { E2E_USERS } from "./seed";
 
 // With JavaScript the challenge form posts to /two-factor/challenge/verify itself: when that post
@@ -18,24 +18,15 @@ test.describe.configure({ mode: "serial" });
 let lastCode: string | undefined;
 
 async function atChallenge(browser: Browser, baseURL: string, vonageUrl: string) {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await new SignInPage(page).goto();
-  await new SignInPage(page).submit(EMAIL);
-  await new ChallengePage(page).expectShown();
-  lastCode = await codeFromFake(vonageUrl, PHONE, lastCode);
-  return { context, page, code: lastCode };
+  const at = await contextAtChallenge(browser, { baseURL, vonageUrl, email: EMAIL, phone: PHONE, previousCode: lastCode });
+  lastCode = at.code;
+  return at;
 }
 
 test.beforeAll(async ({ browser, baseURL, vonageUrl }) => {
   const page = await (await browser.newContext({ baseURL })).newPage();
   await new SignInPage(page).signIn(EMAIL);
-  await page.goto("/security");
-  const setup = new SetupPage(page);
-  await setup.sendCode(PHONE);
-  lastCode = await codeFromFake(vonageUrl, PHONE);
-  await setup.verify(lastCode);
-  await setup.finish();
+  ({ code: lastCode } = await new SetupPage(page).enrollOnSecurityPage(vonageUrl, PHONE));
   await page.context().close();
 });
 

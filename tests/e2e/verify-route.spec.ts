@@ -1,7 +1,7 @@
 import type { Browser } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { SignInPage } from "./pages/sign-in-page";
-import { ChallengePage, codeFromFake, SetupPage } from "./pages/two-factor-pages";
+import { ChallengePage, contextAtChallenge, SetupPage } from "./pages/two-factor-pages";
 import { E2E_USERS } from "./seed";
 
 // The challenge's second step: with JavaScript the form posts to /two-factor/challenge/verify
@@ -19,25 +19,15 @@ let lastCode: string | undefined;
 
 /** A context at the challenge: the password is done and a code was texted (returned). */
 async function atChallenge(browser: Browser, baseURL: string, vonageUrl: string, options: { javaScriptEnabled?: boolean } = {}) {
-  const context = await browser.newContext({ baseURL, ...options });
-  const page = await context.newPage();
-  await new SignInPage(page).goto();
-  await new SignInPage(page).submit(EMAIL);
-  await expect(page.getByRole("heading", { name: "Two-step verification" })).toBeVisible();
-  lastCode = await codeFromFake(vonageUrl, PHONE, lastCode);
-  return { context, page, code: lastCode };
+  const at = await contextAtChallenge(browser, { baseURL, vonageUrl, email: EMAIL, phone: PHONE, previousCode: lastCode, ...options });
+  lastCode = at.code;
+  return at;
 }
 
 test.beforeAll(async ({ browser, baseURL, vonageUrl }) => {
   const page = await (await browser.newContext({ baseURL })).newPage();
   await new SignInPage(page).signIn(EMAIL);
-  await page.goto("/security");
-  const setup = new SetupPage(page);
-  await setup.sendCode(PHONE);
-  lastCode = await codeFromFake(vonageUrl, PHONE);
-  await setup.verify(lastCode);
-  backupCodes = await setup.backupCodes();
-  await setup.finish();
+  ({ code: lastCode, backupCodes } = await new SetupPage(page).enrollOnSecurityPage(vonageUrl, PHONE));
   await page.context().close();
 });
 

@@ -1,5 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 import { latestCodeFor } from "../../fakes/vonage-client";
+import { SignInPage } from "./sign-in-page";
 
 /** The code the fake Vonage received last for this phone, waiting briefly for it to arrive. */
 export async function codeFromFake(vonageUrl: string, phone: string, notEqual?: string): Promise<string> {
@@ -43,6 +44,17 @@ export class SetupPage {
     await this.page.getByLabel("I have stored my backup codes in a safe place").check();
     await this.page.getByRole("button", { name: "Continue" }).click();
   }
+
+  /** A signed-in member turns two-step authentication on at /security: the code texted, and the backup codes. */
+  async enrollOnSecurityPage(vonageUrl: string, phone: string): Promise<{ code: string; backupCodes: string[] }> {
+    await this.page.goto("/security");
+    await this.sendCode(phone);
+    const code = await codeFromFake(vonageUrl, phone);
+    await this.verify(code);
+    const backupCodes = await this.backupCodes();
+    await this.finish();
+    return { code, backupCodes };
+  }
 }
 
 export class ChallengePage {
@@ -73,4 +85,22 @@ export class ChallengePage {
   resendButton() {
     return this.page.getByRole("button", { name: "Resend code" });
   }
+}
+
+/**
+ * A new browser context at the sign-in challenge: the password is done and a code was texted,
+ * returned once it differs from `previousCode` (each sign-in texts a new one).
+ */
+export async function contextAtChallenge(
+  browser: Browser,
+  options: { baseURL: string; vonageUrl: string; email: string; phone: string; previousCode?: string; javaScriptEnabled?: boolean },
+) {
+  const context = await browser.newContext({ baseURL: options.baseURL, ...(options.javaScriptEnabled === undefined ? {} : { javaScriptEnabled: options.javaScriptEnabled }) });
+  const page = await context.newPage();
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.submit(options.email);
+  await new ChallengePage(page).expectShown();
+  const code = await codeFromFake(options.vonageUrl, options.phone, options.previousCode);
+  return { context, page, code };
 }
