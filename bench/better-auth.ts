@@ -13,7 +13,8 @@ import { ensurePeerBuild, ensurePeerInstalled, installedVersion, loadPeerSetup }
 import { seedPending, type PendingOtp } from "./lib/peer-seed";
 import { startPeer, type PeerServer } from "./lib/peer-server";
 import { createBenchDatabase, dropBenchDatabase, settledTransactionCount } from "./lib/pg";
-import { sampleRss, treeRss } from "./lib/server";
+import { sampleRss } from "./lib/server";
+import { treeRss } from "./lib/proc";
 
 export const PEER_DATABASE = "c2fa_bench_peer";
 const VERIFY_PATH = "/api/auth/two-factor/verify-otp";

@@ -15,7 +15,8 @@ import { CONNECTIONS, benchSecrets, databaseTarget, DIST_DIR, OUT_DIR, PORT_BASE
 import { compareAlternating, type LoadResult } from "./lib/load";
 import { createBenchDatabase, dropBenchDatabase, settledTransactionCount } from "./lib/pg";
 import { seedBenchData } from "./lib/seed";
-import { ensureBuild, sampleRss, setGate, startServer, stopAllServers, treeRss, type RunningServer } from "./lib/server";
+import { ensureBuild, sampleRss, setGate, startServer, stopAllServers, type RunningServer } from "./lib/server";
+import { treeRss } from "./lib/proc";
 import { BETTER_AUTH, figureRows } from "./lib/figures";
 import { fmt, renderTable } from "./lib/table";
 import { MEMBER_COUNTS, measureMembers, type MembersResult } from "./members";

@@ -1,5 +1,7 @@
 import fs from "node:fs";
 
+// What the bench reads of processes from /proc: CPU time, resident memory, parents.
+
 /** utime + stime of a process, in seconds, from /proc/<pid>/stat (clock ticks of 1/100 s). */
 export function cpuSecondsOf(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -8,6 +10,7 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Every process: its pid, name and parent (pid (comm) state ppid ... in /proc/<pid>/stat). */
 function processes(): { pid: number; comm: string; ppid: number }[] {
   const out: { pid: number; comm: string; ppid: number }[] = [];
   for (const entry of fs.readdirSync("/proc")) {
@@ -44,6 +47,25 @@ export function postgresCpuSeconds(): number {
     } catch {
       // gone meanwhile
     }
+  }
+  return total;
+}
+
+/** Resident memory (bytes) of a process and all its descendants. */
+export function treeRss(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  for (const { pid, ppid } of processes()) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      total += Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0) * 1024;
+    } catch {
+      continue;
+    }
+    stack.push(...(children.get(pid) ?? []));
   }
   return total;
 }
