@@ -29,9 +29,15 @@ export interface VerifyCodeInput {
 }
 
 /** A code compared with the newest live challenge: whether it matched, and what the outcome needs. */
-export type CheckedCode =
-  | { ok: true; matches: boolean; challengeId: string; email: string; organizationId: LiveChallenge["organizationId"]; now: Date }
-  | VerifyCodeFailure;
+export interface ComparedCode {
+  ok: true;
+  matches: boolean;
+  challengeId: string;
+  email: string;
+  organizationId: LiveChallenge["organizationId"];
+  now: Date;
+}
+export type CheckedCode = ComparedCode | VerifyCodeFailure;
 
 /**
  * Reads the newest live challenge of this user, purpose and sign-in attempt and compares the code
@@ -58,19 +64,18 @@ export async function spendSmsCode(
   db: Db,
   deps: TwoFactorDeps,
   input: VerifyCodeInput,
-  checked: Extract<CheckedCode, { ok: true }>,
+  checked: ComparedCode,
 ): Promise<VerifyCodeResult> {
-  const { now, challengeId, organizationId } = checked;
-  const maxTries = deps.options.maxTriesPerCode;
   if (!checked.matches) return recordWrongCode(db, deps, input, checked);
+  const { now, challengeId, organizationId } = checked;
   const audit = input.auditOnSuccess ? { ...input.auditOnSuccess, organizationId, request: input.request } : null;
-  const consumed = await consumeMatchedChallenge(db, { challengeId, userId: input.userId, now, maxTries, audit });
+  const consumed = await consumeMatchedChallenge(db, { challengeId, userId: input.userId, now, maxTries: deps.options.maxTriesPerCode, audit });
   if (!consumed) return noUsableCode(db, input.userId, now);
   return { ok: true, phoneE164: consumed.phoneE164, email: checked.email, organizationId };
 }
 
 /** Spends a try on a wrong code, voids the code at the last one, counts the failure. */
-async function recordWrongCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput, checked: Extract<CheckedCode, { ok: true }>): Promise<VerifyCodeFailure> {
+async function recordWrongCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput, checked: ComparedCode): Promise<VerifyCodeFailure> {
   const { options } = deps;
   const { now, challengeId } = checked;
   const reserved = await spendWrongTry(db, { challengeId, userId: input.userId, now, maxTries: options.maxTriesPerCode });

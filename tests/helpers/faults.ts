@@ -194,7 +194,8 @@ export function dbWithTransactionHooks(db: Db, hooks: TransactionHooks): Db {
     }
     return builder;
   };
-  const statementsOf = (target: object, tx: Db | null, unit: object | null) =>
+  // `target` is the root (tx null) or one transaction, whose statements share `unit`.
+  const hooked = (target: object, tx: Db | null, unit: object | null): Db =>
     new Proxy(target, {
       get(inner, prop, receiver) {
         const value = Reflect.get(inner, prop, receiver) as unknown;
@@ -208,19 +209,20 @@ export function dbWithTransactionHooks(db: Db, hooks: TransactionHooks): Db {
         if (prop === "transaction" && tx === null) {
           return (fn: (t: object) => Promise<unknown>, config?: unknown) =>
             (inner as Db).transaction(async (t) => {
-              const result = await fn(statementsOf(t, t as unknown as Db, {}));
+              const result = await fn(hooked(t, t as unknown as Db, {}));
               await hooks.beforeCommit?.(t as unknown as Db);
               return result;
             }, config as never);
         }
         return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(inner) : value;
       },
-    });
-  if (hooks.outside) return statementsOf(db, null, null) as Db;
+    }) as Db;
+  const root = hooked(db, null, null);
+  if (hooks.outside) return root;
   // Without `outside`, only `transaction` is wrapped: the root's own statements go through untouched.
   return new Proxy(db, {
     get(target, prop, receiver) {
-      if (prop === "transaction") return (statementsOf(target, null, null) as Db).transaction;
+      if (prop === "transaction") return root.transaction;
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
