@@ -1,7 +1,9 @@
+import fs from "node:fs";
 import { withAdminConnection } from "../../lib/db/admin";
 import { ERROR_MESSAGES } from "../../lib/errors";
 import { expect, test } from "./fixtures";
 import { SignInPage } from "./pages/sign-in-page";
+import { serverLogFile } from "./pages/fault-member";
 import { ChallengePage, contextAtChallenge, SetupPage } from "./pages/two-factor-pages";
 import { E2E_USERS } from "./seed";
 
@@ -53,6 +55,10 @@ test("the database going away during the challenge: Verify answers 503 with a sa
     expect(answer.headers()["set-cookie"] ?? "").not.toMatch(/session-token=[^;]+/);
     await expect(page.locator("main form").getByRole("alert")).toHaveText(ERROR_MESSAGES.SERVICE_UNAVAILABLE);
     expect((await context.cookies()).map((c) => c.name).filter((n) => n.includes("session-token"))).toEqual([]);
+    // the server log says why, without the statement or its parameters (the attempt's hash, the address)
+    const failureLine = () => fs.readFileSync(serverLogFile(baseURL!), "utf8").split("\n").filter((line) => line.includes("two-factor verify failed")).at(-1) ?? "";
+    await expect.poll(failureLine).toContain("database query failed:");
+    expect(failureLine()).not.toMatch(/Failed query|params:|sms_challenges|127\.0\.0\.1/);
   } finally {
     await bringDatabaseBack(adminUrl, name);
   }
