@@ -38,6 +38,9 @@ export const users = pgTable("users", {
   lastSecondFactorAt: at("last_second_factor_at"),
   // JWT sessions issued before this instant are refused on the server.
   sessionsValidAfter: at("sessions_valid_after").notNull().defaultNow(),
+  // Pending sign-ins (password done, second factor not) begun before this instant are refused.
+  // Set by everything that ends sessions or changes the second factor (null: none ended yet).
+  pendingSignInsValidAfter: at("pending_sign_ins_valid_after"),
   createdAt: at("created_at").notNull().defaultNow(),
 }, (t) => [
   // Members search: "starts with" on email and name, served by btree pattern indexes.

@@ -40,26 +40,31 @@ export async function replaceBackupCodes(db: Db, userId: string, howMany: number
 }
 
 /**
- * Uses one backup code. The match is by argon2 verification against the unused codes; the use
- * is a conditional UPDATE, so one code signs in once even when submitted many times at once.
+ * Finds which of the user's backup codes this is, used or not, by argon2 verification against
+ * every code of the set: a code typed twice is known as the user's own, and the work done does
+ * not tell how many codes are left. Null when it is none of them.
  */
-export async function consumeBackupCode(db: Db, userId: string, input: string, now: Date): Promise<boolean> {
+export async function matchBackupCode(db: Db, userId: string, input: string): Promise<{ id: string; used: boolean } | null> {
   const code = normalizeBackupCode(input);
-  const unused = await db
-    .select({ id: backupCodes.id, codeHash: backupCodes.codeHash })
+  const rows = await db
+    .select({ id: backupCodes.id, codeHash: backupCodes.codeHash, usedAt: backupCodes.usedAt })
     .from(backupCodes)
-    .where(and(eq(backupCodes.userId, userId), isNull(backupCodes.usedAt)));
-  if (!code) return false;
-  for (const row of unused) {
-    if (!(await verify(row.codeHash, code).catch(() => false))) continue;
-    const [used] = await db
-      .update(backupCodes)
-      .set({ usedAt: now })
-      .where(and(eq(backupCodes.id, row.id), isNull(backupCodes.usedAt)))
-      .returning({ id: backupCodes.id });
-    return Boolean(used);
+    .where(eq(backupCodes.userId, userId));
+  if (!code) return null;
+  for (const row of rows) {
+    if (await verify(row.codeHash, code).catch(() => false)) return { id: row.id, used: row.usedAt !== null };
   }
-  return false;
+  return null;
+}
+
+/** Marks a matched code used: a conditional UPDATE, so a code is used once however often it is sent. */
+export async function markBackupCodeUsed(db: Db, codeId: string, now: Date): Promise<boolean> {
+  const [used] = await db
+    .update(backupCodes)
+    .set({ usedAt: now })
+    .where(and(eq(backupCodes.id, codeId), isNull(backupCodes.usedAt)))
+    .returning({ id: backupCodes.id });
+  return Boolean(used);
 }
 
 export async function countUnusedBackupCodes(db: Db, userId: string): Promise<number> {

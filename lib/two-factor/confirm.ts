@@ -2,8 +2,7 @@ import { recordAuditEvent } from "../audit";
 import type { Db } from "../db/client";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
-import { consumeBackupCode } from "./backup-codes";
-import { recordSecondFactorFailure, recordSecondFactorSuccess, secondFactorLockedUntil } from "./lockout";
+import { attemptBackupCode } from "./backup-code-attempt";
 import type { TwoFactorDeps } from "./options";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
@@ -43,36 +42,39 @@ export async function sendConfirmationCode(
 }
 
 /** Checks an SMS code (sent for this session) or a backup code; failures count toward the lock. */
-export function confirmSecondFactor(
+export async function confirmSecondFactor(
   deps: TwoFactorDeps,
   input: { userId: string; authTime: number; method: "sms" | "backup"; code: string; request: RequestInfo },
 ): Promise<{ ok: true } | VerifyCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
+  const state = await loadSecondFactorState(deps.db, input.userId, deps.clock.now());
+  if (!state?.enrolled) return failure("NOT_ENROLLED");
+  const confirmed = async (db: Db) =>
+    recordAuditEvent(db, {
+      organizationId: state.organizationId,
+      actorUserId: input.userId,
+      subjectUserId: input.userId,
+      request: input.request,
+      at: deps.clock.now(),
+      type: "two_factor.confirmed",
+      details: { method: input.method },
+    });
+  if (input.method === "backup") {
+    const done = await attemptBackupCode(deps, { ...input, organizationId: state.organizationId, pending: null, unlock: confirmed });
+    // A confirmation has no pending sign-in to end: a vanished user is simply not enrolled.
+    if (done.ok) return { ok: true };
+    return done.code === "SIGN_IN_ENDED" ? failure("NOT_ENROLLED") : failure(done.code);
+  }
   return deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
-    const now = deps.clock.now();
-    const state = await loadSecondFactorState(db, input.userId, now);
-    if (!state?.enrolled) return failure("NOT_ENROLLED");
-    const audit = { organizationId: state.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
-    if (input.method === "sms") {
-      const verified = await verifySmsCode(db, deps, {
-        userId: input.userId,
-        purpose: "confirm",
-        attemptNonce: confirmationNonce(input.userId, input.authTime),
-        code: input.code,
-        request: input.request,
-      });
-      if (!verified.ok) return verified;
-    } else {
-      if (await secondFactorLockedUntil(db, input.userId, now)) return failure("LOCKED");
-      if (!(await consumeBackupCode(db, input.userId, input.code, now))) {
-        const { lockedUntil } = await recordSecondFactorFailure(db, input.userId, now, deps.options);
-        await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_failed" });
-        return lockedUntil ? failure("LOCKED") : failure("INVALID_BACKUP_CODE");
-      }
-      await recordSecondFactorSuccess(db, input.userId, now);
-      await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used" });
-    }
-    await recordAuditEvent(db, { ...audit, type: "two_factor.confirmed", details: { method: input.method } });
+    const verified = await verifySmsCode(db, deps, {
+      userId: input.userId,
+      purpose: "confirm",
+      attemptNonce: confirmationNonce(input.userId, input.authTime),
+      code: input.code,
+      request: input.request,
+    });
+    if (!verified.ok) return verified;
+    await confirmed(db);
     return { ok: true as const };
   });
 }

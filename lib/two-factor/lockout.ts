@@ -24,11 +24,15 @@ export async function recordSecondFactorFailure(
   options: Pick<TwoFactorOptions, "lockoutThreshold" | "lockoutMs">,
 ): Promise<{ lockedUntil: Date | null }> {
   const lockUntil = new Date(now.getTime() + options.lockoutMs);
+  const locked = sql`coalesce(${users.secondFactorLockedUntil} > ${now.toISOString()}::timestamptz, false)`;
+  const reaches = sql`${users.secondFactorFailures} + 1 >= ${options.lockoutThreshold}`;
+  // A failure that lands while the user is already locked (one that raced the locking try) starts
+  // no new run: the count after the lock begins at zero.
   const [row] = await db
     .update(users)
     .set({
-      secondFactorFailures: sql`case when ${users.secondFactorFailures} + 1 >= ${options.lockoutThreshold} then 0 else ${users.secondFactorFailures} + 1 end`,
-      secondFactorLockedUntil: sql`case when ${users.secondFactorFailures} + 1 >= ${options.lockoutThreshold} then ${lockUntil.toISOString()}::timestamptz else ${users.secondFactorLockedUntil} end`,
+      secondFactorFailures: sql`case when ${locked} then ${users.secondFactorFailures} when ${reaches} then 0 else ${users.secondFactorFailures} + 1 end`,
+      secondFactorLockedUntil: sql`case when not ${locked} and ${reaches} then ${lockUntil.toISOString()}::timestamptz else ${users.secondFactorLockedUntil} end`,
     })
     .where(eq(users.id, userId))
     .returning({ lockedUntil: users.secondFactorLockedUntil });

@@ -4,8 +4,7 @@ import { randomToken } from "../crypto";
 import type { Db } from "../db/client";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
-import { consumeBackupCode, countUnusedBackupCodes } from "./backup-codes";
-import { recordSecondFactorSuccess, recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
+import { attemptBackupCode, type BackupCodeFailure } from "./backup-code-attempt";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
 import { loadSecondFactorState } from "./policy";
@@ -84,7 +83,7 @@ export type SecondFactorCompletion =
       backupCodesRemaining: number | null;
     }
   | VerifyCodeFailure
-  | Failure<"INVALID_BACKUP_CODE">;
+  | BackupCodeFailure;
 
 interface CompleteInput {
   pending: PendingSignIn;
@@ -120,31 +119,24 @@ export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteIn
 }
 
 /** "Use the backup code": each code works once; failures count toward the lock like SMS codes. */
-export function completeWithBackupCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
-    const now = deps.clock.now();
-    const { userId } = input.pending;
-    const state = await loadSecondFactorState(db, userId);
-    const organizationId = state?.organizationId ?? null;
-    if (await secondFactorLockedUntil(db, userId, now)) return failure("LOCKED");
-    const audit = { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
-    if (!(await consumeBackupCode(db, userId, input.code, now))) {
-      const { lockedUntil } = await recordSecondFactorFailure(db, userId, now, deps.options);
-      await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_failed" });
-      if (lockedUntil) {
-        await recordAuditEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
-        return failure("LOCKED");
-      }
-      return failure("INVALID_BACKUP_CODE");
-    }
-    await recordSecondFactorSuccess(db, userId, now);
-    const remaining = await countUnusedBackupCodes(db, userId);
-    await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining } });
-    const amr: AuthMethod[] = ["pwd", "backup_code"];
-    await recordAuditEvent(db, { ...audit, type: "sign_in.second_factor_succeeded", details: { amr } });
-    return finishSignIn(db, deps, input, { email: state?.email ?? "", organizationId }, amr, remaining);
+export async function completeWithBackupCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
+  const { userId } = input.pending;
+  const state = await loadSecondFactorState(deps.db, userId);
+  const organizationId = state?.organizationId ?? null;
+  const amr: AuthMethod[] = ["pwd", "backup_code"];
+  const done = await attemptBackupCode(deps, {
+    userId,
+    code: input.code,
+    request: input.request,
+    organizationId,
+    pending: input.pending,
+    unlock: async (db, remaining) => {
+      const at = deps.clock.now();
+      await recordAuditEvent(db, { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at, type: "sign_in.second_factor_succeeded", details: { amr } });
+      return finishSignIn(db, deps, input, { email: state?.email ?? "", organizationId }, amr, remaining);
+    },
   });
+  return done.ok ? done.unlocked : done;
 }
 
 /** After the success is recorded: the trusted device when asked for, and what the edge needs. */

@@ -1,0 +1,49 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { users } from "../db/schema";
+import type { PendingSignIn } from "./pending-sign-in";
+
+/**
+ * Whether a pending sign-in still stands. A password reset, an admin's 2FA reset, a phone change
+ * and turning 2FA off end every pending sign-in begun before them (`endPendingSignIns`, in the
+ * change's own transaction), as the first two end sessions; and the
+ * setup stage only stands while the user still has no second factor: once they have one (set up
+ * in another browser, say), replacing it is the Security page's change-phone flow, never setup's.
+ * After "Verify Phone" the setup stage carries the ticket its own verification issued, and stands.
+ */
+export type PendingStanding = "stands" | "ended";
+
+export interface StandingFacts {
+  pendingSignInsValidAfter: Date | null;
+  enrolled: boolean;
+}
+
+export function standingOf(pending: Pick<PendingSignIn, "createdAt" | "stage" | "ticket">, user: StandingFacts | null): PendingStanding {
+  if (!user) return "ended";
+  if (user.pendingSignInsValidAfter && pending.createdAt < user.pendingSignInsValidAfter.getTime()) return "ended";
+  if (pending.stage === "setup" && !pending.ticket && user.enrolled) return "ended";
+  return "stands";
+}
+
+/** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */
+export async function loadPendingStanding(
+  db: Db,
+  pending: Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket">,
+  options: { forUpdate?: boolean } = {},
+): Promise<PendingStanding> {
+  const query = db
+    .select({
+      pendingSignInsValidAfter: users.pendingSignInsValidAfter,
+      enrolled: sql<boolean>`(${users.phoneE164} is not null and ${users.phoneVerifiedAt} is not null)`,
+    })
+    .from(users)
+    .where(eq(users.id, pending.userId))
+    .limit(1);
+  const [row] = options.forUpdate ? await query.for("update") : await query;
+  return standingOf(pending, row ?? null);
+}
+
+/** Ends every pending sign-in of the user begun before `now` (run it in the change's own transaction). */
+export async function endPendingSignIns(db: Db, userId: string, now: Date): Promise<void> {
+  await db.update(users).set({ pendingSignInsValidAfter: now }).where(eq(users.id, userId));
+}
