@@ -79,8 +79,8 @@ export async function requestPasswordReset(deps: PasswordResetDeps, input: { ema
 }
 
 /**
- * Uses a reset link: sets the new password, ends every session issued before now and every
- * trusted device, and leaves two-factor authentication exactly as it was.
+ * Uses a reset link: sets the new password, ends every session and every pending sign-in begun
+ * before now and every trusted device, and leaves two-factor authentication exactly as it was.
  */
 export async function resetPasswordWithToken(
   deps: Pick<PasswordResetDeps, "db" | "clock">,
@@ -106,7 +106,7 @@ export async function resetPasswordWithToken(
       .insert(passwordCredentials)
       .values({ userId: used.userId, hash: passwordHash, updatedAt: now })
       .onConflictDoUpdate({ target: passwordCredentials.userId, set: { hash: passwordHash, updatedAt: now } });
-    await db.update(users).set({ sessionsValidAfter: now }).where(eq(users.id, used.userId));
+    await db.update(users).set({ sessionsValidAfter: now, pendingSignInsValidAfter: now }).where(eq(users.id, used.userId));
     await revokeTrustedDevices(db, used.userId, now);
     await db
       .update(smsChallenges)

@@ -1,10 +1,14 @@
 import { redirect } from "next/navigation";
+import { getDb } from "../db/client";
 import type { PendingSignIn } from "../two-factor/pending-sign-in";
-import { readPendingSignIn } from "./cookies";
+import { loadPendingStanding } from "../two-factor/pending-standing";
+import { clearPendingSignIn, readPendingSignIn } from "./cookies";
 
 export const SIGN_IN_EXPIRED_PATH = "/sign-in?expired=1";
+/** A pending sign-in that something ended (a password reset, a 2FA reset, a phone change, or setup done elsewhere). */
+export const SIGN_IN_ENDED_PATH = "/sign-in?ended=1";
 
-/** The pending sign-in of this stage, or where the visitor belongs instead. */
+/** The pending sign-in of this stage, or where the visitor belongs instead (from the cookie alone). */
 export async function pendingSignInOf(stage: PendingSignIn["stage"]): Promise<{ pending: PendingSignIn } | { redirectTo: string }> {
   const pending = await readPendingSignIn();
   if (!pending) return { redirectTo: SIGN_IN_EXPIRED_PATH };
@@ -12,9 +16,20 @@ export async function pendingSignInOf(stage: PendingSignIn["stage"]): Promise<{ 
   return { pending };
 }
 
-/** For the two-factor pages: the pending sign-in of this stage, or away to where the visitor belongs. */
+/**
+ * For the two-factor pages and their actions: the pending sign-in of this stage, if it still
+ * stands in the database; otherwise away to where the visitor belongs. The core checks again when
+ * it acts, inside its own statements.
+ */
 export async function requirePendingSignIn(stage: PendingSignIn["stage"]): Promise<PendingSignIn> {
   const found = await pendingSignInOf(stage);
   if ("redirectTo" in found) redirect(found.redirectTo);
+  if ((await loadPendingStanding(await getDb(), found.pending)) === "ended") redirect(SIGN_IN_ENDED_PATH);
   return found.pending;
+}
+
+/** For actions and routes whose step the core refused with SIGN_IN_ENDED: the cookie goes, the browser to sign-in. */
+export async function endPendingSignInCookie(): Promise<string> {
+  await clearPendingSignIn();
+  return SIGN_IN_ENDED_PATH;
 }

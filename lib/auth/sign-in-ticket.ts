@@ -1,7 +1,7 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, notExists } from "drizzle-orm";
 import { randomToken, sha256 } from "../crypto";
 import type { Db } from "../db/client";
-import { signInTickets } from "../db/schema";
+import { signInTickets, users } from "../db/schema";
 
 /** Authentication methods, as in RFC 8176 (amr). */
 export type AuthMethod = "pwd" | "sms" | "backup_code" | "trusted_device";
@@ -36,18 +36,32 @@ export async function issueSignInTicket(
     userId,
     tokenHash: sha256(ticket),
     amr,
+    issuedAt: now,
     expiresAt: new Date(now.getTime() + ttlMs),
   });
   return ticket;
 }
 
-/** Single use: the conditional UPDATE lets only one caller consume a ticket. */
+/**
+ * Single use: the conditional UPDATE lets only one caller consume a ticket, and only while nothing
+ * has ended the user's pending sign-ins since it was issued (a password reset, a 2FA reset, a phone
+ * change between "Verify Phone" and storing the backup codes).
+ */
 export async function consumeSignInTicket(db: Db, ticket: string, now: Date): Promise<SessionGrant | null> {
+  const endedSince = db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, signInTickets.userId), gt(users.pendingSignInsValidAfter, signInTickets.issuedAt)));
   const [row] = await db
     .update(signInTickets)
     .set({ consumedAt: now })
     .where(
-      and(eq(signInTickets.tokenHash, sha256(ticket)), isNull(signInTickets.consumedAt), gt(signInTickets.expiresAt, now)),
+      and(
+        eq(signInTickets.tokenHash, sha256(ticket)),
+        isNull(signInTickets.consumedAt),
+        gt(signInTickets.expiresAt, now),
+        notExists(endedSince),
+      ),
     )
     .returning({ userId: signInTickets.userId, amr: signInTickets.amr });
   return row ? { userId: row.userId, amr: row.amr as AuthMethod[] } : null;

@@ -166,6 +166,7 @@ export const signInTickets = pgTable("sign_in_tickets", {
     .references(() => users.id, { onDelete: "cascade" }),
   tokenHash: text("token_hash").notNull().unique(),
   amr: jsonb("amr").$type<string[]>().notNull(),
+  issuedAt: at("issued_at").notNull().defaultNow(),
   expiresAt: at("expires_at").notNull(),
   consumedAt: at("consumed_at"),
 });

@@ -27,6 +27,7 @@ const liveChallengeQuery = preparedPerDatabase((db) => {
     .select({
       email: users.email,
       lockedUntil: users.secondFactorLockedUntil,
+      pendingSignInsValidAfter: users.pendingSignInsValidAfter,
       organizationId: memberships.organizationId,
       challengeId: newest.id,
       codeHmac: newest.codeHmac,

@@ -41,7 +41,7 @@ async function authorize(db: Db, actor: Actor, targetUserId: string) {
 
 /**
  * Resets a member's two-step authentication: phone, backup codes, live codes and trusted devices
- * are gone and their sessions end; if their organization requires 2FA they set it up again at
+ * are gone and their sessions and pending sign-ins end; if their organization requires 2FA they set it up again at
  * their next sign-in.
  */
 export async function resetMemberTwoFactor(
@@ -63,6 +63,7 @@ export async function resetMemberTwoFactor(
         secondFactorFailures: 0,
         secondFactorLockedUntil: null,
         sessionsValidAfter: now,
+        pendingSignInsValidAfter: now,
       })
       .where(eq(users.id, input.targetUserId));
     await t.delete(backupCodes).where(eq(backupCodes.userId, input.targetUserId));

@@ -30,6 +30,8 @@ export function twoFactorMessage(failure: { code: string; retryAfterMs?: number;
       return "Set up two-step authentication first.";
     case "REQUIRED_BY_ORGANIZATION":
       return "Your organization requires two-step authentication, so it cannot be turned off.";
+    case "SIGN_IN_ENDED":
+      return "This sign-in has ended because the account's security settings changed since it began. Sign in again.";
     case "SESSION_EXPIRED":
       return "Your sign-in took too long and has expired. Sign in again.";
     default:

@@ -40,7 +40,7 @@ export function turnOffTwoFactor(deps: TwoFactorDeps, input: Input): Promise<{ o
     if (state?.requiredByOrganization) return failure("REQUIRED_BY_ORGANIZATION");
     await db
       .update(users)
-      .set({ phoneE164: null, phoneVerifiedAt: null, twoFactorEnabledAt: null, twoFactorSelfEnabled: false })
+      .set({ phoneE164: null, phoneVerifiedAt: null, twoFactorEnabledAt: null, twoFactorSelfEnabled: false, pendingSignInsValidAfter: now })
       .where(eq(users.id, input.userId));
     await db.delete(backupCodes).where(eq(backupCodes.userId, input.userId));
     await db

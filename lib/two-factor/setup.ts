@@ -8,21 +8,26 @@ import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";
 import type { TwoFactorDeps } from "./options";
 import { maskPhone, parsePhoneInput } from "./phone-number";
-import { PENDING_SIGN_IN_TTL_SECONDS } from "./pending-sign-in";
+import { PENDING_SIGN_IN_TTL_SECONDS, type PendingSignIn } from "./pending-sign-in";
+import { endPendingSignIns, loadPendingStanding } from "./pending-standing";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { revokeTrustedDevices } from "./trusted-devices";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
-export type SetupSendResult = SendCodeResult | (Failure<"INVALID_PHONE"> & { message: string });
+export type SetupSendResult = SendCodeResult | (Failure<"INVALID_PHONE"> & { message: string }) | Failure<"SIGN_IN_ENDED">;
+
+/** The pending sign-in a setup step belongs to; null on the Security page (a session, not a sign-in). */
+export type SetupSignIn = Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket"> | null;
 
 /** "Send code": checks the number against the article's rule, then texts a code to it. */
 export async function sendSetupCode(
   deps: TwoFactorDeps,
-  input: { userId: string; attemptNonce: string; phone: unknown; request: RequestInfo },
+  input: { userId: string; attemptNonce: string; phone: unknown; request: RequestInfo; signIn?: SetupSignIn },
 ): Promise<SetupSendResult> {
   const phone = parsePhoneInput(input.phone);
   if (!phone.ok) return { ...failure("INVALID_PHONE"), message: phone.message };
+  if (input.signIn && (await loadPendingStanding(deps.db, input.signIn)) === "ended") return failure("SIGN_IN_ENDED");
   const state = await loadSecondFactorState(deps.db, input.userId);
   const sent = await sendSmsCode(deps, {
     userId: input.userId,
@@ -54,14 +59,19 @@ export type SetupCompletion =
  * "Verify Phone": the code proves the number; in one transaction the phone is marked verified,
  * two-step authentication is enabled, a fresh set of backup codes replaces any old one and, during
  * sign-in, the session ticket is issued. A failure anywhere leaves none of it behind.
+ * During sign-in the user's row is locked first and the step acts only while its pending sign-in
+ * stands: never once the user has a second factor (replacing one is the Security page's
+ * change-phone flow, behind a session and a recent second factor), nor after anything ended it.
+ * A phone change ends the user's other pending sign-ins.
  */
 export function completePhoneSetup(
   deps: TwoFactorDeps,
-  input: { userId: string; attemptNonce: string; code: string; request: RequestInfo; selfEnabled: boolean; duringSignIn: boolean },
+  input: { userId: string; attemptNonce: string; code: string; request: RequestInfo; selfEnabled: boolean; signIn: SetupSignIn },
 ): Promise<SetupCompletion> {
   return deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const now = deps.clock.now();
+    if (input.signIn && (await loadPendingStanding(db, input.signIn, { forUpdate: true })) === "ended") return failure("SIGN_IN_ENDED");
     const state = await loadSecondFactorState(db, input.userId, now);
     const organizationId = state?.organizationId ?? null;
     const verified = await verifySmsCode(db, deps, {
@@ -82,6 +92,7 @@ export function completePhoneSetup(
       })
       .where(eq(users.id, input.userId));
     await revokeTrustedDevices(db, input.userId, now);
+    if (state?.enrolled) await endPendingSignIns(db, input.userId, now);
     // Codes still live on a previous number stop working with the change.
     await db
       .update(smsChallenges)
@@ -94,7 +105,7 @@ export function completePhoneSetup(
     await recordAuditEvent(db, state?.enrolled
       ? { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } }
       : { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
-    const ticket = input.duringSignIn
+    const ticket = input.signIn
       ? await issueSignInTicket(db, input.userId, ["pwd", "sms"], now, PENDING_SIGN_IN_TTL_SECONDS * 1000)
       : null;
     return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: Boolean(state?.enrolled) };

@@ -7,6 +7,7 @@ import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode, type BackupCodeFailure } from "./backup-code-attempt";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
+import { loadPendingStanding } from "./pending-standing";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { trustDevice, useTrustedDevice } from "./trusted-devices";
@@ -58,7 +59,12 @@ export async function continueAfterPassword(
 }
 
 /** "Resend code" on the sign-in challenge: a new code voids the old one. */
-export async function resendSignInCode(deps: TwoFactorDeps, pending: PendingSignIn, request: RequestInfo): Promise<SendCodeResult> {
+export async function resendSignInCode(
+  deps: TwoFactorDeps,
+  pending: PendingSignIn,
+  request: RequestInfo,
+): Promise<SendCodeResult | Failure<"SIGN_IN_ENDED">> {
+  if ((await loadPendingStanding(deps.db, pending)) === "ended") return failure("SIGN_IN_ENDED");
   const state = await loadSecondFactorState(deps.db, pending.userId);
   if (!state?.phoneE164) return failure("SMS_FAILED");
   return sendSmsCode(deps, {
@@ -103,6 +109,7 @@ export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteIn
     userId: input.pending.userId,
     purpose: "sign_in",
     attemptNonce: input.pending.nonce,
+    pendingSince: input.pending.createdAt,
     code: input.code,
     request: input.request,
     auditOnSuccess: { type: "sign_in.second_factor_succeeded", details: { amr } },

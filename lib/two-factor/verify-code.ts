@@ -13,7 +13,8 @@ import { smsCodeHmac } from "./sms-code";
 export type VerifyCodeFailure =
   | Failure<"INVALID_CODE"> & { triesLeft: number }
   | Failure<"NO_ACTIVE_CODE">
-  | Failure<"LOCKED">;
+  | Failure<"LOCKED">
+  | Failure<"SIGN_IN_ENDED">;
 export type VerifyCodeResult =
   | { ok: true; phoneE164: string; email: string; organizationId: string | null }
   | VerifyCodeFailure;
@@ -24,6 +25,8 @@ export interface VerifyCodeInput {
   attemptNonce: string;
   code: string;
   request: RequestInfo | null;
+  /** At sign-in: when the pending sign-in began; a code is refused once something ended it. */
+  pendingSince?: number;
   /** An event to record with the consumption, in the same statement (the sign-in's success). */
   auditOnSuccess?: Pick<OwnAuditEvent, "type" | "details">;
 }
@@ -47,6 +50,8 @@ export async function checkSmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCod
   const now = deps.clock.now();
   const live = await findLiveChallenge(db, { userId: input.userId, purpose: input.purpose, attemptHash: sha256(input.attemptNonce), now });
   if (!live) return failure("NO_ACTIVE_CODE");
+  const ended = live.pendingSignInsValidAfter;
+  if (input.pendingSince !== undefined && ended && input.pendingSince < ended.getTime()) return failure("SIGN_IN_ENDED");
   if (live.lockedUntil && live.lockedUntil > now) return failure("LOCKED");
   if (!live.challengeId || !live.codeHmac) return failure("NO_ACTIVE_CODE");
   const matches = constantTimeEqual(live.codeHmac, smsCodeHmac(deps.codeKey, live.challengeId, input.code));

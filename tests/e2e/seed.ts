@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "../../lib/db/client";
+import { organizations } from "../../lib/db/schema";
 import { seedDemoData } from "../../lib/db/seed";
 import { createOrganization, createUser } from "../helpers/fixtures";
 
@@ -18,6 +20,7 @@ export const E2E_USERS = {
   verifyRoute: "verify-route@example.com",
   verifyFallbacks: "verify-fallbacks@example.com",
   databaseOutage: "db-outage@example.com",
+  parked: "parked@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -37,6 +40,10 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: adminCo.id, role: "owner", email: E2E_USERS.adminCoOwner, password, name: "Olga Owner" });
   await createUser(db, { organizationId: adminCo.id, role: "admin", email: E2E_USERS.adminCoAdmin, password, name: "Abe Admin" });
   await createUser(db, { organizationId: adminCo.id, role: "member", email: E2E_USERS.adminCoMember, password, name: "Max Member" });
+  // Requires 2FA from the start: its member is not enrolled until the pending-sign-in spec enrolls them.
+  const parked = await createOrganization(db, "Parked Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, parked.id));
+  await createUser(db, { organizationId: parked.id, role: "member", email: E2E_USERS.parked, password, name: "Pam Parked" });
   const faults = await createOrganization(db, "Fault Co");
   await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultMember, password, name: "Fay Fault" });
   await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultPeer, password, name: "Pete Peer" });

@@ -34,3 +34,8 @@ export async function latestCodeFor(baseUrl: string, phoneE164: string): Promise
   const newest = messages.findLast((message) => digits(message.to) === digits(phoneE164));
   return newest ? (/(?<!\d)\d{6}(?!\d)/.exec(newest.text)?.[0] ?? null) : null;
 }
+
+/** Every message the fake accepted for `phoneE164`, oldest first. */
+export async function messagesTo(baseUrl: string, phoneE164: string): Promise<FakeVonageMessage[]> {
+  return (await fakeVonageMessages(baseUrl)).filter((message) => digits(message.to) === digits(phoneE164));
+}

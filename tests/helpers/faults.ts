@@ -109,7 +109,7 @@ export async function enrollThrough(deps: TwoFactorDeps, user: { id: string }, p
     code: lastCodeTo(phone),
     request: testRequest(),
     selfEnabled: false,
-    duringSignIn: false,
+    signIn: null,
   });
   if (!done.ok) throw new Error(`enrolment failed: ${done.code}`);
   return { phone, backupCodes: done.backupCodes, nonce };

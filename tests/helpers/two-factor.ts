@@ -97,7 +97,7 @@ export async function enrollUser(
     code: deps.sms.lastCodeTo(phone),
     request: testRequest(),
     selfEnabled: options.selfEnabled ?? false,
-    duringSignIn: false,
+    signIn: null,
   });
   if (!done.ok) throw new Error(`enrolment failed: ${done.code}`);
   return { phone, backupCodes: done.backupCodes, nonce };

@@ -77,7 +77,7 @@ const phoneSetupFlow: FlowFactory = async (h, d) => {
   const phone = freshPhone();
   const nonce = pendingFor(user.id).nonce;
   expect(await sendSetupCode(d, { userId: user.id, attemptNonce: nonce, phone, request: testRequest() })).toMatchObject({ ok: true });
-  const input = { userId: user.id, attemptNonce: nonce, code: d.sms.lastCodeTo(phone), request: testRequest(), selfEnabled: false, duringSignIn: true };
+  const input = { userId: user.id, attemptNonce: nonce, code: d.sms.lastCodeTo(phone), request: testRequest(), selfEnabled: false, signIn: { userId: user.id, createdAt: d.clock.now().getTime(), stage: "setup" as const } };
   const flow: Flow = {
     run: (db) => completePhoneSetup(on(d, db), input),
     async committed(db) {
@@ -105,7 +105,7 @@ const phoneChangeFlow: FlowFactory = async (h, d) => {
   const phone = freshPhone();
   const nonce = pendingFor(user.id).nonce;
   expect(await sendSetupCode(d, { userId: user.id, attemptNonce: nonce, phone, request: testRequest() })).toMatchObject({ ok: true });
-  const input = { userId: user.id, attemptNonce: nonce, code: d.sms.lastCodeTo(phone), request: testRequest(), selfEnabled: false, duringSignIn: false };
+  const input = { userId: user.id, attemptNonce: nonce, code: d.sms.lastCodeTo(phone), request: testRequest(), selfEnabled: false, signIn: null };
   const flow: Flow = {
     run: (db) => completePhoneSetup(on(d, db), input),
     async committed(db) {
@@ -235,7 +235,7 @@ const passwordResetFlow: FlowFactory = async (h, d) => {
       expect(await continueAfterPassword(d, { userId: user.id, returnTo: "/", deviceToken: device.token, request: testRequest() })).toMatchObject({
         next: "second_factor",
       });
-      expect(await completeWithSmsCode(d, { pending, code, trustThisDevice: false, request: testRequest() })).toEqual({ ok: false, code: "NO_ACTIVE_CODE" });
+      expect(await completeWithSmsCode(d, { pending, code, trustThisDevice: false, request: testRequest() })).toEqual({ ok: false, code: "SIGN_IN_ENDED" });
     },
   };
   return flow;

@@ -97,7 +97,7 @@ describe.each(databaseTargets())("SMS provider faults through the real Vonage se
 
       fake.setMode({ kind: "ok" });
       // the codes delivered before the fault still work
-      expect(await completePhoneSetup(d, { userId: newcomer.id, attemptNonce: setupNonce, code: setupCode, request, selfEnabled: false, duringSignIn: true })).toMatchObject({
+      expect(await completePhoneSetup(d, { userId: newcomer.id, attemptNonce: setupNonce, code: setupCode, request, selfEnabled: false, signIn: { userId: newcomer.id, createdAt: d.clock.now().getTime(), stage: "setup" } })).toMatchObject({
         ok: true,
       });
       expect(await completeWithSmsCode(d, { pending: first.pending, code: liveCode, trustThisDevice: false, request })).toMatchObject({ ok: true });

@@ -99,8 +99,8 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
       liveTrustedDevices: 0,
       liveCodes: 0,
     });
-    // what the member held before no longer works
-    expect(await completeWithSmsCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toMatchObject({ ok: false, code: "NO_ACTIVE_CODE" });
+    // what the member held before no longer works: the sign-in they had begun ended with the reset
+    expect(await completeWithSmsCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toMatchObject({ ok: false, code: "SIGN_IN_ENDED" });
     expect(
       await completeWithBackupCode(deps, { pending: pendingFor(member.id, { now: resetAt }), code: member.backupCodes[1]!, trustThisDevice: false, request: testRequest() }),
     ).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });

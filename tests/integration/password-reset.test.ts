@@ -207,8 +207,8 @@ describe.each(databaseTargets())("password reset on $name", (target) => {
     // trusted devices
     const live = await handle.db.select().from(trustedDevices).where(and(eq(trustedDevices.userId, user.id), isNull(trustedDevices.revokedAt)));
     expect(live).toEqual([]);
-    // the texted code
-    expect(await completeWithSmsCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toEqual({ ok: false, code: "NO_ACTIVE_CODE" });
+    // the texted code, and the sign-in it was texted for
+    expect(await completeWithSmsCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toEqual({ ok: false, code: "SIGN_IN_ENDED" });
     const codes = await handle.db.select().from(smsChallenges).where(eq(smsChallenges.userId, user.id));
     expect(codes.filter((c) => c.consumedAt === null && c.voidedAt === null)).toEqual([]);
     // the other link

@@ -46,7 +46,7 @@ describe.each(databaseTargets())("two-factor phone setup on $name", (target) => 
       code,
       request: testRequest(),
       selfEnabled: options.selfEnabled ?? false,
-      duringSignIn: options.duringSignIn ?? false,
+      signIn: options.duringSignIn ? { userId, createdAt: d.clock.now().getTime(), stage: "setup" } : null,
     });
   const userRow = async (userId: string) => (await handle.db.select().from(users).where(eq(users.id, userId)))[0]!;
   const setupChallenge = async (userId: string) =>

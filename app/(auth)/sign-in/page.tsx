@@ -11,13 +11,14 @@ export const metadata: Metadata = { title: "Sign in" };
 const NOTICES: Record<string, string> = {
   expired: "Your sign-in took too long and has expired. Sign in again.",
   reset: "Your password has been changed. Sign in with your new password.",
+  ended: "That sign-in has ended because the account's security settings changed since it began (a new password, a reset of two-step authentication, or a new phone number). Sign in again.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const params = await searchParams;
   const callbackUrl = safeReturnPath(typeof params.callbackUrl === "string" ? params.callbackUrl : "/");
   if (await getViewer()) redirect(callbackUrl);
-  const notice = params.reset ? NOTICES.reset : params.expired ? NOTICES.expired : undefined;
+  const notice = params.reset ? NOTICES.reset : params.ended ? NOTICES.ended : params.expired ? NOTICES.expired : undefined;
   return (
     <Card title="Sign in">
       <FormMessage message={notice} />

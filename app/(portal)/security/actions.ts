@@ -59,7 +59,7 @@ export const verifySelfSetupCodeAction = validatedAction(
       request,
       // Set up because the organization requires it (e.g. during its grace period) is not "turned on by the member".
       selfEnabled: Boolean(state?.selfEnabled || !state?.requiredByOrganization),
-      duringSignIn: false,
+      signIn: null,
     });
     if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
     const notice = done.phoneChanged

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost } from "@/lib/auth/cookies";
-import { requirePendingSignIn } from "@/lib/auth/pending";
+import { endPendingSignInCookie, requirePendingSignIn } from "@/lib/auth/pending";
 import { twoFactorDeps } from "@/lib/server";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
 import { resendSignInCode } from "@/lib/two-factor/sign-in";
@@ -31,6 +31,7 @@ export const resendCodeAction = validatedAction(z.object({}), async (_data, { re
   const pending = await requirePendingSignIn("challenge");
   const deps = await twoFactorDeps(await requestHost());
   const sent = await resendSignInCode(deps, pending, request);
+  if (!sent.ok && sent.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
   if (!sent.ok) {
     const resendAt = sent.retryAfterMs ? new Date(Date.now() + sent.retryAfterMs).toISOString() : undefined;
     return { ok: false, error: twoFactorMessage(sent), resendAt };

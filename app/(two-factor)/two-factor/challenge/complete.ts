@@ -2,7 +2,7 @@ import { after } from "next/server";
 import { z } from "zod";
 import type { ActionState } from "@/lib/action";
 import { clearPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
-import { pendingSignInOf } from "@/lib/auth/pending";
+import { endPendingSignInCookie, pendingSignInOf } from "@/lib/auth/pending";
 import { startSession } from "@/lib/auth/session-cookie";
 import { emailSenderFromEnv } from "@/lib/email";
 import type { RequestInfo } from "@/lib/http/client-ip";
@@ -32,6 +32,7 @@ export async function completeChallenge(method: ChallengeMethod, code: string, t
   const { complete, field } = METHODS[method];
   const deps = await twoFactorDeps(await requestHost());
   const done = await complete(deps, { pending, code, trustThisDevice, request });
+  if (!done.ok && done.code === "SIGN_IN_ENDED") return { ok: false, error: twoFactorMessage(done), redirectTo: await endPendingSignInCookie() };
   if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done) } };
   if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
   const notices: MemberNotice[] = [];

@@ -5,7 +5,7 @@ import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { clearPendingSignIn, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
-import { requirePendingSignIn } from "@/lib/auth/pending";
+import { endPendingSignInCookie, requirePendingSignIn } from "@/lib/auth/pending";
 import { startSessionWithTicket } from "@/lib/auth/session-cookie";
 import { emailSenderFromEnv } from "@/lib/email";
 import { notifyMember } from "@/lib/notifications";
@@ -19,7 +19,8 @@ export const sendSetupCodeAction = validatedAction(
   async (data, { request }): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
     const deps = await twoFactorDeps(await requestHost());
-    const sent = await sendSetupCode(deps, { userId: pending.userId, attemptNonce: pending.nonce, phone: data.phone, request });
+    const sent = await sendSetupCode(deps, { userId: pending.userId, attemptNonce: pending.nonce, phone: data.phone, request, signIn: pending });
+    if (!sent.ok && sent.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
     if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
     return { ok: true, phoneMasked: sent.phoneMasked, resendAt: sent.resendAt.toISOString() };
   },
@@ -37,8 +38,9 @@ export const verifySetupCodeAction = validatedAction(
       code: data.code,
       request,
       selfEnabled: false,
-      duringSignIn: true,
+      signIn: pending,
     });
+    if (!done.ok && done.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
     if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
     await writePendingSignIn({ ...pending, ticket: done.ticket ?? undefined });
     after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "two_factor_set_up", phoneMasked: done.phoneMasked }));

@@ -1,0 +1,2 @@
+ALTER TABLE "sign_in_tickets" ADD COLUMN "issued_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "pending_sign_ins_valid_after" timestamp with time zone;

@@ -1,1 +1,0 @@
-ALTER TABLE "users" ADD COLUMN "pending_sign_ins_valid_after" timestamp with time zone;
