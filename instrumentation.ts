@@ -6,7 +6,11 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { refuseToRunWithoutSecrets } = await import("./lib/config/startup-check");
     refuseToRunWithoutSecrets();
-    const { installBenchGateSwitch } = await import("./lib/auth/bench-gate-switch");
-    installBenchGateSwitch();
+    // Test and bench builds only: next.config.mjs inlines the constant, so a production build
+    // drops this branch and never loads the module.
+    if (process.env.CONNECT_TEST_BUILD === "1") {
+      const { installGateTestSwitches } = await import("./lib/auth/gate-test-switches");
+      installGateTestSwitches();
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { benchGateSwitchedOff } from "@/lib/auth/bench-gate-switch";
 import type { GateDecision } from "@/lib/auth/gate";
+import { gateSwitchedOff } from "@/lib/auth/gate-off-flag";
 import { decideGateForRequest } from "@/lib/auth/gate-request";
 import { isPromiseLike } from "@/lib/edge-crypto";
 
@@ -10,10 +10,9 @@ import { isPromiseLike } from "@/lib/edge-crypto";
  * (lib/auth/dal.ts), so bypassing this (CVE-2025-29927) opens nothing.
  */
 export default function middleware(request: NextRequest): Response | Promise<Response> {
-  // Test-only: switches the optimistic gate off, to show the server-side checks hold by themselves
-  // (tests) and to measure what the gate costs (bench: also switched in a running server, see
-  // lib/auth/bench-gate-switch.ts). The server-side checks stay on.
-  if (process.env.MIDDLEWARE_GATE === "off" || benchGateSwitchedOff()) return NextResponse.next();
+  // Test and bench builds only (next.config.mjs inlines the constant, so a production build drops
+  // this line): their switches (lib/auth/gate-test-switches.ts) can turn the gate off.
+  if (process.env.CONNECT_TEST_BUILD === "1" && gateSwitchedOff()) return NextResponse.next();
   const { nextUrl } = request;
   const decision = decideGateForRequest({ pathname: nextUrl.pathname, search: nextUrl.search, cookies: request.cookies }, process.env, Date.now());
   return isPromiseLike(decision) ? Promise.resolve(decision).then((d) => respond(d, nextUrl)) : respond(decision, nextUrl);

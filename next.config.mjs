@@ -1,5 +1,14 @@
+// A build for the e2e tests or the bench (CONNECT_TEST_BUILD=1 when `next build` runs) keeps their
+// switches (lib/auth/gate-test-switches.ts) and the bench's page /bench/plain (*.bench.tsx). Any
+// other build (`npm run build`) inlines the constant as "", so that code is dropped, and leaves
+// the bench's page out: tests/build/production-build.test.ts checks its output.
+const testBuild = process.env.CONNECT_TEST_BUILD === "1";
+const PAGE_EXTENSIONS = ["tsx", "ts", "jsx", "js"];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  env: { CONNECT_TEST_BUILD: testBuild ? "1" : "" },
+  pageExtensions: testBuild ? [...PAGE_EXTENSIONS, "bench.tsx"] : PAGE_EXTENSIONS,
   // Lets a second build (a benchmark, a parallel e2e run) live beside the usual .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite ships WASM and data files that must be loaded from node_modules, not bundled.

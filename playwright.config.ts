@@ -20,12 +20,13 @@ const POSTGRES_ONLY = /database-outage\.spec\.ts/;
 const targets: Target[] = [{ name: "pglite", port: base, vonagePort: base + 90, testIgnore: POSTGRES_ONLY }];
 if (process.env.TEST_DATABASE_URL) targets.push({ name: "postgres", port: base + 1, vonagePort: base + 91 });
 // The protected-route checks once more with the middleware switched off: the server holds alone.
+// MIDDLEWARE_GATE exists only in test builds (`npm run build:test`); test-switches.spec.ts checks it.
 targets.push({
   name: "pglite-no-middleware",
   port: base + 2,
   vonagePort: base + 92,
   env: { MIDDLEWARE_GATE: "off" },
-  testMatch: /protected-routes\.spec\.ts/,
+  testMatch: /(protected-routes|test-switches)\.spec\.ts/,
 });
 
 export default defineConfig<E2eOptions>({
@@ -58,7 +59,11 @@ export default defineConfig<E2eOptions>({
     name: t.name,
     ...(t.testMatch ? { testMatch: t.testMatch } : {}),
     ...(t.testIgnore ? { testIgnore: t.testIgnore } : {}),
-    use: { baseURL: `http://localhost:${t.port}`, vonageUrl: `http://127.0.0.1:${t.vonagePort}` },
+    use: {
+      baseURL: `http://localhost:${t.port}`,
+      vonageUrl: `http://127.0.0.1:${t.vonagePort}`,
+      middlewareGateOff: t.env?.MIDDLEWARE_GATE === "off",
+    },
   })),
   webServer: targets.flatMap((t) => [
     {

@@ -72,14 +72,27 @@ export interface BuildInfo {
   staleNote: string | null;
 }
 
+/** Whether the build in DIST_DIR was made for tests and the bench (CONNECT_TEST_BUILD=1, next.config.mjs). */
+function isTestBuild(): boolean {
+  try {
+    const files = JSON.parse(fs.readFileSync(path.join(ROOT, DIST_DIR, "required-server-files.json"), "utf8")) as {
+      config?: { env?: Record<string, string> };
+    };
+    return files.config?.env?.CONNECT_TEST_BUILD === "1";
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Builds into DIST_DIR when there is no build there yet (or BENCH_REBUILD=1). An existing build is
- * reused as it is: the run says when the sources are newer.
+ * Builds into DIST_DIR when there is no test build there yet (or BENCH_REBUILD=1): only a test
+ * build has the gate's switches and /bench/plain. An existing test build is reused as it is: the
+ * run says when the sources are newer.
  */
 export async function ensureBuild(log: (line: string) => void): Promise<BuildInfo> {
   const buildId = path.join(ROOT, DIST_DIR, "BUILD_ID");
   const force = process.env.BENCH_REBUILD === "1";
-  if (fs.existsSync(buildId) && !force) {
+  if (fs.existsSync(buildId) && isTestBuild() && !force) {
     const builtAt = fs.statSync(buildId).mtimeMs;
     const stale = newestSourceMtime() > builtAt;
     return {
@@ -92,14 +105,14 @@ export async function ensureBuild(log: (line: string) => void): Promise<BuildInf
   }
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const logFile = path.join(OUT_DIR, "build.log");
-  log(`building the app into ${DIST_DIR} (next build; log in bench/.out/build.log) ...`);
+  log(`building the app into ${DIST_DIR} (a test build: CONNECT_TEST_BUILD=1 next build; log in bench/.out/build.log) ...`);
   const started = performance.now();
   const tsconfig = path.join(ROOT, "tsconfig.json");
   const tsconfigBefore = fs.readFileSync(tsconfig, "utf8");
   const out = fs.openSync(logFile, "w");
   const child = spawn(process.execPath, [NEXT_BIN, "build"], {
     cwd: ROOT,
-    env: { ...baseEnv(), NODE_ENV: "production" },
+    env: { ...baseEnv(), NODE_ENV: "production", CONNECT_TEST_BUILD: "1" },
     stdio: ["ignore", out, out],
   });
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -256,7 +269,7 @@ export function sampleRss(pid: number, intervalMs = 200) {
 
 /**
  * Switches the middleware gate of a BENCH_PAGES=1 server on or off (each SIGUSR2 toggles it,
- * lib/auth/bench-gate-switch.ts) and waits until an anonymous /bench/plain shows the new state:
+ * lib/auth/gate-test-switches.ts) and waits until an anonymous /bench/plain shows the new state:
  * the gate sends such a visitor to sign-in (307), without it the page answers 200.
  */
 export async function setGate(server: RunningServer, state: "on" | "off"): Promise<void> {

@@ -1,4 +1,5 @@
 import { andThen, type MaybePromise } from "../edge-crypto";
+import { safeReturnPath } from "./return-path";
 
 /**
  * The middleware's decision, from cookies alone (no database at the edge). It is only the
@@ -37,7 +38,7 @@ export function decideGate(input: GateInput): GateDecision {
   if (input.hasSession) return { action: "allow" };
   if (input.isApi) return { action: "deny", status: 401 };
   if (input.hasPendingSignIn) return { action: "redirect", to: TWO_FACTOR_PREFIX };
-  const returnTo = `${pathname}${input.search}`;
+  const returnTo = safeReturnPath(`${pathname}${input.search}`);
   return {
     action: "redirect",
     to: returnTo === "/" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`,

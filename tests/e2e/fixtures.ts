@@ -3,10 +3,13 @@ import { test as base } from "@playwright/test";
 export interface E2eOptions {
   /** The fake Vonage SMS API of this project's server. */
   vonageUrl: string;
+  /** Whether this project's server was started with its middleware gate switched off. */
+  middlewareGateOff: boolean;
 }
 
 export const test = base.extend<E2eOptions>({
   vonageUrl: ["http://127.0.0.1:3190", { option: true }],
+  middlewareGateOff: [false, { option: true }],
 });
 
 export { expect } from "@playwright/test";

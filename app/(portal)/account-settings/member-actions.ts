@@ -6,6 +6,7 @@ import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { getViewer } from "@/lib/auth/dal";
 import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { safeReturnPath } from "@/lib/auth/return-path";
 import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyMember } from "@/lib/notifications";
@@ -24,7 +25,7 @@ async function adminFor(returnTo: string | undefined) {
   const viewer = await getViewer();
   if (!viewer) return { error: ERROR_MESSAGES.UNAUTHENTICATED } as const;
   if (!viewer.organization || !viewer.role || !isOrganizationAdmin(viewer.role)) return { error: ERROR_MESSAGES.FORBIDDEN } as const;
-  await requireRecentSecondFactor(viewer, returnTo?.startsWith("/account-settings") ? returnTo : "/account-settings");
+  await requireRecentSecondFactor(viewer, safeReturnPath(returnTo, "/account-settings"));
   return { actor: { userId: viewer.user.id, organizationId: viewer.organization.id, role: viewer.role } } as const;
 }
 

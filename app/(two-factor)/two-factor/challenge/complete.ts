@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ActionState } from "@/lib/action";
 import { clearPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
 import { endPendingSignInCookie, pendingSignInOf } from "@/lib/auth/pending";
+import { safeReturnPath } from "@/lib/auth/return-path";
 import { startSession } from "@/lib/auth/session-cookie";
 import { emailSenderFromEnv } from "@/lib/email";
 import type { RequestInfo } from "@/lib/http/client-ip";
@@ -45,5 +46,5 @@ export async function completeChallenge(method: ChallengeMethod, code: string, t
   }
   await startSession(done.session, deps.clock.now());
   await clearPendingSignIn();
-  return { ok: true, message: "Verified. Signing you in…", redirectTo: pending.returnTo };
+  return { ok: true, message: "Verified. Signing you in…", redirectTo: safeReturnPath(pending.returnTo) };
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { clearPendingSignIn, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
 import { endPendingSignInCookie, requirePendingSignIn } from "@/lib/auth/pending";
+import { safeReturnPath } from "@/lib/auth/return-path";
 import { startSessionWithTicket } from "@/lib/auth/session-cookie";
 import { emailSenderFromEnv } from "@/lib/email";
 import { notifyMember } from "@/lib/notifications";
@@ -57,7 +58,8 @@ export const finishSetupAction = validatedAction(
     await clearPendingSignIn();
     const { db, clock } = await appDeps();
     if (!(await startSessionWithTicket(db, pending.ticket, clock.now()))) redirect("/sign-in?expired=1");
-    const next = pending.returnTo === "/" ? "" : `?next=${encodeURIComponent(pending.returnTo)}`;
+    const returnTo = safeReturnPath(pending.returnTo);
+    const next = returnTo === "/" ? "" : `?next=${encodeURIComponent(returnTo)}`;
     redirect(`/two-step-enabled${next}`);
   },
 );
