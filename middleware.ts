@@ -2,7 +2,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import { benchGateSwitchedOff } from "@/lib/auth/bench-gate-switch";
 import type { GateDecision } from "@/lib/auth/gate";
 import { decideGateForRequest } from "@/lib/auth/gate-request";
+import { databaseUnavailable } from "@/lib/db/outage-flag";
 import { isPromiseLike } from "@/lib/edge-crypto";
+import { unavailableResponse } from "@/lib/http/unavailable";
 
 /**
  * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture).
@@ -10,6 +12,9 @@ import { isPromiseLike } from "@/lib/edge-crypto";
  * (lib/auth/dal.ts), so bypassing this (CVE-2025-29927) opens nothing.
  */
 export default function middleware(request: NextRequest): Response | Promise<Response> {
+  // The database is down (lib/db/outage.ts): 503 at once. A server action goes on to its wrapper
+  // (lib/action.ts), which answers in its form; React cannot show a 503 as the action's answer.
+  if (databaseUnavailable() && !request.headers.has("next-action")) return unavailableResponse(request);
   // Test-only: switches the optimistic gate off, to show the server-side checks hold by themselves
   // (tests) and to measure what the gate costs (bench: also switched in a running server, see
   // lib/auth/bench-gate-switch.ts). The server-side checks stay on.
