@@ -192,7 +192,7 @@ describe("which errors are database failures, and which of them mean the server 
     ["a database closed to connections", pgError('database "c2fa" is not currently accepting connections', "55000"), true],
     ["a constraint violation", pgError('duplicate key value violates unique constraint "users_pkey"', "23505"), false],
     ["an idle session timeout (57P05)", pgError("terminating connection due to idle-session timeout", "57P05"), false],
-  ])("%s", (_, driverError, connection) => {
+  ])("%s: a database failure once a query throws it, a connection failure only when the server is out of reach", (_, driverError, connection) => {
     expect(isConnectionFailure(new DatabaseQueryError(driverError))).toBe(connection);
     expect(isDatabaseFailure(new DatabaseQueryError(driverError))).toBe(true);
     // the driver's own error, never wrapped by a query, is not taken for the database's
