@@ -12,5 +12,17 @@ export async function register() {
       const { installGateTestSwitches } = await import("./lib/auth/gate-test-switches");
       installGateTestSwitches();
     }
+    const { routeConsoleDatabaseErrors } = await import("./lib/db/outage");
+    routeConsoleDatabaseErrors();
   }
+}
+
+/**
+ * Next.js calls this for an error thrown by a page, route handler or server action (after printing
+ * it): a database failure is said through the one place (lib/db/outage.ts), once per burst.
+ */
+export async function onRequestError(error: unknown) {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { reportDatabaseFailure } = await import("./lib/db/outage");
+  reportDatabaseFailure(error);
 }

@@ -2,7 +2,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { GateDecision } from "@/lib/auth/gate";
 import { gateSwitchedOff } from "@/lib/auth/gate-off-flag";
 import { decideGateForRequest } from "@/lib/auth/gate-request";
+import { databaseUnavailable } from "@/lib/db/outage-flag";
 import { isPromiseLike } from "@/lib/edge-crypto";
+import { unavailableResponse } from "@/lib/http/unavailable";
 
 /**
  * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture).
@@ -10,6 +12,9 @@ import { isPromiseLike } from "@/lib/edge-crypto";
  * (lib/auth/dal.ts), so bypassing this (CVE-2025-29927) opens nothing.
  */
 export default function middleware(request: NextRequest): Response | Promise<Response> {
+  // The database is down (lib/db/outage.ts): 503 at once. A server action goes on to its wrapper
+  // (lib/action.ts), which answers in its form; React cannot show a 503 as the action's answer.
+  if (databaseUnavailable() && !request.headers.has("next-action")) return unavailableResponse(request);
   // Test and bench builds only (next.config.mjs inlines the constant, so a production build drops
   // this line): their switches (lib/auth/gate-test-switches.ts) can turn the gate off.
   if (process.env.CONNECT_TEST_BUILD === "1" && gateSwitchedOff()) return NextResponse.next();

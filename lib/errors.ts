@@ -8,7 +8,7 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: "Too many attempts. Wait a few minutes and try again.",
   UNAUTHENTICATED: "Your session has ended. Sign in again.",
   FORBIDDEN: "Only the account owner and admins can do this.",
-  SERVICE_UNAVAILABLE: "Something went wrong on our side. Nothing was changed; please try again.",
+  SERVICE_UNAVAILABLE: "Connect is temporarily unavailable. Please try again in a moment.",
   CROSS_SITE: "This request did not come from this site's own page. Reload the page and try again.",
   NETWORK: "We could not reach the server. Check your connection and try again.",
 } as const;

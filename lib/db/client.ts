@@ -1,6 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PoolClient } from "pg";
+import { databaseOutage } from "./outage";
+import { DatabaseQueryError, installSafeQueryErrors } from "./query-error";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -23,20 +26,36 @@ export interface DatabaseOptions {
 export const DEFAULT_PGLITE_DIR = path.join(".data", "pglite");
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  await useSafeQueryErrors();
   if (options.url) {
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
     const pool = new Pool({ connectionString: options.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
     // A connection lost while idle or mid-query must reject that query, not crash the process;
-    // the pool replaces the connection on the next checkout.
-    pool.on("error", () => {});
+    // the pool replaces the connection on the next checkout. The breaker probes the server.
+    const outage = databaseOutage();
+    pool.on("error", () => outage.suspect());
     pool.on("connect", (connection) => void connection.on("error", () => {}));
+    const detachProbe = outage.attachProbe(() => pool.query("select 1"));
+    // drizzle takes a transaction's connection itself, outside its query errors: the same safe error
+    const connect = pool.connect.bind(pool) as () => Promise<PoolClient>;
+    pool.connect = (async (...callback: unknown[]) => {
+      if (callback.length > 0) return (connect as (...a: unknown[]) => unknown)(...callback);
+      try {
+        return await connect();
+      } catch (error) {
+        throw new DatabaseQueryError(error);
+      }
+    }) as typeof pool.connect;
     const url = new URL(options.url);
     return {
       db: drizzle({ client: pool, schema }) as unknown as Db,
       kind: "postgres",
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
-      close: () => pool.end(),
+      close: () => {
+        detachProbe();
+        return pool.end();
+      },
     };
   }
   const { PGlite } = await import("@electric-sql/pglite");
@@ -51,6 +70,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     description: dataDir.startsWith("memory://") ? "embedded PGlite in memory" : `embedded PGlite in ${dataDir}`,
     close: () => client.close(),
   };
+}
+
+/** Every query of this process's copy of drizzle throws DatabaseQueryError, never the statement and its parameters. */
+async function useSafeQueryErrors() {
+  const [{ PgPreparedQuery }, { NoopCache }] = await Promise.all([import("drizzle-orm/pg-core"), import("drizzle-orm/cache/core")]);
+  installSafeQueryErrors(PgPreparedQuery, NoopCache);
 }
 
 export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {

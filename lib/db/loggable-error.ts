@@ -1,17 +1,11 @@
-/** Drizzle's query error, recognised by its shape: a bundle may hold more than one copy of its class. */
-function isQueryError(error: unknown): error is Error & { query: string; params: unknown[] } {
-  return error instanceof Error && typeof (error as { query?: unknown }).query === "string" && Array.isArray((error as { params?: unknown }).params);
-}
+import { databaseReason, isDatabaseFailure } from "./query-error";
 
 /**
  * What the server log may say about a failure. Drizzle's query errors carry the statement's
  * parameters in their message (attempt hashes, backup-code hashes, client addresses): only the
- * driver's own reason is kept.
+ * driver's own reason is kept (see databaseReason).
  */
 export function loggableError(error: unknown): string {
-  if (isQueryError(error)) {
-    const cause = error.cause;
-    return `database query failed: ${cause instanceof Error ? cause.message : "no reason given"}`;
-  }
-  return error instanceof Error ? error.message : String(error);
+  if (isDatabaseFailure(error)) return `database query failed: ${databaseReason(error)}`;
+  return error instanceof Error ? databaseReason(error) : String(error);
 }

@@ -13,6 +13,12 @@ describe("what a failure leaves in the server log", () => {
     expect(logged).not.toContain("backup_codes");
   });
 
+  it("a data exception (SQLSTATE class 22) keeps only its code: PostgreSQL's message quotes the offending parameter", () => {
+    const cause = Object.assign(new Error('invalid input syntax for type uuid: "somesearch"'), { code: "22P02" });
+    const logged = loggableError(new DrizzleQueryError("select * from users where id = $1", ["somesearch"], cause));
+    expect(logged).toBe("database query failed: invalid data (SQLSTATE 22P02)");
+  });
+
   it("any other error keeps its message", () => {
     expect(loggableError(new Error("AUTH_SECRET is not set"))).toBe("AUTH_SECRET is not set");
     expect(loggableError("plain")).toBe("plain");

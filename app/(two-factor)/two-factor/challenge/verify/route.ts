@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { validateForm, type ActionState } from "@/lib/action";
 import { loggableError } from "@/lib/db/loggable-error";
+import { reportDatabaseFailure } from "@/lib/db/outage";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { requestInfoFromHeaders, type RequestInfo } from "@/lib/http/client-ip";
 import { isSameOriginRequest } from "@/lib/http/same-origin";
@@ -21,7 +22,7 @@ export async function POST(request: NextRequest) {
     return await verify(formData, requestInfoFromHeaders(request.headers));
   } catch (error) {
     // Fails closed: nothing was signed in, and the transaction left nothing half-done.
-    console.error(`two-factor verify failed: ${loggableError(error)}`);
+    if (!reportDatabaseFailure(error)) console.error(`two-factor verify failed: ${loggableError(error)}`);
     return answer({ ok: false, error: ERROR_MESSAGES.SERVICE_UNAVAILABLE }, { status: 503 });
   }
 }
