@@ -8,6 +8,9 @@ export default defineConfig({
   test: {
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     environment: "node",
+    // next-auth imports "next/server" without an extension, which Node's ESM loader refuses: inlined,
+    // it resolves as Next.js resolves it (tests/integration/session-route.test.ts runs its handlers).
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: reportDir ? ["default", ["json", { outputFile: path.join(reportDir, "vitest.json") }]] : ["default"],
