@@ -11,6 +11,8 @@ export const ERROR_MESSAGES = {
   SERVICE_UNAVAILABLE: "Connect is temporarily unavailable. Please try again in a moment.",
   CROSS_SITE: "This request did not come from this site's own page. Reload the page and try again.",
   NETWORK: "We could not reach the server. Check your connection and try again.",
+  SECOND_FACTOR_NOT_SET_UP:
+    "Lifting the requirement or giving members more time needs your own second factor. Set up two-step authentication on the Security page first.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -1,4 +1,5 @@
 import type { EmailSender } from "./email/sender";
+import type { TwoFactorRequirement } from "./organizations";
 
 /** What a member is told by email. Never a code, a token or a full phone number. */
 export type MemberNotice =
@@ -7,9 +8,17 @@ export type MemberNotice =
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
-  | { kind: "device_trusted"; browser: string };
+  | { kind: "device_trusted"; browser: string }
+  | { kind: "requirement_changed"; changedBy: string; from: TwoFactorRequirement; to: TwoFactorRequirement };
 
 const FOOTER = "\n\nIf this was not you, change your password and contact your organization's admin.";
+
+/** The requirement in words, with a grace period's end in UTC (no long run of digits). */
+export function describeRequirement(setting: TwoFactorRequirement): string {
+  if (!setting.required) return "not required";
+  if (!setting.graceUntil) return "required at each member's next sign-in";
+  return `required, members may skip setting it up until ${setting.graceUntil.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
 
 export function noticeEmail(notice: MemberNotice): { subject: string; text: string } {
   switch (notice.kind) {
@@ -43,6 +52,11 @@ export function noticeEmail(notice: MemberNotice): { subject: string; text: stri
         subject: "A new device is trusted",
         text: `A new device (${notice.browser}) signed in to your Connect account and was trusted for 30 days: it will not be asked for a verification code. You can revoke it on your Security page.${FOOTER}`,
       };
+    case "requirement_changed":
+      return {
+        subject: "Your organization's two-step authentication requirement changed",
+        text: `${notice.changedBy} changed "Require two-factor authentication for all members" from ${describeRequirement(notice.from)} to ${describeRequirement(notice.to)}.\n\nIf this change was not expected, review it in Account Settings and its Activity log.`,
+      };
   }
 }
 
@@ -52,6 +66,15 @@ export async function notifyMember(sender: EmailSender, to: string, notice: Memb
   const sent = await sender.send({ to, ...email }).catch(() => ({ ok: false as const }));
   if (!sent.ok) console.warn(`notification ${notice.kind} could not be emailed`);
   return sent.ok;
+}
+
+/** Tells the organization's owners of a change of its requirement: who made it, from what to what. */
+export function notifyRequirementChange(
+  sender: EmailSender,
+  change: { actorEmail: string; ownerEmails: string[]; from: TwoFactorRequirement; to: TwoFactorRequirement },
+): Promise<boolean[]> {
+  const notice = { kind: "requirement_changed", changedBy: change.actorEmail, from: change.from, to: change.to } as const;
+  return Promise.all(change.ownerEmails.map((owner) => notifyMember(sender, owner, notice)));
 }
 
 /** A short browser name from a user agent, for emails and the devices list. */

@@ -2,8 +2,8 @@ import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "../db/client";
-import { isOrganizationAdmin, loadViewer, type Viewer } from "../users";
-import { readSessionClaims } from "./session-token";
+import { isOrganizationAdmin, type Viewer } from "../users";
+import { loadLiveSession, type SessionViewer } from "./live-session";
 
 /**
  * The data-access layer: the server-side check behind every page, server action and route
@@ -11,14 +11,9 @@ import { readSessionClaims } from "./session-token";
  * older than its lifetime, signed out (ended_sessions), or issued before the user's "sessions
  * valid after" time (password change, 2FA reset).
  */
-export const getViewer = cache(async (): Promise<(Viewer & { amr: string[]; authTime: number }) | null> => {
-  const session = await readSessionClaims(await cookies(), process.env.AUTH_SECRET, Date.now());
-  if (!session) return null;
-  const viewer = await loadViewer(await getDb(), session.userId, session.authTime);
-  if (!viewer) return null;
-  if (session.authTime < viewer.user.sessionsValidAfter.getTime()) return null;
-  return { ...viewer, amr: session.amr, authTime: session.authTime };
-});
+export const getViewer = cache(async (): Promise<SessionViewer | null> =>
+  loadLiveSession(await cookies(), process.env.AUTH_SECRET, Date.now(), getDb),
+);
 
 /** For pages: sends an anonymous visitor to sign-in. */
 export async function requireViewer() {

@@ -3,12 +3,21 @@ import { hasRecentSecondFactor } from "../two-factor/confirm";
 import { readConfirmation } from "./cookies";
 import { safeReturnPath } from "./return-path";
 
-/** For sensitive actions: on without a second factor within 10 minutes, off to /confirm and back. */
-export async function requireRecentSecondFactor(
-  viewer: { user: { id: string }; amr: string[]; authTime: number },
-  returnTo: string,
-): Promise<void> {
+type SessionViewer = { user: { id: string }; amr: string[]; authTime: number };
+
+/** Whether this session completed a second factor within 10 minutes: at sign-in, or on "Confirm it's you". */
+export async function viewerHasRecentSecondFactor(viewer: SessionViewer, nowMs: number): Promise<boolean> {
   const confirmedAt = await readConfirmation(viewer.user.id, viewer.authTime);
-  if (hasRecentSecondFactor(viewer, confirmedAt, Date.now())) return;
+  return hasRecentSecondFactor(viewer, confirmedAt, nowMs);
+}
+
+/** Off to "Confirm it's you", and back to `returnTo` once confirmed. */
+export function sendToConfirmation(returnTo: string): never {
   redirect(`/confirm?next=${encodeURIComponent(safeReturnPath(returnTo))}`);
+}
+
+/** For sensitive actions: on without a second factor within 10 minutes, off to /confirm and back. */
+export async function requireRecentSecondFactor(viewer: SessionViewer, returnTo: string): Promise<void> {
+  if (await viewerHasRecentSecondFactor(viewer, Date.now())) return;
+  sendToConfirmation(returnTo);
 }

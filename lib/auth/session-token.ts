@@ -18,7 +18,7 @@ export interface CookieJar {
 }
 
 /** The cookie's value and its name (next-auth salts the key with the name); chunks joined. */
-function sessionCookieOf(cookies: CookieJar): { name: string; value: string } | null {
+export function sessionCookieOf(cookies: CookieJar): { name: string; value: string } | null {
   for (const name of SESSION_COOKIE_NAMES) {
     const whole = cookies.get(name)?.value;
     if (whole) return { name, value: whole };

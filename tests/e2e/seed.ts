@@ -21,6 +21,13 @@ export const E2E_USERS = {
   verifyFallbacks: "verify-fallbacks@example.com",
   databaseOutage: "db-outage@example.com",
   parked: "parked@example.com",
+  portalOwner: "portal-owner@example.com",
+  liftOwner: "lift-owner@example.com",
+  liftAdmin: "lift-admin@example.com",
+  sessionOwner: "session-owner@example.com",
+  sessionMember: "session-member@example.com",
+  sessionResetMember: "session-reset@example.com",
+  sessionPasswordMember: "session-password@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -47,4 +54,14 @@ export async function seedE2eData(db: Db, password: string) {
   const faults = await createOrganization(db, "Fault Co");
   await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultMember, password, name: "Fay Fault" });
   await createUser(db, { organizationId: faults.id, role: "member", email: E2E_USERS.faultPeer, password, name: "Pete Peer" });
+  const portal = await createOrganization(db, "Portal Co");
+  await createUser(db, { organizationId: portal.id, role: "owner", email: E2E_USERS.portalOwner, password, name: "Paula Portal" });
+  const lift = await createOrganization(db, "Lift Co");
+  await createUser(db, { organizationId: lift.id, role: "owner", email: E2E_USERS.liftOwner, password, name: "Lou Owner" });
+  await createUser(db, { organizationId: lift.id, role: "admin", email: E2E_USERS.liftAdmin, password, name: "Lia Admin" });
+  const sessions = await createOrganization(db, "Session Co");
+  await createUser(db, { organizationId: sessions.id, role: "owner", email: E2E_USERS.sessionOwner, password, name: "Sol Owner" });
+  await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionMember, password, name: "Sue Session" });
+  await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionResetMember, password, name: "Rex Reset" });
+  await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionPasswordMember, password, name: "Pam Password" });
 }

@@ -35,7 +35,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
   }
 
   const requireIt = (orgId: string, actorUserId: string, graceDays?: number | null, required = true) =>
-    setOrganizationRequiresTwoFactor(handle.db, { organizationId: orgId, actorUserId, required, graceDays, request: testRequest(), now: deps.clock.now() });
+    setOrganizationRequiresTwoFactor(handle.db, { organizationId: orgId, actorUserId, required, graceDays, recentSecondFactor: true, request: testRequest(), now: deps.clock.now() });
 
   async function expectSession(userId: string, label: string) {
     const result = await afterPassword(userId);
@@ -53,7 +53,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
     async (days) => {
       const { org, owner, people } = await organization();
       const requiredAt = deps.clock.now().getTime();
-      expect(await requireIt(org.id, owner.id, days)).toEqual({ changed: true });
+      expect(await requireIt(org.id, owner.id, days)).toMatchObject({ ok: true, changed: true });
       const deadline = new Date(requiredAt + days * DAY);
       expect((await getOrganization(handle.db, org.id))?.twoFactorGraceUntil).toEqual(deadline);
 
@@ -105,7 +105,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
     const { org, owner, people } = await organization();
     for (const graceDays of [undefined, null, 0]) {
       await requireIt(org.id, owner.id, null, false);
-      expect(await requireIt(org.id, owner.id, graceDays)).toEqual({ changed: true });
+      expect(await requireIt(org.id, owner.id, graceDays)).toMatchObject({ ok: true, changed: true });
       expect((await getOrganization(handle.db, org.id))?.twoFactorGraceUntil).toBeNull();
       for (const [role, user] of Object.entries(people)) await expectHeldInSetup(user.id, `${role}, graceDays ${graceDays}`);
     }
@@ -114,7 +114,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
   it("lifting the requirement ends the grace period: members sign in with the password, also after the old deadline", async () => {
     const { org, owner, people } = await organization();
     await requireIt(org.id, owner.id, 3);
-    expect(await requireIt(org.id, owner.id, null, false)).toEqual({ changed: true });
+    expect(await requireIt(org.id, owner.id, null, false)).toMatchObject({ ok: true, changed: true });
     const org2 = await getOrganization(handle.db, org.id);
     expect(org2).toMatchObject({ requireTwoFactor: false, twoFactorGraceUntil: null });
     deps.clock.advance(4 * DAY);
@@ -133,7 +133,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
     await expectSession(people.member.id, "during the 30 days");
     const result = await requireIt(org.id, owner.id, null);
     expect((await getOrganization(handle.db, org.id))?.twoFactorGraceUntil, "grace deadline after choosing 'at their next sign-in'").toBeNull();
-    expect(result).toEqual({ changed: true });
+    expect(result).toMatchObject({ ok: true, changed: true });
     await expectHeldInSetup(people.member.id, "member after the switch");
   });
 
@@ -150,7 +150,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
     expect(row).toMatchObject({ requireTwoFactor: true, requireTwoFactorChangedBy: owner.id, requireTwoFactorChangedAt: at });
     await requireIt(org.id, owner.id, null, false);
     await requireIt(org.id, owner.id);
-    expect(await requireIt(org.id, owner.id)).toEqual({ changed: false });
+    expect(await requireIt(org.id, owner.id)).toEqual({ ok: true, changed: false });
     expect((await eventsOf()).map((e) => e.details)).toEqual([
       { required: true, graceUntil: new Date(at.getTime() + 5 * DAY).toISOString() },
       { required: false, graceUntil: null },

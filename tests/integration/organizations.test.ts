@@ -25,7 +25,7 @@ describe.each(databaseTargets())("organizations on $name", (target) => {
       request: testRequest(),
       now: clock.now(),
     });
-    expect(result.changed).toBe(true);
+    expect(result).toMatchObject({ ok: true, changed: true });
     const saved = await getOrganization(handle.db, org.id);
     expect(saved).toMatchObject({ requireTwoFactor: true, requireTwoFactorChangedBy: owner.id, requireTwoFactorChangedAt: clock.now() });
     const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.organizationId, org.id));
@@ -43,7 +43,7 @@ describe.each(databaseTargets())("organizations on $name", (target) => {
     const org = await createOrganization(handle.db);
     const owner = await createUser(handle.db, { organizationId: org.id, role: "owner" });
     const input = { organizationId: org.id, actorUserId: owner.id, required: false, request: null, now: clock.now() };
-    expect((await setOrganizationRequiresTwoFactor(handle.db, input)).changed).toBe(false);
+    expect(await setOrganizationRequiresTwoFactor(handle.db, input)).toEqual({ ok: true, changed: false });
     expect(await handle.db.select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).toHaveLength(0);
   });
 

@@ -68,7 +68,7 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
     it("is refused with REQUIRED_BY_ORGANIZATION where the organization requires it, during a grace period too, and nothing changes", async () => {
       const { org, user } = await selfEnabledMember();
       for (const graceDays of [null, 7]) {
-        await setOrganizationRequiresTwoFactor(handle.db, { organizationId: org.id, actorUserId: user.id, required: false, request: null, now: deps.clock.now() });
+        await setOrganizationRequiresTwoFactor(handle.db, { organizationId: org.id, actorUserId: user.id, required: false, recentSecondFactor: true, request: null, now: deps.clock.now() });
         await setOrganizationRequiresTwoFactor(handle.db, { organizationId: org.id, actorUserId: user.id, required: true, graceDays, request: null, now: deps.clock.now() });
         const before = await twoFactorSnapshot(handle.db, user.id, deps.clock.now());
         expect(await turnOffTwoFactor(deps, { userId: user.id, request: testRequest() })).toEqual({ ok: false, code: "REQUIRED_BY_ORGANIZATION" });

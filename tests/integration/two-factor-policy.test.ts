@@ -118,7 +118,7 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
 
     expect((await afterPassword(member.id)).next).toBe("second_factor");
 
-    await setOrganizationRequiresTwoFactor(handle.db, { organizationId: org.id, actorUserId: owner.id, required: false, request: null, now: deps.clock.now() });
+    await setOrganizationRequiresTwoFactor(handle.db, { organizationId: org.id, actorUserId: owner.id, required: false, recentSecondFactor: true, request: null, now: deps.clock.now() });
 
     const memberNow = await afterPassword(member.id);
     if (memberNow.next !== "session") throw new Error("expected the password alone to be enough");

@@ -16,6 +16,7 @@ const ALL_NOTICES: MemberNotice[] = [
   { kind: "backup_code_used", remaining: 1 },
   { kind: "backup_code_used", remaining: 9 },
   { kind: "device_trusted", browser: browserName("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36") },
+  { kind: "requirement_changed", changedBy: "admin@example.test", from: { required: true, graceUntil: null }, to: { required: true, graceUntil: new Date("2026-12-05T10:00:00Z") } },
 ];
 
 describe("noticeEmail", () => {

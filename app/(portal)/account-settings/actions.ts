@@ -1,10 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction } from "@/lib/action";
 import { getViewer } from "@/lib/auth/dal";
+import { sendToConfirmation, viewerHasRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
+import { notifyRequirementChange } from "@/lib/notifications";
 import { setOrganizationRequiresTwoFactor } from "@/lib/organizations";
 import { appDeps } from "@/lib/server";
 import { isOrganizationAdmin } from "@/lib/users";
@@ -28,16 +32,25 @@ export const saveAccountSettingsAction = validatedAction(settingsSchema, async (
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
   if (!viewer.organization || !isOrganizationAdmin(viewer.role)) return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
   const { db, clock } = await appDeps();
+  const now = clock.now();
   const required = data.requireTwoFactor === "on";
   const graceDays = required && data.deadline === "days" ? Number(data.graceDays) : null;
-  await setOrganizationRequiresTwoFactor(db, {
+  const done = await setOrganizationRequiresTwoFactor(db, {
     organizationId: viewer.organization.id,
     actorUserId: viewer.user.id,
     required,
     graceDays,
+    recentSecondFactor: await viewerHasRecentSecondFactor(viewer, now.getTime()),
     request,
-    now: clock.now(),
+    now,
   });
+  if (!done.ok) {
+    if (done.code === "NOT_FOUND") return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
+    // An admin without a second factor cannot confirm: say so rather than send them round /confirm.
+    if (!viewer.user.twoFactorEnrolled) return { ok: false, error: ERROR_MESSAGES.SECOND_FACTOR_NOT_SET_UP };
+    sendToConfirmation("/account-settings");
+  }
+  if (done.changed) after(() => notifyRequirementChange(emailSenderFromEnv(), done));
   revalidatePath("/account-settings");
   return {
     ok: true,

@@ -32,7 +32,7 @@ export function SettingsForm(props: { requireTwoFactor: boolean; graceUntil: str
             </label>
             <p id="requireTwoFactor-hint" className="text-sm text-slate-600">
               Once enabled, all admins and members will be required to set up two-factor authentication the next time
-              they sign in.
+              they sign in. Lifting it, or giving members more time, asks you to confirm it&apos;s you first.
             </p>
           </div>
         </div>
