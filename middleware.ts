@@ -3,6 +3,7 @@ import { benchGateSwitchedOff } from "@/lib/auth/bench-gate-switch";
 import type { GateDecision } from "@/lib/auth/gate";
 import { decideGateForRequest } from "@/lib/auth/gate-request";
 import { isPromiseLike } from "@/lib/edge-crypto";
+import { requestRefusal } from "@/lib/http/request-guard";
 
 /**
  * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture).
@@ -10,6 +11,19 @@ import { isPromiseLike } from "@/lib/edge-crypto";
  * (lib/auth/dal.ts), so bypassing this (CVE-2025-29927) opens nothing.
  */
 export default function middleware(request: NextRequest): Response | Promise<Response> {
+  // Bad input Next.js would answer with a 500 gets a 4xx and a message here, gate or no gate.
+  const refusal = requestRefusal({
+    method: request.method,
+    pathname: request.nextUrl.pathname,
+    headers: request.headers,
+    text: () => request.text(),
+    formData: () => request.formData(),
+  });
+  if (refusal === null) return gate(request);
+  return isPromiseLike(refusal) ? Promise.resolve(refusal).then((r) => r ?? gate(request)) : refusal;
+}
+
+function gate(request: NextRequest): Response | Promise<Response> {
   // Test-only: switches the optimistic gate off, to show the server-side checks hold by themselves
   // (tests) and to measure what the gate costs (bench: also switched in a running server, see
   // lib/auth/bench-gate-switch.ts). The server-side checks stay on.
@@ -27,5 +41,5 @@ function respond(decision: GateDecision, nextUrl: { origin: string }): Response 
 
 export const config = {
   runtime: "nodejs",
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|css|js|map)$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|[^%]*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|css|js|map)$).*)"],
 };
