@@ -5,6 +5,7 @@ import { decideGateForRequest } from "@/lib/auth/gate-request";
 import { databaseUnavailable } from "@/lib/db/outage-flag";
 import { isPromiseLike } from "@/lib/edge-crypto";
 import { unavailableResponse } from "@/lib/http/unavailable";
+import { requestRefusal } from "@/lib/http/request-guard";
 
 /**
  * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture).
@@ -15,6 +16,19 @@ export default function middleware(request: NextRequest): Response | Promise<Res
   // The database is down (lib/db/outage.ts): 503 at once. A server action goes on to its wrapper
   // (lib/action.ts), which answers in its form; React cannot show a 503 as the action's answer.
   if (databaseUnavailable() && !request.headers.has("next-action")) return unavailableResponse(request);
+  // Bad input Next.js would answer with a 500 gets a 4xx and a message here, gate or no gate.
+  const refusal = requestRefusal({
+    method: request.method,
+    pathname: request.nextUrl.pathname,
+    headers: request.headers,
+    text: () => request.text(),
+    formData: () => request.formData(),
+  });
+  if (refusal === null) return gate(request);
+  return isPromiseLike(refusal) ? Promise.resolve(refusal).then((r) => r ?? gate(request)) : refusal;
+}
+
+function gate(request: NextRequest): Response | Promise<Response> {
   // Test and bench builds only (next.config.mjs inlines the constant, so a production build drops
   // this line): their switches (lib/auth/gate-test-switches.ts) can turn the gate off.
   if (process.env.CONNECT_TEST_BUILD === "1" && gateSwitchedOff()) return NextResponse.next();
@@ -31,5 +45,5 @@ function respond(decision: GateDecision, nextUrl: { origin: string }): Response 
 
 export const config = {
   runtime: "nodejs",
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|css|js|map)$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|[^%]*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|css|js|map)$).*)"],
 };

@@ -27,6 +27,8 @@ export type FormValidation<T> = { ok: true; data: T; values: Record<string, stri
 
 /** Parses a submitted form with zod: the data, or the field messages to show (bad input changes nothing). */
 export function validateForm<S extends z.ZodType>(schema: S, formData: FormData, echo: string[] = []): FormValidation<z.infer<S>> {
+  // An action's arguments are whatever the request encoded: not always the form data it declares.
+  if (!(formData instanceof FormData)) return { ok: false, state: { ok: false, error: ERROR_MESSAGES.INVALID_INPUT } };
   const values = Object.fromEntries(echo.map((name) => [name, String(formData.get(name) ?? "").slice(0, 256)]));
   const parsed = schema.safeParse(Object.fromEntries(formData));
   if (parsed.success) return { ok: true, data: parsed.data, values };

@@ -13,6 +13,15 @@ export const ERROR_MESSAGES = {
   NETWORK: "We could not reach the server. Check your connection and try again.",
   SECOND_FACTOR_NOT_SET_UP:
     "Lifting the requirement or giving members more time needs your own second factor. Set up two-step authentication on the Security page first.",
+  INVALID_SEARCH: "That search is not valid: use at most 100 characters, with no control characters. All members are shown.",
+  INVALID_PAGE_LINK: "That page link is not valid, so the first page is shown.",
+  INVALID_MEMBER_FILTER: "That member filter is not valid: use an email address of at most 254 characters, with no control characters. Events of every member are shown.",
+  INVALID_EVENT_FILTER: "That event filter is not one of the listed events, so every event is shown.",
+  INVALID_ADDRESS: "That address is not valid: it has a broken %-escape. Check the link and try again.",
+  INVALID_CALLBACK_URL: "That sign-in return address is not valid. Go back to the portal and try again.",
+  MALFORMED_BODY: "That form could not be read. Reload the page and try again.",
+  BODY_TOO_LARGE: "That request is too large for this form. Reload the page and try again.",
+  LENGTH_REQUIRED: "That request did not say how large it is. Reload the page and try again.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;

@@ -1,6 +1,9 @@
 import { and, asc, count, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "./db/client";
 import { memberships, organizations, trustedDevices, users, type Role } from "./db/schema";
+import type { ErrorCode } from "./errors";
+import { queryText, readParam, type SearchParams } from "./http/query-params";
 import { maskPhone } from "./two-factor/phone-number";
 
 export type MemberTwoFactorStatus = "not_set_up" | "set_up" | "self_enabled";
@@ -17,6 +20,28 @@ export interface MemberRow {
 }
 
 export const MEMBERS_PAGE_SIZE = 25;
+export const MEMBER_SEARCH_MAX_LENGTH = 100;
+
+export interface MembersQuery {
+  search: string;
+  after?: string;
+  before?: string;
+}
+
+const EMAIL_CURSOR = queryText(254).pipe(z.string().min(1));
+
+/**
+ * The members table's query (`q`, and the page cursors `after` and `before`, which are emails)
+ * in canonical form. A parameter that is not valid is left out and named in `problems`.
+ */
+export function parseMembersQuery(params: SearchParams): { query: MembersQuery; problems: ErrorCode[] } {
+  const problems: ErrorCode[] = [];
+  const search = readParam(params, "q", queryText(MEMBER_SEARCH_MAX_LENGTH), "", "INVALID_SEARCH", problems);
+  const after = readParam<string | undefined>(params, "after", EMAIL_CURSOR, undefined, "INVALID_PAGE_LINK", problems);
+  const before = readParam<string | undefined>(params, "before", EMAIL_CURSOR, undefined, "INVALID_PAGE_LINK", problems);
+  if (after !== undefined && before !== undefined) return { query: { search }, problems: [...problems, "INVALID_PAGE_LINK"] };
+  return { query: { search, after, before }, problems };
+}
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -26,7 +51,7 @@ function escapeLike(value: string): string {
 function searchFilter(search: string | undefined): SQL | undefined {
   const q = search?.trim().toLowerCase();
   if (!q) return undefined;
-  const pattern = `${escapeLike(q.slice(0, 100))}%`;
+  const pattern = `${escapeLike(q.slice(0, MEMBER_SEARCH_MAX_LENGTH))}%`;
   return or(sql`lower(${users.email}) like ${pattern}`, sql`lower(${users.name}) like ${pattern}`);
 }
 

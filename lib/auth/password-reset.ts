@@ -12,6 +12,11 @@ import { revokeTrustedDevices } from "../two-factor/trusted-devices";
 import { findUserWithPasswordByEmail, organizationIdOf } from "../users";
 import { hashPassword } from "./password";
 
+/** A link's token as randomToken() makes it (32 bytes, base64url): anything else was never issued. */
+export function isResetTokenShape(token: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(token);
+}
+
 /** @default 1_800_000 (30 minutes) */
 export const RESET_LINK_TTL_MS = 30 * 60_000;
 const PER_EMAIL = { limit: 3, windowMs: 3_600_000 };

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACTIVITY_PAGE_SIZE, isAuditEventType, listActivity } from "@/lib/activity";
+import { ACTIVITY_PAGE_SIZE, isAuditEventType, listActivity, MAX_ACTIVITY_PAGE } from "@/lib/activity";
 import { recordAuditEvent, type AuditEventType } from "@/lib/audit";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
@@ -160,6 +160,17 @@ describe.each(databaseTargets())("activity log on $name", (target) => {
     // exactly a page full: no "older" link
     const filtered = await listActivity(handle.db, { organizationId: org.id, type: "sign_in.failed", page: 2 });
     expect(filtered.rows).toHaveLength(Math.ceil(total / 2) - ACTIVITY_PAGE_SIZE);
+  });
+
+  it("any page number, however large or not a number, is an offset PostgreSQL takes: past the end is empty, never an error", async () => {
+    const { org, alice, event } = await organization();
+    await event("sign_in.succeeded", alice);
+    for (const page of [1e300, Number.MAX_SAFE_INTEGER, 2 ** 63, Infinity, MAX_ACTIVITY_PAGE + 1]) {
+      expect(await listActivity(handle.db, { organizationId: org.id, page }), `page ${page}`).toEqual({ rows: [], page: MAX_ACTIVITY_PAGE, hasMore: false });
+    }
+    for (const page of [NaN, -Infinity]) {
+      expect((await listActivity(handle.db, { organizationId: org.id, page })).rows, `page ${page}`).toHaveLength(1);
+    }
   });
 
   it("events at the same instant are paged without repeats or gaps", async () => {

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { MemberRow } from "@/lib/members";
+import { MEMBER_SEARCH_MAX_LENGTH, type MemberRow } from "@/lib/members";
 import { MemberRowActions } from "./member-row-actions";
 
 const STATUS = {
@@ -33,7 +33,7 @@ export function MembersTable({
           <label htmlFor="member-search" className="mb-1 block text-sm font-medium">
             Search members by name or email
           </label>
-          <input id="member-search" name="q" type="search" defaultValue={search} className="rounded-md border border-slate-300 px-3 py-1.5" />
+          <input id="member-search" name="q" type="search" maxLength={MEMBER_SEARCH_MAX_LENGTH} defaultValue={search} className="rounded-md border border-slate-300 px-3 py-1.5" />
         </div>
         <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
           Search

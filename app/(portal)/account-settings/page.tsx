@@ -2,23 +2,25 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireOrganizationAdmin } from "@/lib/auth/dal";
 import { getDb } from "@/lib/db/client";
-import { enrollmentProgress, listMembers } from "@/lib/members";
+import { ERROR_MESSAGES } from "@/lib/errors";
+import type { SearchParams } from "@/lib/http/query-params";
+import { enrollmentProgress, listMembers, parseMembersQuery } from "@/lib/members";
 import { getOrganization } from "@/lib/organizations";
 import { MembersTable } from "./members-table";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Account Settings" };
 
-export default async function AccountSettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function AccountSettingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await requireOrganizationAdmin();
-  const params = await searchParams;
-  const search = typeof params.q === "string" ? params.q.slice(0, 100) : "";
-  const cursor = (name: string) => (typeof params[name] === "string" ? (params[name] as string).slice(0, 254) : undefined);
+  // A parameter that is not valid is shown as such and left out: the page still answers (200).
+  const { query, problems } = parseMembersQuery(await searchParams);
+  const { search } = query;
   const db = await getDb();
   const [org, progress, members] = await Promise.all([
     getOrganization(db, viewer.organization.id),
     enrollmentProgress(db, viewer.organization.id),
-    listMembers(db, { organizationId: viewer.organization.id, search, after: cursor("after"), before: cursor("before"), now: new Date() }),
+    listMembers(db, { organizationId: viewer.organization.id, ...query, now: new Date() }),
   ]);
   const percent = progress.total ? Math.round((progress.enrolled / progress.total) * 100) : 0;
   return (
@@ -57,6 +59,11 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
         >
           <div className="h-full bg-green-600" style={{ width: `${percent}%` }} />
         </div>
+        {problems.map((code) => (
+          <p key={code} role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-amber-900">
+            {ERROR_MESSAGES[code]}
+          </p>
+        ))}
         <MembersTable members={members} search={search} />
       </section>
     </div>

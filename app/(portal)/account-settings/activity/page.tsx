@@ -1,20 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { isAuditEventType, listActivity } from "@/lib/activity";
+import { listActivity, parseActivityQuery } from "@/lib/activity";
 import { AUDIT_EVENT_TYPES } from "@/lib/audit";
 import { requireOrganizationAdmin } from "@/lib/auth/dal";
 import { getDb } from "@/lib/db/client";
+import { ERROR_MESSAGES } from "@/lib/errors";
+import type { SearchParams } from "@/lib/http/query-params";
 
 export const metadata: Metadata = { title: "Activity log" };
 
 const label = (type: string) => type.replace(/[._]/g, " ");
 
-export default async function ActivityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function ActivityPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await requireOrganizationAdmin();
-  const params = await searchParams;
-  const member = typeof params.member === "string" ? params.member.slice(0, 254) : "";
-  const type = isAuditEventType(params.type) ? params.type : undefined;
-  const page = Number(typeof params.page === "string" ? params.page : 1) || 1;
+  // A filter or page that is not valid is shown as such and left out: the page still answers (200).
+  const { query, problems } = parseActivityQuery(await searchParams);
+  const { member, type, page } = query;
   const activity = await listActivity(await getDb(), { organizationId: viewer.organization.id, memberEmail: member || undefined, type, page });
   const href = (p: number) => {
     const query = new URLSearchParams({ ...(member ? { member } : {}), ...(type ? { type } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString();
@@ -26,10 +27,15 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
         <Link href="/account-settings" className="underline">Account Settings</Link>
       </p>
       <h1 id="activity-title" className="mb-6 text-2xl font-semibold">Activity log</h1>
+      {problems.map((code) => (
+        <p key={code} role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-amber-900">
+          {ERROR_MESSAGES[code]}
+        </p>
+      ))}
       <form method="get" role="search" className="mb-6 flex flex-wrap items-end gap-3">
         <div>
           <label htmlFor="member" className="mb-1 block text-sm font-medium">Member email</label>
-          <input id="member" name="member" type="email" defaultValue={member} className="rounded-md border border-slate-300 px-3 py-1.5" />
+          <input id="member" name="member" type="email" maxLength={254} defaultValue={member} className="rounded-md border border-slate-300 px-3 py-1.5" />
         </div>
         <div>
           <label htmlFor="type" className="mb-1 block text-sm font-medium">Event</label>

@@ -3,6 +3,7 @@ import { validateForm, type ActionState } from "@/lib/action";
 import { loggableError } from "@/lib/db/loggable-error";
 import { reportDatabaseFailure } from "@/lib/db/outage";
 import { ERROR_MESSAGES } from "@/lib/errors";
+import { FORM_BODY_LIMIT_BYTES, formDataOf, readBoundedBody } from "@/lib/http/bounded-body";
 import { requestInfoFromHeaders, type RequestInfo } from "@/lib/http/client-ip";
 import { isSameOriginRequest } from "@/lib/http/same-origin";
 import { BACKUP_CODE_FORM, completeChallenge, SMS_CODE_FORM } from "../complete";
@@ -16,8 +17,11 @@ export async function POST(request: NextRequest) {
   if (!isSameOriginRequest(request.headers)) {
     return answer({ ok: false, error: ERROR_MESSAGES.CROSS_SITE }, { status: 403 });
   }
-  const formData = await request.formData().catch(() => null);
-  if (!formData) return answer({ ok: false, error: ERROR_MESSAGES.INVALID_INPUT }, { status: 400 });
+  // Bounded before parsing: the form is a few fields, and an unbounded body is parsed whole.
+  const body = await readBoundedBody(request, FORM_BODY_LIMIT_BYTES);
+  if (!body.ok) return answer({ ok: false, error: ERROR_MESSAGES[body.code] }, { status: body.code === "BODY_TOO_LARGE" ? 413 : 400 });
+  const formData = await formDataOf(body.bytes, request.headers.get("content-type"));
+  if (!formData) return answer({ ok: false, error: ERROR_MESSAGES.MALFORMED_BODY }, { status: 400 });
   try {
     return await verify(formData, requestInfoFromHeaders(request.headers));
   } catch (error) {
