@@ -40,7 +40,7 @@ test("a browser parked at setup is sent back to sign in once the user set up the
   await setup.verify(await codeFromFake(vonageUrl, USER_PHONE));
   backupCodes = await setup.backupCodes();
   await setup.finish();
-  await expect(user.getByText("Two-step authentication has been enabled!")).toBeVisible();
+  await expect(user.getByRole("heading", { name: "Two-step authentication has been enabled!" })).toBeVisible();
 
   // the parked browser's code, verified now, replaces nothing: it is sent to sign in
   await attackerSetup.verify(attackerCode);
