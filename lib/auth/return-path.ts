@@ -30,6 +30,10 @@ function resolvedSameOrigin(value: string): URL | null {
  */
 export function safeReturnPath(value: unknown, scope = "/"): string {
   if (typeof value !== "string" || value.length > MAX_LENGTH) return scope;
+  // Only a path from the root ("/…", or "\…" as a browser reads it): a relative value such as
+  // "%2F%2Fevil.example" (decoded once) would land on a page nobody asked for.
+  // eslint-disable-next-line no-control-regex
+  if (!/^[\u0000-\u0020]*[/\\]/.test(value)) return scope;
   const url = resolvedSameOrigin(value);
   if (!url) return scope;
   if (!isUnder(url.pathname, scope) || NEVER_RETURN_TO.some((page) => isUnder(url.pathname, page))) return scope;

@@ -46,6 +46,16 @@ describe("the return path after sign-in cannot leave the site (no open redirect)
     expect(safeReturnPath("/\r\nLocation:%20https://evil.example")).toBe("/Location:%20https://evil.example");
   });
 
+  it("a value that is not a path from the root (a relative path, a double-encoded //) is answered with /", () => {
+    fc.assert(
+      fc.property(fc.string().filter((v) => !/^[\u0000-\u0020]*[/\\]/.test(v)), (value) => {
+        expect(safeReturnPath(value)).toBe("/");
+      }),
+      RUNS,
+    );
+    for (const value of ["%2F%2Fevil.example", "evil.example/x", "security", "./security", "?next=/x"]) expect(safeReturnPath(value)).toBe("/");
+  });
+
   it("refuses anything that is not a string", () => {
     expect(safeReturnPath(undefined)).toBe("/");
     expect(safeReturnPath(["/x"])).toBe("/");
