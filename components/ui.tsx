@@ -15,7 +15,7 @@ export function Field({
   error,
   hint,
   ...input
-}: { label: string; name: string; error?: string; hint?: ReactNode } & ComponentProps<"input">) {
+}: { label: string; name: string; error?: ReactNode; hint?: ReactNode } & ComponentProps<"input">) {
   const errorId = `${name}-error`;
   const hintId = `${name}-hint`;
   const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ") || undefined;

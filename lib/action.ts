@@ -16,6 +16,10 @@ export interface ActionState {
   values?: Record<string, string>;
   /** Two-factor steps: where the code went, when another may be asked for (ISO time). */
   phoneMasked?: string;
+  /** The number just typed, in full and spaced ("+1 415 555 0123"), to the browser that typed it only. */
+  phoneFull?: string;
+  /** "Did you mean +14155550123?": the Phone number field's value with only its separators removed. */
+  suggestedPhone?: string;
   resendAt?: string;
   /** Where the browser goes next, after a step that signed in (a same-origin relative path). */
   redirectTo?: string;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useCallback, useEffect, useState } from "react";
+import { useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { BackupCodes } from "@/components/two-factor/backup-codes";
 import { ResendButton } from "@/components/two-factor/resend-button";
 import { VerifyPhoneDialog } from "@/components/two-factor/verify-phone-dialog";
@@ -13,13 +13,26 @@ type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
  * The article's setup: phone number, "Send code", the "Verify Your Phone" popup, the backup codes,
  * then `finish` (which starts the session during sign-in, or confirms on the Security page).
  */
-export function SetupFlow(props: { rule: string; example: string; send: Action; verify: Action; finish: Action }) {
+export function SetupFlow(props: { rule: string; example: string; send: Action; verify: Action; finish: Action; focusPhone?: boolean }) {
   const { rule, example } = props;
   const [sendState, sendAction, sending] = useActionState(props.send, {});
   const [finishState, finishAction, finishing] = useActionState(props.finish, {});
   const [dialogOpen, setDialogOpen] = useState(false);
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
   const phone = sendState.values?.phone ?? "";
+  const phoneInput = useRef<HTMLInputElement>(null);
+  const suggested = sendState.suggestedPhone;
+
+  /** "Wrong number?" (the dialog has closed): back to the Phone number field, the number kept for editing. */
+  const editNumber = useCallback(() => {
+    phoneInput.current?.focus();
+    phoneInput.current?.select();
+  }, []);
+
+  const { focusPhone } = props;
+  useEffect(() => {
+    if (focusPhone) phoneInput.current?.focus();
+  }, [focusPhone]);
 
   useEffect(() => {
     if (sendState.ok) setDialogOpen(true);
@@ -78,7 +91,27 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
               {rule} Example: {example}
             </>
           }
-          error={sendState.fieldErrors?.phone}
+          ref={phoneInput}
+          error={
+            sendState.fieldErrors?.phone && suggested ? (
+              <>
+                {sendState.fieldErrors.phone}{" "}
+                <button
+                  type="button"
+                  className="font-medium underline"
+                  onClick={() => {
+                    if (!phoneInput.current) return;
+                    phoneInput.current.value = suggested;
+                    phoneInput.current.focus();
+                  }}
+                >
+                  Did you mean {suggested}?
+                </button>
+              </>
+            ) : (
+              sendState.fieldErrors?.phone
+            )
+          }
         />
         <Button type="submit" pending={sending} disabled={sending}>
           {sending ? "Sending…" : "Send code"}
@@ -93,10 +126,11 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
       ) : null}
       <VerifyPhoneDialog
         open={dialogOpen}
-        phoneMasked={sendState.phoneMasked ?? "your phone"}
+        phoneNumber={sendState.phoneFull ?? sendState.phoneMasked ?? "your phone"}
         verifyAction={props.verify}
         onVerified={onVerified}
         onClose={() => setDialogOpen(false)}
+        onWrongNumber={editNumber}
         resend={
           <form action={sendAction}>
             <input type="hidden" name="phone" value={phone} />

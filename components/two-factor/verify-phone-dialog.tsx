@@ -13,10 +13,12 @@ type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
  */
 export function VerifyPhoneDialog(props: {
   open: boolean;
-  phoneMasked: string;
+  /** The number as just typed, in full: a typo is caught here, before waiting for a text. */
+  phoneNumber: string;
   verifyAction: Action;
   onVerified(state: ActionState): void;
   onClose(): void;
+  onWrongNumber(): void;
   resend: React.ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -46,7 +48,18 @@ export function VerifyPhoneDialog(props: {
         Verify Your Phone
       </h2>
       <p id="verify-phone-description" className="mb-4 text-sm text-slate-700">
-        We texted a one-time code to {props.phoneMasked}. Enter it below to verify your phone number.
+        We texted a one-time code to <strong data-testid="verify-phone-number">{props.phoneNumber}</strong>. Enter it below to verify
+        your phone number.{" "}
+        <button
+          type="button"
+          onClick={() => {
+            ref.current?.close();
+            props.onWrongNumber();
+          }}
+          className="underline"
+        >
+          Wrong number?
+        </button>
       </p>
       <form action={action} noValidate>
         <FormMessage error={state.error} />

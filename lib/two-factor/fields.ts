@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { normalizeBackupCode } from "./backup-codes";
-import { parsePhoneInput } from "./phone-number";
+import type { ActionState } from "../action";
+import { parsePhoneInput, suggestPhoneNumber } from "./phone-number";
 import { parseCodeInput } from "./sms-code";
 
 /** zod fields for the two-factor forms; each refusal carries the message to show. */
@@ -21,6 +22,17 @@ export const phoneField = z.unknown().transform((value, ctx) => {
   }
   return parsed.e164;
 });
+
+type FormAction = (state: ActionState, formData: FormData) => Promise<ActionState>;
+
+/** A form with a Phone number field: a refused number that only had separators wrong gets its suggestion. */
+export function withPhoneSuggestion(action: FormAction): FormAction {
+  return async (state, formData) => {
+    const answer = await action(state, formData);
+    const suggested = answer.fieldErrors?.phone ? suggestPhoneNumber(answer.values?.phone) : null;
+    return suggested ? { ...answer, suggestedPhone: suggested } : answer;
+  };
+}
 
 export const backupCodeField = z.unknown().transform((value, ctx) => {
   const normalized = normalizeBackupCode(value);

@@ -36,6 +36,26 @@ function refuse(message: string): PhoneInputResult {
   return { ok: false, message };
 }
 
+// Only what the article's rule names as "wrong but harmless": whitespace, dashes, brackets, parentheses, dots.
+const HARMLESS_SEPARATORS = /[\s\-()[\]{}.]/gu;
+
+/**
+ * The number the Phone number field would accept when only separators were wrong ("Did you mean
+ * +14155550123?"), or null when removing them does not give a valid number or changes nothing.
+ */
+export function suggestPhoneNumber(raw: unknown): string | null {
+  if (typeof raw !== "string" || raw.length > 256) return null;
+  const stripped = raw.replace(HARMLESS_SEPARATORS, "");
+  if (stripped === raw.trim()) return null;
+  const parsed = parsePhoneInput(stripped);
+  return parsed.ok ? parsed.e164 : null;
+}
+
+/** The full number, spaced for reading ("+1 415 555 0123"): only for the browser that just typed it. */
+export function formatPhoneInternational(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
+
 /** A phone number as shown on screen: its last 2 digits only. */
 export function maskPhone(e164: string): string {
   return `••• ••• ••${e164.slice(-2)}`;

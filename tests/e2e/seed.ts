@@ -28,6 +28,12 @@ export const E2E_USERS = {
   sessionMember: "session-member@example.com",
   sessionResetMember: "session-reset@example.com",
   sessionPasswordMember: "session-password@example.com",
+  resumeCodes: "resume-codes@example.com",
+  resumePhone: "resume-phone@example.com",
+  resetOwner: "reset-owner@example.com",
+  resetAdmin: "reset-admin@example.com",
+  resetMember: "reset-member@example.com",
+  ownOwner: "own-owner@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -64,4 +70,14 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionMember, password, name: "Sue Session" });
   await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionResetMember, password, name: "Rex Reset" });
   await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionPasswordMember, password, name: "Pam Password" });
+  // Issue 14 items 4-6 (ux-flows.spec.ts): resumed actions, the owner's own 2FA, the typo caught at setup.
+  const resume = await createOrganization(db, "Resume Co");
+  await createUser(db, { organizationId: resume.id, role: "member", email: E2E_USERS.resumeCodes, password, name: "Rae Codes" });
+  await createUser(db, { organizationId: resume.id, role: "member", email: E2E_USERS.resumePhone, password, name: "Phil Phone" });
+  const reset = await createOrganization(db, "Reset Co");
+  await createUser(db, { organizationId: reset.id, role: "owner", email: E2E_USERS.resetOwner, password, name: "Rita Owner" });
+  await createUser(db, { organizationId: reset.id, role: "admin", email: E2E_USERS.resetAdmin, password, name: "Ray Admin" });
+  await createUser(db, { organizationId: reset.id, role: "member", email: E2E_USERS.resetMember, password, name: "Remy Member" });
+  const own = await createOrganization(db, "Own Co");
+  await createUser(db, { organizationId: own.id, role: "owner", email: E2E_USERS.ownOwner, password, name: "Oona Owner" });
 }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { validatedAction } from "@/lib/action";
 import { getViewer } from "@/lib/auth/dal";
 import { sendToConfirmation, viewerHasRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { resumePath } from "@/lib/auth/resume";
 import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyRequirementChange } from "@/lib/notifications";
@@ -48,7 +49,10 @@ export const saveAccountSettingsAction = validatedAction(settingsSchema, async (
     if (done.code === "NOT_FOUND") return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
     // An admin without a second factor cannot confirm: say so rather than send them round /confirm.
     if (!viewer.user.twoFactorEnrolled) return { ok: false, error: ERROR_MESSAGES.SECOND_FACTOR_NOT_SET_UP };
-    sendToConfirmation("/account-settings");
+    // Back from "Confirm it's you", the form shows this same change, ready to Save.
+    sendToConfirmation(
+      resumePath("/account-settings", { resume: "requirement", required: required ? "on" : "off", ...(graceDays ? { graceDays: String(graceDays) } : {}) }),
+    );
   }
   if (done.changed) after(() => notifyRequirementChange(emailSenderFromEnv(), done));
   revalidatePath("/account-settings");

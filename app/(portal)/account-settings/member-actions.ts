@@ -6,6 +6,7 @@ import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { getViewer } from "@/lib/auth/dal";
 import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { resumePath } from "@/lib/auth/resume";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
@@ -21,16 +22,17 @@ const REFUSED = {
   FORBIDDEN: "Only the owner can do this for the owner or an admin.",
 } as const;
 
-async function adminFor(returnTo: string | undefined) {
+/** The admin asking, after "Confirm it's you" when needed: back to the same page, this member's step open. */
+async function adminFor(returnTo: string | undefined, intent: { resume: "reset" | "revoke"; member: string }) {
   const viewer = await getViewer();
   if (!viewer) return { error: ERROR_MESSAGES.UNAUTHENTICATED } as const;
   if (!viewer.organization || !viewer.role || !isOrganizationAdmin(viewer.role)) return { error: ERROR_MESSAGES.FORBIDDEN } as const;
-  await requireRecentSecondFactor(viewer, safeReturnPath(returnTo, "/account-settings"));
+  await requireRecentSecondFactor(viewer, resumePath(safeReturnPath(returnTo, "/account-settings"), intent));
   return { actor: { userId: viewer.user.id, organizationId: viewer.organization.id, role: viewer.role } } as const;
 }
 
 export const resetMemberAction = validatedAction(memberSchema, async (data, { request }): Promise<ActionState> => {
-  const admin = await adminFor(data.returnTo);
+  const admin = await adminFor(data.returnTo, { resume: "reset", member: data.userId });
   if ("error" in admin) return { ok: false, error: admin.error };
   const { db, clock } = await appDeps();
   const done = await resetMemberTwoFactor(db, { actor: admin.actor, targetUserId: data.userId, request, now: clock.now() });
@@ -41,7 +43,7 @@ export const resetMemberAction = validatedAction(memberSchema, async (data, { re
 });
 
 export const revokeMemberDevicesAction = validatedAction(memberSchema, async (data, { request }): Promise<ActionState> => {
-  const admin = await adminFor(data.returnTo);
+  const admin = await adminFor(data.returnTo, { resume: "revoke", member: data.userId });
   if ("error" in admin) return { ok: false, error: admin.error };
   const { db, clock } = await appDeps();
   const done = await revokeMemberTrustedDevices(db, { actor: admin.actor, targetUserId: data.userId, request, now: clock.now() });

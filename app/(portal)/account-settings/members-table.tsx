@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { MEMBER_SEARCH_MAX_LENGTH, type MemberRow } from "@/lib/members";
-import { MemberRowActions } from "./member-row-actions";
+import { MemberRowActions, type MemberIntent } from "./member-row-actions";
 
 const STATUS = {
   not_set_up: "Not set up",
@@ -21,9 +21,12 @@ function pageHref(search: string, cursor?: { after?: string; before?: string }) 
 export function MembersTable({
   members,
   search,
+  resume,
 }: {
   members: { rows: MemberRow[]; total: number; nextCursor: string | null; prevCursor: string | null };
   search: string;
+  /** Back from "Confirm it's you": the action asked for on one member, shown ready to confirm. */
+  resume?: { intent: MemberIntent; userId: string } | null;
 }) {
   const returnTo = pageHref(search);
   return (
@@ -66,7 +69,7 @@ export function MembersTable({
                 <td className="py-2 pr-3">{m.lastSecondFactorAt ? m.lastSecondFactorAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never"}</td>
                 <td className="py-2 pr-3">{m.trustedDevices}</td>
                 <td className="py-2">
-                  <MemberRowActions userId={m.userId} email={m.email} returnTo={returnTo} />
+                  <MemberRowActions userId={m.userId} email={m.email} returnTo={returnTo} resume={resume?.userId === m.userId ? resume.intent : undefined} />
                 </td>
               </tr>
             ))}

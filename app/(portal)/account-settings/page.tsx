@@ -1,20 +1,35 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireOrganizationAdmin } from "@/lib/auth/dal";
+import { viewerHasRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { readResume } from "@/lib/auth/resume";
 import { getDb } from "@/lib/db/client";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import type { SearchParams } from "@/lib/http/query-params";
 import { enrollmentProgress, listMembers, parseMembersQuery } from "@/lib/members";
 import { getOrganization } from "@/lib/organizations";
+import type { MemberIntent } from "./member-row-actions";
 import { MembersTable } from "./members-table";
-import { SettingsForm } from "./settings-form";
+import { SettingsForm, type ResumedRequirement } from "./settings-form";
 
 export const metadata: Metadata = { title: "Account Settings" };
+
+const MEMBER_INTENTS: readonly MemberIntent[] = ["reset", "revoke"];
+
+/** `resume=requirement&required=on|off[&graceDays=1..30]`: the change that was sent to "Confirm it's you". */
+function resumedRequirement(params: SearchParams): ResumedRequirement | null {
+  if (readResume(params, ["requirement"]) === null) return null;
+  if (params.required !== "on" && params.required !== "off") return null;
+  const days = typeof params.graceDays === "string" ? Number(params.graceDays) : null;
+  const graceDays = params.required === "on" && days !== null && Number.isInteger(days) && days >= 1 && days <= 30 ? days : null;
+  return { required: params.required === "on", graceDays };
+}
 
 export default async function AccountSettingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await requireOrganizationAdmin();
   // A parameter that is not valid is shown as such and left out: the page still answers (200).
-  const { query, problems } = parseMembersQuery(await searchParams);
+  const params = await searchParams;
+  const { query, problems } = parseMembersQuery(params);
   const { search } = query;
   const db = await getDb();
   const [org, progress, members] = await Promise.all([
@@ -22,6 +37,12 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
     enrollmentProgress(db, viewer.organization.id),
     listMembers(db, { organizationId: viewer.organization.id, ...query, now: new Date() }),
   ]);
+  // Back from "Confirm it's you": the admin action asked for is shown ready to confirm (never done on a GET).
+  const recent = await viewerHasRecentSecondFactor(viewer, Date.now());
+  const intent = readResume(params, MEMBER_INTENTS);
+  const member = typeof params.member === "string" ? params.member : null;
+  const resume = intent && member && recent ? { intent, userId: member } : null;
+  const requirement = recent ? resumedRequirement(params) : null;
   const percent = progress.total ? Math.round((progress.enrolled / progress.total) * 100) : 0;
   return (
     <div className="flex flex-col gap-8">
@@ -33,6 +54,8 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
         <SettingsForm
           requireTwoFactor={viewer.organization.requireTwoFactor}
           graceUntil={org?.twoFactorGraceUntil?.toISOString() ?? null}
+          ownSecondFactor={viewer.user.twoFactorEnrolled}
+          resumed={requirement}
         />
       </section>
 
@@ -64,7 +87,7 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
             {ERROR_MESSAGES[code]}
           </p>
         ))}
-        <MembersTable members={members} search={search} />
+        <MembersTable members={members} search={search} resume={resume} />
       </section>
     </div>
   );

@@ -1,19 +1,49 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import Link from "next/link";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { Button, FormMessage } from "@/components/ui";
 import { saveAccountSettingsAction } from "./actions";
 
-export function SettingsForm(props: { requireTwoFactor: boolean; graceUntil: string | null }) {
-  const { requireTwoFactor } = props;
+/** A change of the requirement that asked "Confirm it's you" first: shown again, ready to Save. */
+export type ResumedRequirement = { required: boolean; graceDays: number | null };
+
+export function SettingsForm(props: {
+  requireTwoFactor: boolean;
+  graceUntil: string | null;
+  ownSecondFactor: boolean;
+  resumed?: ResumedRequirement | null;
+}) {
+  const { resumed } = props;
+  const requireTwoFactor = resumed ? resumed.required : props.requireTwoFactor;
   // A grace period that has ended is not offered again by default: re-saving must not reopen it.
   const graceUntil = props.graceUntil && Date.parse(props.graceUntil) > Date.now() ? props.graceUntil : null;
   const [state, action, pending] = useActionState(saveAccountSettingsAction, {});
   const [required, setRequired] = useState(requireTwoFactor);
-  const [deadline, setDeadline] = useState(graceUntil ? "days" : "next_sign_in");
+  const [deadline, setDeadline] = useState((resumed ? resumed.graceDays : graceUntil) ? "days" : "next_sign_in");
+  const save = useRef<HTMLButtonElement>(null);
+  const resuming = Boolean(resumed);
+  useEffect(() => {
+    if (resuming) save.current?.focus();
+  }, [resuming]);
   return (
     <form action={action} noValidate>
-      <FormMessage error={state.error} message={state.message} />
+      {state.ok && required && !props.ownSecondFactor ? (
+        // The article's behaviour stays (the saver sets it up at their next sign-in); it is said plainly.
+        <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-800">
+          {state.message} You have not set up two-step authentication yourself: you will be asked to at your next sign-in.{" "}
+          <Link href="/security" className="font-medium underline">
+            Set up now
+          </Link>
+        </p>
+      ) : (
+        <FormMessage error={state.error} message={state.message} />
+      )}
+      {resumed && !state.ok && !state.error ? (
+        <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          You confirmed it&apos;s you. Check the change below and Save to apply it.
+        </p>
+      ) : null}
       <fieldset className="mb-6">
         <legend className="mb-2 text-lg font-medium">Security</legend>
         <div className="flex items-start gap-3">
@@ -51,7 +81,7 @@ export function SettingsForm(props: { requireTwoFactor: boolean; graceUntil: str
                 type="number"
                 min={1}
                 max={30}
-                defaultValue={graceUntil ? Math.max(1, Math.ceil((Date.parse(graceUntil) - Date.now()) / 86_400_000)) : 7}
+                defaultValue={resumed?.graceDays ?? (graceUntil ? Math.max(1, Math.ceil((Date.parse(graceUntil) - Date.now()) / 86_400_000)) : 7)}
                 aria-label="Number of days (1 to 30)"
                 aria-invalid={state.fieldErrors?.graceDays ? true : undefined}
                 className="w-20 rounded-md border border-slate-300 px-2 py-1"
@@ -62,7 +92,7 @@ export function SettingsForm(props: { requireTwoFactor: boolean; graceUntil: str
           </fieldset>
         ) : null}
       </fieldset>
-      <Button type="submit" pending={pending} disabled={pending}>
+      <Button ref={save} type="submit" pending={pending} disabled={pending}>
         {pending ? "Saving…" : "Save"}
       </Button>
     </form>

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireViewer } from "@/lib/auth/dal";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { ConfirmForm } from "./confirm-form";
@@ -6,18 +7,32 @@ import { ConfirmForm } from "./confirm-form";
 export const metadata: Metadata = { title: "Confirm it's you" };
 
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
-  await requireViewer();
+  const viewer = await requireViewer();
   const { next } = await searchParams;
   return (
     <section aria-labelledby="confirm-title" className="mx-auto max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
       <h1 id="confirm-title" className="mb-2 text-2xl font-semibold">
         Confirm it&apos;s you
       </h1>
-      <p className="mb-6 text-slate-700">
-        This change needs your password and your second factor again. After you confirm, you won&apos;t be asked again for
-        10 minutes.
-      </p>
-      <ConfirmForm next={safeReturnPath(next)} />
+      {viewer.user.twoFactorEnrolled ? (
+        <>
+          <p className="mb-6 text-slate-700">
+            This change needs your password and your second factor again. After you confirm, you won&apos;t be asked again
+            for 10 minutes.
+          </p>
+          <ConfirmForm next={safeReturnPath(next)} />
+        </>
+      ) : (
+        // Said at once: with no second factor there is no code to send, so no "Send code" to try first.
+        <p role="status" className="text-slate-700">
+          You have not set up two-step authentication yet, so there is no second factor to confirm with. This change
+          needs one.{" "}
+          <Link href="/security" className="font-medium underline">
+            Set up two-step authentication
+          </Link>{" "}
+          on your Security page first.
+        </p>
+      )}
     </section>
   );
 }

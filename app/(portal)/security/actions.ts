@@ -7,12 +7,14 @@ import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
 import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { resumePath } from "@/lib/auth/resume";
 import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
-import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
+import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "@/lib/two-factor/self-service";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
@@ -32,18 +34,21 @@ async function securityContext(changing: string) {
   return { viewer, deps, state };
 }
 
-export const sendSelfSetupCodeAction = validatedAction(
-  z.object({ phone: phoneField }),
-  async (data, { request }): Promise<ActionState> => {
-    const context = await securityContext("/security/phone");
-    if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-    const { viewer, deps, state } = context;
-    const attemptNonce = selfSetupNonce(viewer, Boolean(state?.enrolled));
-    const sent = await sendSetupCode(deps, { userId: viewer.user.id, attemptNonce, phone: data.phone, request });
-    if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
-    return { ok: true, phoneMasked: sent.phoneMasked, resendAt: sent.resendAt.toISOString() };
-  },
-  { echo: ["phone"] },
+export const sendSelfSetupCodeAction = withPhoneSuggestion(
+  validatedAction(
+    z.object({ phone: phoneField }),
+    async (data, { request }): Promise<ActionState> => {
+      const context = await securityContext("/security/phone");
+      if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+      const { viewer, deps, state } = context;
+      const attemptNonce = selfSetupNonce(viewer, Boolean(state?.enrolled));
+      const sent = await sendSetupCode(deps, { userId: viewer.user.id, attemptNonce, phone: data.phone, request });
+      if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
+      // The browser that just typed the number sees it in full, to catch a typo; never logged.
+      return { ok: true, phoneMasked: sent.phoneMasked, phoneFull: formatPhoneInternational(data.phone), resendAt: sent.resendAt.toISOString() };
+    },
+    { echo: ["phone"] },
+  ),
 );
 
 export const verifySelfSetupCodeAction = validatedAction(
@@ -87,7 +92,7 @@ export const finishPhoneChangeAction = validatedAction(
 export const regenerateBackupCodesAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
   const viewer = await getViewer();
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-  await requireRecentSecondFactor(viewer, "/security");
+  await requireRecentSecondFactor(viewer, resumePath("/security", { resume: "new-backup-codes" }));
   const done = await regenerateBackupCodes(await twoFactorDeps(null), { userId: viewer.user.id, request });
   if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
   return { ok: true, backupCodes: done.codes, message: "New backup codes created. The old codes no longer work." };
@@ -96,7 +101,7 @@ export const regenerateBackupCodesAction = validatedAction(z.object({}), async (
 export const turnOffTwoFactorAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
   const viewer = await getViewer();
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-  await requireRecentSecondFactor(viewer, "/security");
+  await requireRecentSecondFactor(viewer, resumePath("/security", { resume: "turn-off" }));
   const done = await turnOffTwoFactor(await twoFactorDeps(null), { userId: viewer.user.id, request });
   if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
   redirect("/security?off=1");

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { SetupFlow } from "@/components/two-factor/setup-flow";
 import { readDeviceToken } from "@/lib/auth/cookies";
 import { requireViewer } from "@/lib/auth/dal";
+import { viewerHasRecentSecondFactor } from "@/lib/auth/recent-second-factor";
+import { readResume } from "@/lib/auth/resume";
 import { getDb } from "@/lib/db/client";
 import { browserName } from "@/lib/notifications";
 import { countUnusedBackupCodes } from "@/lib/two-factor/backup-codes";
@@ -10,7 +12,7 @@ import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor/ph
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { listTrustedDevices } from "@/lib/two-factor/trusted-devices";
 import { finishSelfSetupAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "./actions";
-import { RevokeDevice, SecurityActions } from "./security-actions";
+import { RevokeDevice, SecurityActions, type SecurityIntent } from "./security-actions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -20,6 +22,8 @@ const NOTICES: Record<string, string> = {
   phone: "Your phone number for two-step authentication was changed. Store your new backup codes; the old ones no longer work.",
   revoked: "The device was revoked: it will be asked for a code at its next sign-in.",
 };
+
+const INTENTS: readonly SecurityIntent[] = ["new-backup-codes", "turn-off"];
 
 const when = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
@@ -31,6 +35,9 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const state = await loadSecondFactorState(db, viewer.user.id, now);
   const enrolled = Boolean(state?.enrolled && state.phoneE164);
   const notice = Object.keys(NOTICES).find((key) => params[key] === "1");
+  // Back from "Confirm it's you": the action asked for is shown ready to confirm (never done on a GET).
+  const intent = readResume(params, INTENTS);
+  const resume = enrolled && intent && (await viewerHasRecentSecondFactor(viewer, now.getTime())) ? intent : null;
   const devices = enrolled ? await listTrustedDevices(db, viewer.user.id, await readDeviceToken(), now) : [];
   return (
     <section aria-labelledby="security-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -55,7 +62,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             <dt className="font-medium text-slate-600">Backup codes left</dt>
             <dd data-testid="backup-codes-left">{await countUnusedBackupCodes(db, viewer.user.id)}</dd>
           </dl>
-          <SecurityActions canTurnOff={!state.requiredByOrganization} />
+          <SecurityActions canTurnOff={!state.requiredByOrganization} resume={resume} />
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
           {devices.length === 0 ? (
             <p className="text-slate-600">No trusted devices. Tick “Trust this device” when you sign in to add one.</p>

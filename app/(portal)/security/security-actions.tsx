@@ -1,44 +1,84 @@
 "use client";
 
-import { useActionState } from "react";
+import Link from "next/link";
+import { useActionState, useEffect, useRef } from "react";
 import { BackupCodes } from "@/components/two-factor/backup-codes";
 import { FormMessage } from "@/components/ui";
 import { regenerateBackupCodesAction, revokeDeviceAction, turnOffTwoFactorAction } from "./actions";
 
 const secondary = "rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100";
 
-export function SecurityActions({ canTurnOff }: { canTurnOff: boolean }) {
+/** The Security page's actions that ask "Confirm it's you" first, and resume after it. */
+export type SecurityIntent = "new-backup-codes" | "turn-off";
+
+const QUESTIONS: Record<SecurityIntent, string> = {
+  "new-backup-codes": "Create new backup codes? Your current backup codes will stop working.",
+  "turn-off": "Turn off two-step authentication for your account?",
+};
+
+export function SecurityActions({ canTurnOff, resume }: { canTurnOff: boolean; resume: SecurityIntent | null }) {
   const [codesState, regenerate, regenerating] = useActionState(regenerateBackupCodesAction, {});
   const [offState, turnOff, turningOff] = useActionState(turnOffTwoFactorAction, {});
+  const step = resume === "turn-off" && !canTurnOff ? null : resume;
   return (
     <div>
       <FormMessage error={codesState.error ?? offState.error} message={codesState.message} />
       {codesState.backupCodes ? <BackupCodes codes={codesState.backupCodes} /> : null}
-      <div className="flex flex-wrap gap-3">
-        <form
-          action={regenerate}
-          onSubmit={(event) => {
-            if (!window.confirm("Create new backup codes? Your current backup codes will stop working.")) event.preventDefault();
-          }}
-        >
-          <button type="submit" disabled={regenerating} className={secondary}>
-            {regenerating ? "Creating…" : "Create new backup codes"}
-          </button>
-        </form>
-        {canTurnOff ? (
+      {step && !codesState.backupCodes && !offState.error ? (
+        <ResumedStep
+          question={QUESTIONS[step]}
+          action={step === "new-backup-codes" ? regenerate : turnOff}
+          pending={step === "new-backup-codes" ? regenerating : turningOff}
+          label={step === "new-backup-codes" ? "Create new backup codes" : "Turn off two-step authentication"}
+        />
+      ) : (
+        <div className="flex flex-wrap gap-3">
           <form
-            action={turnOff}
+            action={regenerate}
             onSubmit={(event) => {
-              if (!window.confirm("Turn off two-step authentication for your account?")) event.preventDefault();
+              if (!window.confirm(QUESTIONS["new-backup-codes"])) event.preventDefault();
             }}
           >
-            <button type="submit" disabled={turningOff} className={secondary}>
-              Turn off two-step authentication
+            <button type="submit" disabled={regenerating} className={secondary}>
+              {regenerating ? "Creating…" : "Create new backup codes"}
             </button>
           </form>
-        ) : null}
-      </div>
+          {canTurnOff ? (
+            <form
+              action={turnOff}
+              onSubmit={(event) => {
+                if (!window.confirm(QUESTIONS["turn-off"])) event.preventDefault();
+              }}
+            >
+              <button type="submit" disabled={turningOff} className={secondary}>
+                Turn off two-step authentication
+              </button>
+            </form>
+          ) : null}
+        </div>
+      )}
     </div>
+  );
+}
+
+/** Back from "Confirm it's you": the action asked for, its question open and its button focused. */
+function ResumedStep(props: { question: string; action: (formData: FormData) => void; pending: boolean; label: string }) {
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => button.current?.focus(), []);
+  return (
+    <form action={props.action} aria-labelledby="resumed-question" className="rounded-md border border-amber-300 bg-amber-50 p-4">
+      <p id="resumed-question" className="mb-3 font-medium">
+        {props.question}
+      </p>
+      <div className="flex flex-wrap items-center gap-3">
+        <button ref={button} type="submit" disabled={props.pending} className={secondary}>
+          {props.label}
+        </button>
+        <Link href="/security" className="underline">
+          Cancel
+        </Link>
+      </div>
+    </form>
   );
 }
 

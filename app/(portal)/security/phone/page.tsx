@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: "Change phone number" };
 
 export default async function ChangePhonePage() {
   const viewer = await requireViewer();
+  // This page is the change's first step: back from "Confirm it's you", the Phone number field has the focus.
   await requireRecentSecondFactor(viewer, "/security/phone");
   return (
     <section aria-labelledby="phone-title" className="mx-auto max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -19,7 +20,7 @@ export default async function ChangePhonePage() {
         Enter your new phone number. We will text it a code to verify it. Your trusted devices will be asked for a code again, and you
         will get a new set of backup codes.
       </p>
-      <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishPhoneChangeAction} />
+      <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishPhoneChangeAction} focusPhone />
     </section>
   );
 }

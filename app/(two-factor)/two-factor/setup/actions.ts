@@ -11,21 +11,25 @@ import { startSessionWithTicket } from "@/lib/auth/session-cookie";
 import { emailSenderFromEnv } from "@/lib/email";
 import { notifyMember } from "@/lib/notifications";
 import { appDeps, twoFactorDeps } from "@/lib/server";
-import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
+import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
 import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 
-export const sendSetupCodeAction = validatedAction(
-  z.object({ phone: phoneField }),
-  async (data, { request }): Promise<ActionState> => {
-    const pending = await requirePendingSignIn("setup");
-    const deps = await twoFactorDeps(await requestHost());
-    const sent = await sendSetupCode(deps, { userId: pending.userId, attemptNonce: pending.nonce, phone: data.phone, request, signIn: pending });
-    if (!sent.ok && sent.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
-    if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
-    return { ok: true, phoneMasked: sent.phoneMasked, resendAt: sent.resendAt.toISOString() };
-  },
-  { echo: ["phone"] },
+export const sendSetupCodeAction = withPhoneSuggestion(
+  validatedAction(
+    z.object({ phone: phoneField }),
+    async (data, { request }): Promise<ActionState> => {
+      const pending = await requirePendingSignIn("setup");
+      const deps = await twoFactorDeps(await requestHost());
+      const sent = await sendSetupCode(deps, { userId: pending.userId, attemptNonce: pending.nonce, phone: data.phone, request, signIn: pending });
+      if (!sent.ok && sent.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
+      if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
+      // The browser that just typed the number sees it in full, to catch a typo; never logged.
+      return { ok: true, phoneMasked: sent.phoneMasked, phoneFull: formatPhoneInternational(data.phone), resendAt: sent.resendAt.toISOString() };
+    },
+    { echo: ["phone"] },
+  ),
 );
 
 export const verifySetupCodeAction = validatedAction(
