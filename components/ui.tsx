@@ -58,10 +58,10 @@ export function Button({ pending, children, ...props }: { pending?: boolean } & 
   );
 }
 
-export function FormMessage({ error, message }: { error?: string; message?: string }) {
+export function FormMessage({ error, message, id }: { error?: string; message?: string; id?: string }) {
   if (error) {
     return (
-      <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+      <p id={id} role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
         {error}
       </p>
     );

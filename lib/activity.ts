@@ -62,7 +62,9 @@ export async function listActivity(
       userAgent: auditEvents.userAgent,
       details: auditEvents.details,
       actorEmail: actor.email,
+      actorName: actor.name,
       subjectEmail: subject.email,
+      subjectName: subject.name,
     })
     .from(auditEvents)
     .leftJoin(actor, eq(actor.id, auditEvents.actorUserId))

@@ -19,6 +19,7 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
   const [finishState, finishAction, finishing] = useActionState(props.finish, {});
   const [dialogOpen, setDialogOpen] = useState(false);
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
+  const sendButton = useRef<HTMLButtonElement>(null);
   const phone = sendState.values?.phone ?? "";
   const phoneInput = useRef<HTMLInputElement>(null);
   const suggested = sendState.suggestedPhone;
@@ -59,9 +60,17 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
         </p>
         <BackupCodes codes={backupCodes} />
         <form action={finishAction} noValidate>
-          <FormMessage error={finishState.error ?? finishState.fieldErrors?.stored} />
+          <FormMessage id="stored-error" error={finishState.error ?? finishState.fieldErrors?.stored} />
           <div className="mb-4 flex items-start gap-3">
-            <input id="stored" name="stored" type="checkbox" required className="mt-1 h-4 w-4" />
+            <input
+              id="stored"
+              name="stored"
+              type="checkbox"
+              required
+              aria-invalid={finishState.fieldErrors?.stored ? true : undefined}
+              aria-describedby={finishState.fieldErrors?.stored ? "stored-error" : undefined}
+              className="mt-1 h-4 w-4"
+            />
             <label htmlFor="stored">I have stored my backup codes in a safe place</label>
           </div>
           <Button type="submit" pending={finishing} disabled={finishing}>
@@ -113,11 +122,11 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
             )
           }
         />
-        <Button type="submit" pending={sending} disabled={sending}>
+        <Button ref={sendButton} type="submit" pending={sending} disabled={sending}>
           {sending ? "Sending…" : "Send code"}
         </Button>
       </form>
-      {sendState.ok && !dialogOpen ? (
+      {sendState.ok ? (
         <p className="mt-4 text-sm">
           <button type="button" className="underline" onClick={() => setDialogOpen(true)}>
             Enter the verification code
@@ -131,6 +140,7 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
         onVerified={onVerified}
         onClose={() => setDialogOpen(false)}
         onWrongNumber={editNumber}
+        returnFocus={sendButton}
         resend={
           <form action={sendAction}>
             <input type="hidden" name="phone" value={phone} />

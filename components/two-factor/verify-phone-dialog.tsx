@@ -20,15 +20,23 @@ export function VerifyPhoneDialog(props: {
   onClose(): void;
   onWrongNumber(): void;
   resend: React.ReactNode;
+  /** Where focus goes on closing when what opened the popup is gone or disabled. */
+  returnFocus?: React.RefObject<HTMLElement | null>;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const wrongNumber = useRef(false);
   const [state, action, pending] = useActionState(props.verifyAction, {});
   const { onVerified } = props;
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (props.open && !dialog.open) dialog.showModal();
+    if (props.open && !dialog.open) {
+      const active = document.activeElement;
+      opener.current = active instanceof HTMLElement && active !== document.body ? active : null;
+      dialog.showModal();
+    }
     if (!props.open && dialog.open) dialog.close();
   }, [props.open]);
 
@@ -41,7 +49,17 @@ export function VerifyPhoneDialog(props: {
       ref={ref}
       aria-labelledby="verify-phone-title"
       aria-describedby="verify-phone-description"
-      onClose={props.onClose}
+      onClose={() => {
+        props.onClose();
+        // "Wrong number?" goes back to the number, not to what opened the dialog.
+        if (wrongNumber.current) {
+          wrongNumber.current = false;
+          props.onWrongNumber();
+          return;
+        }
+        const back = opener.current;
+        (back?.isConnected && !back.matches(":disabled") ? back : props.returnFocus?.current)?.focus();
+      }}
       className="m-auto w-full max-w-sm rounded-xl p-6 shadow-xl backdrop:bg-slate-900/50"
     >
       <h2 id="verify-phone-title" className="mb-2 text-xl font-semibold">
@@ -53,8 +71,8 @@ export function VerifyPhoneDialog(props: {
         <button
           type="button"
           onClick={() => {
+            wrongNumber.current = true;
             ref.current?.close();
-            props.onWrongNumber();
           }}
           className="underline"
         >

@@ -64,12 +64,12 @@ test("an admin sees who is not enrolled, resets a member, and the member sets tw
   await admin.reload();
   await expect(admin.getByTestId("member-row").filter({ hasText: E2E_USERS.adminCoMember })).toContainText("Not set up");
 
-  // An admin may not act on the owner.
+  // The owner has not set two-step authentication up: there is nothing to reset (an admin acting
+  // on the owner is refused on the server: tests/integration/member-admin.test.ts).
   await admin.goto("/account-settings");
-  admin.once("dialog", (dialog) => dialog.accept());
   const ownerRowAgain = admin.getByTestId("member-row").filter({ hasText: E2E_USERS.adminCoOwner });
-  await ownerRowAgain.getByRole("button", { name: `Reset 2FA for ${E2E_USERS.adminCoOwner}` }).click();
-  await expect(ownerRowAgain.getByRole("status")).toHaveText("Only the owner can do this for the owner or an admin.");
+  await expect(ownerRowAgain).toContainText("Not set up");
+  await expect(ownerRowAgain.getByRole("button")).toHaveCount(0);
 
   // The member's session ended; their next sign-in sets 2FA up again.
   await member.goto("/");

@@ -34,6 +34,10 @@ export const E2E_USERS = {
   resetAdmin: "reset-admin@example.com",
   resetMember: "reset-member@example.com",
   ownOwner: "own-owner@example.com",
+  a11yWideOwner: "a11y-wide@example.com",
+  a11yNarrowOwner: "a11y-narrow@example.com",
+  a11yMember: "a11y-member@example.com",
+  a11yFocusOwner: "a11y-focus@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -80,4 +84,18 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: reset.id, role: "member", email: E2E_USERS.resetMember, password, name: "Remy Member" });
   const own = await createOrganization(db, "Own Co");
   await createUser(db, { organizationId: own.id, role: "owner", email: E2E_USERS.ownOwner, password, name: "Oona Owner" });
+  // One organization per test of the accessibility spec, each requiring 2FA, with a member not set up.
+  const a11yOrganizations = [
+    ["A11y Wide Co", E2E_USERS.a11yWideOwner, "Wanda Wide"],
+    ["A11y Narrow Co", E2E_USERS.a11yNarrowOwner, "Nora Narrow"],
+    ["A11y Focus Co", E2E_USERS.a11yFocusOwner, "Fern Focus"],
+  ] as const;
+  for (const [name, owner, ownerName] of a11yOrganizations) {
+    const a11y = await createOrganization(db, name);
+    await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, a11y.id));
+    await createUser(db, { organizationId: a11y.id, role: "owner", email: owner, password, name: ownerName });
+    await createUser(db, { organizationId: a11y.id, role: "member", email: owner.replace("@", "-member@"), password, name: "Nat Notsetup" });
+  }
+  const a11yFree = await createOrganization(db, "A11y Free Co");
+  await createUser(db, { organizationId: a11yFree.id, role: "member", email: E2E_USERS.a11yMember, password, name: "Mia Member" });
 }

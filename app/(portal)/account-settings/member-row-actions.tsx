@@ -10,10 +10,19 @@ export type MemberIntent = "reset" | "revoke";
 const small = "rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100";
 
 /**
- * Reset 2FA / revoke trusted devices for one member, each confirmed first. `resume`: back from
- * "Confirm it's you", that action's question is shown open with its button focused.
+ * Reset 2FA / revoke trusted devices for one member, each confirmed first, and each only when there
+ * is something to reset or revoke. `resume`: back from "Confirm it's you", that action's question
+ * is shown open with its button focused.
  */
-export function MemberRowActions({ userId, email, returnTo, resume }: { userId: string; email: string; returnTo: string; resume?: MemberIntent }) {
+export function MemberRowActions(props: {
+  userId: string;
+  email: string;
+  returnTo: string;
+  resume?: MemberIntent;
+  setUp: boolean;
+  trustedDevices: number;
+}) {
+  const { userId, email, returnTo, resume, setUp, trustedDevices } = props;
   const [resetState, reset, resetting] = useActionState(resetMemberAction, {});
   const [revokeState, revoke, revoking] = useActionState(revokeMemberDevicesAction, {});
   const result = resetState.error ?? resetState.message ?? revokeState.error ?? revokeState.message;
@@ -36,7 +45,7 @@ export function MemberRowActions({ userId, email, returnTo, resume }: { userId: 
         {(button) => (
           <form action={resume === "reset" ? reset : revoke}>
             {hidden}
-            <button ref={button} type="submit" disabled={resetting || revoking} aria-label={resume === "reset" ? `Reset 2FA for ${email}` : `Revoke trusted devices of ${email}`} className={small}>
+            <button ref={button} type="submit" disabled={resetting || revoking} aria-label={resume === "reset" ? `Reset 2FA for ${email}` : `Revoke devices of ${email}`} className={small}>
               {resume === "reset" ? "Reset 2FA" : "Revoke devices"}
             </button>
           </form>
@@ -47,18 +56,22 @@ export function MemberRowActions({ userId, email, returnTo, resume }: { userId: 
   return (
     <div className="flex flex-col gap-1">
       <div className="flex flex-wrap gap-2">
-        <form action={reset} onSubmit={confirmFirst(questions.reset)}>
-          {hidden}
-          <button type="submit" disabled={resetting} aria-label={`Reset 2FA for ${email}`} className={small}>
-            Reset 2FA
-          </button>
-        </form>
-        <form action={revoke} onSubmit={confirmFirst(questions.revoke)}>
-          {hidden}
-          <button type="submit" disabled={revoking} aria-label={`Revoke trusted devices of ${email}`} className={small}>
-            Revoke devices
-          </button>
-        </form>
+        {setUp ? (
+          <form action={reset} onSubmit={confirmFirst(questions.reset)}>
+            {hidden}
+            <button type="submit" disabled={resetting} aria-label={`Reset 2FA for ${email}`} className={small}>
+              Reset 2FA
+            </button>
+          </form>
+        ) : null}
+        {trustedDevices > 0 ? (
+          <form action={revoke} onSubmit={confirmFirst(questions.revoke)}>
+            {hidden}
+            <button type="submit" disabled={revoking} aria-label={`Revoke devices of ${email}`} className={small}>
+              Revoke devices
+            </button>
+          </form>
+        ) : null}
       </div>
       <p role="status" className="text-xs text-slate-700">
         {result}

@@ -42,9 +42,9 @@ export function MembersTable({
           Search
         </button>
       </form>
-      <div className="overflow-x-auto">
+      <div role="region" aria-labelledby="members-caption" tabIndex={0} className="overflow-x-auto">
         <table className="w-full text-left text-sm">
-          <caption className="sr-only">Members and their two-step authentication</caption>
+          <caption id="members-caption" className="sr-only">Members and their two-step authentication</caption>
           <thead className="border-b border-slate-200 text-slate-600">
             <tr>
               <th scope="col" className="py-2 pr-3">Name</th>
@@ -69,7 +69,14 @@ export function MembersTable({
                 <td className="py-2 pr-3">{m.lastSecondFactorAt ? m.lastSecondFactorAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never"}</td>
                 <td className="py-2 pr-3">{m.trustedDevices}</td>
                 <td className="py-2">
-                  <MemberRowActions userId={m.userId} email={m.email} returnTo={returnTo} resume={resume?.userId === m.userId ? resume.intent : undefined} />
+                  <MemberRowActions
+                    userId={m.userId}
+                    email={m.email}
+                    returnTo={returnTo}
+                    resume={resume?.userId === m.userId ? resume.intent : undefined}
+                    setUp={m.status !== "not_set_up"}
+                    trustedDevices={m.trustedDevices}
+                  />
                 </td>
               </tr>
             ))}

@@ -31,9 +31,9 @@ export default async function DevOutboxPage() {
         SMS and email the app would have sent, newest first (the latest 100). Nothing here reached a real phone or
         inbox.
       </p>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <div role="region" aria-labelledby="outbox-caption" tabIndex={0} className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full border-collapse text-left text-sm">
-          <caption className="px-4 pt-4 pb-2 text-left text-base font-medium">Dev outbox</caption>
+          <caption id="outbox-caption" className="px-4 pt-4 pb-2 text-left text-base font-medium">Dev outbox</caption>
           <thead className="border-b border-slate-200 bg-slate-50">
             <tr>
               <th scope="col" className="px-4 py-2 font-medium whitespace-nowrap">

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LocalTime } from "@/components/local-time";
 import { listActivity, parseActivityQuery } from "@/lib/activity";
+import { ACTIVITY_EVENT_NAMES, activitySentence } from "@/lib/activity-sentence";
 import { AUDIT_EVENT_TYPES } from "@/lib/audit";
 import { requireOrganizationAdmin } from "@/lib/auth/dal";
 import { getDb } from "@/lib/db/client";
@@ -8,8 +10,6 @@ import { ERROR_MESSAGES } from "@/lib/errors";
 import type { SearchParams } from "@/lib/http/query-params";
 
 export const metadata: Metadata = { title: "Activity log" };
-
-const label = (type: string) => type.replace(/[._]/g, " ");
 
 export default async function ActivityPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await requireOrganizationAdmin();
@@ -42,40 +42,30 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
           <select id="type" name="type" defaultValue={type ?? ""} className="rounded-md border border-slate-300 px-3 py-1.5">
             <option value="">All events</option>
             {AUDIT_EVENT_TYPES.map((t) => (
-              <option key={t} value={t}>{label(t)}</option>
+              <option key={t} value={t}>{ACTIVITY_EVENT_NAMES[t]}</option>
             ))}
           </select>
         </div>
         <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">Filter</button>
       </form>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Activity, newest first</caption>
-          <thead className="border-b border-slate-200 text-slate-600">
-            <tr>
-              <th scope="col" className="py-2 pr-3">Time (UTC)</th>
-              <th scope="col" className="py-2 pr-3">Event</th>
-              <th scope="col" className="py-2 pr-3">By</th>
-              <th scope="col" className="py-2 pr-3">Member</th>
-              <th scope="col" className="py-2 pr-3">IP</th>
-              <th scope="col" className="py-2">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {activity.rows.map((e) => (
-              <tr key={e.id} className="border-b border-slate-100 align-top" data-testid="activity-row">
-                <td className="py-2 pr-3 whitespace-nowrap">{e.createdAt.toISOString().slice(0, 19).replace("T", " ")}</td>
-                <td className="py-2 pr-3">{label(e.type)}</td>
-                <td className="py-2 pr-3">{e.actorEmail ?? "—"}</td>
-                <td className="py-2 pr-3">{e.subjectEmail ?? "—"}</td>
-                <td className="py-2 pr-3">{e.ip ?? "—"}</td>
-                <td className="py-2 font-mono text-xs">{Object.keys(e.details).length ? JSON.stringify(e.details) : ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {activity.rows.length === 0 ? <p className="py-4 text-slate-600">No events match.</p> : null}
-      </div>
+      <ol aria-label="Activity, newest first" className="divide-y divide-slate-100 border-y border-slate-200 text-sm">
+        {activity.rows.map((e) => (
+          <li key={e.id} className="py-2" data-testid="activity-row">
+            <span className="block text-slate-600">
+              <LocalTime iso={e.createdAt.toISOString()} />
+            </span>
+            {activitySentence({
+              type: e.type,
+              actor: e.actorEmail ? { name: e.actorName, email: e.actorEmail } : null,
+              subject: e.subjectEmail ? { name: e.subjectName, email: e.subjectEmail } : null,
+              ip: e.ip,
+              userAgent: e.userAgent,
+              details: e.details,
+            })}
+          </li>
+        ))}
+      </ol>
+      {activity.rows.length === 0 ? <p className="py-4 text-slate-600">No events match.</p> : null}
       <nav aria-label="Activity pages" className="mt-4 flex gap-4 text-sm">
         {activity.page > 1 ? <Link href={href(activity.page - 1)} className="underline">Newer</Link> : null}
         {activity.hasMore ? <Link href={href(activity.page + 1)} className="underline">Older</Link> : null}

@@ -1,0 +1,64 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { activitySentence, type ActivityEvent } from "@/lib/activity-sentence";
+import { AUDIT_EVENT_TYPES } from "@/lib/audit";
+
+const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const LOOPBACKS = ["::1", "127.0.0.1", "::ffff:127.0.0.1"];
+const person = fc.record({
+  name: fc.option(fc.stringMatching(/^[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8})?$/)),
+  email: fc.stringMatching(/^[a-z][a-z0-9-]{0,12}@[a-z]{1,10}\.example$/),
+});
+const event: fc.Arbitrary<ActivityEvent> = fc.record({
+  type: fc.constantFrom(...AUDIT_EVENT_TYPES),
+  actor: fc.option(person),
+  subject: fc.option(person),
+  ip: fc.option(fc.oneof(fc.constantFrom(...LOOPBACKS), fc.ipV4(), fc.ipV6(), fc.string())),
+  userAgent: fc.option(fc.oneof(fc.constant(FIREFOX_LINUX), fc.string())),
+  details: fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom("phone", "remaining", "triesLeft", "required", "selfEnabled", "method", "revoked", "delivery", "purpose", "amr", "until"), fc.jsonValue())),
+});
+
+describe("the activity log's sentences", () => {
+  it("every event reads as a sentence: no event key, no raw details, no loopback address", () => {
+    fc.assert(
+      fc.property(event, (e) => {
+        const sentence = activitySentence(e);
+        expect(sentence).toMatch(/^\S.*\S$/);
+        for (const type of AUDIT_EVENT_TYPES) expect(sentence).not.toContain(type);
+        expect(sentence).not.toContain("{");
+        expect(sentence).not.toMatch(/undefined|null|NaN|\[object/);
+        if (e.ip && LOOPBACKS.includes(e.ip)) expect(sentence).not.toContain(e.ip);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("says who required two-factor authentication for all members", () => {
+    const sentence = activitySentence({
+      type: "organization.require_two_factor_changed",
+      actor: { name: "Ana Li", email: "ana@example.com" },
+      subject: null,
+      ip: "203.0.113.7",
+      userAgent: null,
+      details: { required: true, graceUntil: null },
+    });
+    expect(sentence).toBe("Ana Li (ana@example.com) required two-factor authentication for all members");
+  });
+
+  it("says who used a backup code, from which browser, and how many are left, leaving out this computer's address", () => {
+    const member = { name: null, email: "member@example.com" };
+    const sentence = activitySentence({ type: "two_factor.backup_code_used", actor: member, subject: member, ip: "::1", userAgent: FIREFOX_LINUX, details: { remaining: 9 } });
+    expect(sentence).toBe("Backup code used by member@example.com from Firefox on Linux, 9 left");
+  });
+
+  it("shows an address that is not this computer's", () => {
+    const member = { name: "Max Member", email: "max@example.com" };
+    const sentence = activitySentence({ type: "sign_in.failed", actor: member, subject: member, ip: "203.0.113.7", userAgent: null, details: {} });
+    expect(sentence).toBe("Sign-in to Max Member (max@example.com) failed: wrong email or password (IP address 203.0.113.7)");
+  });
+
+  it("an event type this version does not know is not shown as its key", () => {
+    const sentence = activitySentence({ type: "two_factor.future_thing", actor: null, subject: null, ip: null, userAgent: null, details: { a: 1 } });
+    expect(sentence).not.toMatch(/future|two.factor/);
+  });
+});
