@@ -88,7 +88,7 @@ export async function organizationSnapshot(owner: BrowserContext): Promise<{ req
     const required = await page.getByLabel("Require two-factor authentication for all members").isChecked();
     const members = await page.getByRole("table").innerText();
     await page.goto("/account-settings/activity");
-    const activity = await page.getByRole("table").innerText();
+    const activity = await page.getByRole("list", { name: "Activity, newest first" }).innerText();
     return { required, members, activity };
   } finally {
     await page.close();
