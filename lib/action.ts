@@ -17,6 +17,8 @@ export interface ActionState {
   /** Two-factor steps: where the code went, when another may be asked for (ISO time). */
   phoneMasked?: string;
   resendAt?: string;
+  /** The second factor is locked until then (ISO time): the forms stay disabled until it. */
+  lockedUntil?: string;
   /** Where the browser goes next, after a step that signed in (a same-origin relative path). */
   redirectTo?: string;
   /** Shown once, right after setup or regeneration. */

@@ -17,6 +17,13 @@ const signInSchema = z.object({
   callbackUrl: z.string().max(2048).optional(),
 });
 
+/** The challenge page, told why no code was texted and, for a limit, when it lifts. */
+function challengeWithNotice(sent: { code: string; retryAfterMs?: number }, now: Date): string {
+  const query = new URLSearchParams({ notice: sent.code });
+  if (sent.retryAfterMs !== undefined) query.set("liftsAt", new Date(now.getTime() + sent.retryAfterMs).toISOString());
+  return `/two-factor/challenge?${query}`;
+}
+
 export const signInAction = validatedAction(
   signInSchema,
   async (data, { request }) => {
@@ -42,7 +49,7 @@ export const signInAction = validatedAction(
     }
     await writePendingSignIn(next.pending);
     if (next.pending.stage === "setup") redirect("/two-factor/setup");
-    redirect(next.sent && !next.sent.ok ? `/two-factor/challenge?notice=${next.sent.code}` : "/two-factor/challenge");
+    redirect(next.sent && !next.sent.ok ? challengeWithNotice(next.sent, deps.clock.now()) : "/two-factor/challenge");
   },
   { echo: ["email"] },
 );

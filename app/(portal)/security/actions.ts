@@ -12,7 +12,7 @@ import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "@/lib/two-factor/self-service";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
@@ -21,6 +21,10 @@ import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 // flow: a first setup and a later phone change are separate attempts.
 const selfSetupNonce = (viewer: { user: { id: string }; authTime: number }, enrolled: boolean) =>
   `${enrolled ? "change-phone" : "self-setup"}:${viewer.user.id}:${viewer.authTime}`;
+
+/** The Security page's phone form: a first setup, or a phone change (no backup code verifies a new number). */
+const phoneScreen = (enrolled: boolean | undefined, now: Date, formData: FormData) =>
+  messageContext(enrolled ? "change-phone" : "setup", now, formData);
 
 /** The viewer and the core; changing an existing phone needs a recent second factor. */
 async function securityContext(changing: string) {
@@ -34,13 +38,13 @@ async function securityContext(changing: string) {
 
 export const sendSelfSetupCodeAction = validatedAction(
   z.object({ phone: phoneField }),
-  async (data, { request }): Promise<ActionState> => {
+  async (data, { request, formData }): Promise<ActionState> => {
     const context = await securityContext("/security/phone");
     if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
     const { viewer, deps, state } = context;
     const attemptNonce = selfSetupNonce(viewer, Boolean(state?.enrolled));
     const sent = await sendSetupCode(deps, { userId: viewer.user.id, attemptNonce, phone: data.phone, request });
-    if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
+    if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent, phoneScreen(state?.enrolled, deps.clock.now(), formData)) };
     return { ok: true, phoneMasked: sent.phoneMasked, resendAt: sent.resendAt.toISOString() };
   },
   { echo: ["phone"] },
@@ -48,7 +52,7 @@ export const sendSelfSetupCodeAction = validatedAction(
 
 export const verifySelfSetupCodeAction = validatedAction(
   z.object({ code: smsCodeField }),
-  async (data, { request }): Promise<ActionState> => {
+  async (data, { request, formData }): Promise<ActionState> => {
     const context = await securityContext("/security/phone");
     if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
     const { viewer, deps, state } = context;
@@ -61,7 +65,7 @@ export const verifySelfSetupCodeAction = validatedAction(
       selfEnabled: Boolean(state?.selfEnabled || !state?.requiredByOrganization),
       signIn: null,
     });
-    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
+    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done, phoneScreen(state?.enrolled, deps.clock.now(), formData)) } };
     const notice = done.phoneChanged
       ? ({ kind: "phone_changed", phoneMasked: done.phoneMasked } as const)
       : ({ kind: "two_factor_set_up", phoneMasked: done.phoneMasked } as const);
@@ -88,8 +92,9 @@ export const regenerateBackupCodesAction = validatedAction(z.object({}), async (
   const viewer = await getViewer();
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
   await requireRecentSecondFactor(viewer, "/security");
-  const done = await regenerateBackupCodes(await twoFactorDeps(null), { userId: viewer.user.id, request });
-  if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
+  const deps = await twoFactorDeps(null);
+  const done = await regenerateBackupCodes(deps, { userId: viewer.user.id, request });
+  if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
   return { ok: true, backupCodes: done.codes, message: "New backup codes created. The old codes no longer work." };
 });
 
@@ -97,8 +102,9 @@ export const turnOffTwoFactorAction = validatedAction(z.object({}), async (_data
   const viewer = await getViewer();
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
   await requireRecentSecondFactor(viewer, "/security");
-  const done = await turnOffTwoFactor(await twoFactorDeps(null), { userId: viewer.user.id, request });
-  if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
+  const deps = await twoFactorDeps(null);
+  const done = await turnOffTwoFactor(deps, { userId: viewer.user.id, request });
+  if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
   redirect("/security?off=1");
 });
 

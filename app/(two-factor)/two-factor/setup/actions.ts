@@ -12,17 +12,17 @@ import { emailSenderFromEnv } from "@/lib/email";
 import { notifyMember } from "@/lib/notifications";
 import { appDeps, twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField } from "@/lib/two-factor/fields";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 
 export const sendSetupCodeAction = validatedAction(
   z.object({ phone: phoneField }),
-  async (data, { request }): Promise<ActionState> => {
+  async (data, { request, formData }): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
     const deps = await twoFactorDeps(await requestHost());
     const sent = await sendSetupCode(deps, { userId: pending.userId, attemptNonce: pending.nonce, phone: data.phone, request, signIn: pending });
     if (!sent.ok && sent.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
-    if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
+    if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent, messageContext("setup", deps.clock.now(), formData)) };
     return { ok: true, phoneMasked: sent.phoneMasked, resendAt: sent.resendAt.toISOString() };
   },
   { echo: ["phone"] },
@@ -30,7 +30,7 @@ export const sendSetupCodeAction = validatedAction(
 
 export const verifySetupCodeAction = validatedAction(
   z.object({ code: smsCodeField }),
-  async (data, { request }): Promise<ActionState> => {
+  async (data, { request, formData }): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
     const deps = await twoFactorDeps(await requestHost());
     const done = await completePhoneSetup(deps, {
@@ -42,7 +42,7 @@ export const verifySetupCodeAction = validatedAction(
       signIn: pending,
     });
     if (!done.ok && done.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
-    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
+    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done, messageContext("setup", deps.clock.now(), formData)) } };
     await writePendingSignIn({ ...pending, ticket: done.ticket ?? undefined });
     after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "two_factor_set_up", phoneMasked: done.phoneMasked }));
     return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked };
