@@ -58,11 +58,18 @@ export function Button({ pending, children, ...props }: { pending?: boolean } & 
   );
 }
 
-export function FormMessage({ error, message }: { error?: string; message?: string }) {
+export function FormMessage({ error, message, warning }: { error?: string; message?: string; warning?: string }) {
   if (error) {
     return (
       <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
         {error}
+      </p>
+    );
+  }
+  if (warning) {
+    return (
+      <p role="status" data-tone="warning" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+        {warning}
       </p>
     );
   }

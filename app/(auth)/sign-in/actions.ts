@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedAction } from "@/lib/action";
-import { readDeviceToken, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
+import { readDeviceToken, requestHost, writePendingSignIn, writeSignInEmail } from "@/lib/auth/cookies";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { startSession } from "@/lib/auth/session-cookie";
@@ -48,6 +48,7 @@ export const signInAction = validatedAction(
       redirect(returnTo);
     }
     await writePendingSignIn(next.pending);
+    await writeSignInEmail(data.email);
     if (next.pending.stage === "setup") redirect("/two-factor/setup");
     redirect(next.sent && !next.sent.ok ? challengeWithNotice(next.sent, deps.clock.now()) : "/two-factor/challenge");
   },

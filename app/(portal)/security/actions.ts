@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { z } from "zod";
@@ -95,6 +96,7 @@ export const regenerateBackupCodesAction = validatedAction(z.object({}), async (
   const deps = await twoFactorDeps(null);
   const done = await regenerateBackupCodes(deps, { userId: viewer.user.id, request });
   if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
+  revalidatePath("/security");
   return { ok: true, backupCodes: done.codes, message: "New backup codes created. The old codes no longer work." };
 });
 
