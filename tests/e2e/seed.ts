@@ -28,6 +28,9 @@ export const E2E_USERS = {
   sessionMember: "session-member@example.com",
   sessionResetMember: "session-reset@example.com",
   sessionPasswordMember: "session-password@example.com",
+  messagesNoSms: "messages-no-sms@example.com",
+  messagesLock: "messages-lock@example.com",
+  messagesReset: "messages-reset@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -64,4 +67,8 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionMember, password, name: "Sue Session" });
   await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionResetMember, password, name: "Rex Reset" });
   await createUser(db, { organizationId: sessions.id, role: "member", email: E2E_USERS.sessionPasswordMember, password, name: "Pam Password" });
+  const messages = await createOrganization(db, "Messages Co");
+  await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesNoSms, password, name: "Nora Nosms" });
+  await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesLock, password, name: "Lars Lock" });
+  await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesReset, password, name: "Rita Reset" });
 }
