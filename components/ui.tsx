@@ -58,11 +58,18 @@ export function Button({ pending, children, ...props }: { pending?: boolean } & 
   );
 }
 
-export function FormMessage({ error, message, id }: { error?: string; message?: string; id?: string }) {
+export function FormMessage({ error, message, warning, id }: { error?: string; message?: string; warning?: string; id?: string }) {
   if (error) {
     return (
       <p id={id} role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
         {error}
+      </p>
+    );
+  }
+  if (warning) {
+    return (
+      <p role="status" data-tone="warning" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+        {warning}
       </p>
     );
   }

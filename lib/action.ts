@@ -21,6 +21,8 @@ export interface ActionState {
   /** "Did you mean +14155550123?": the Phone number field's value with only its separators removed. */
   suggestedPhone?: string;
   resendAt?: string;
+  /** The second factor is locked until then (ISO time): the forms stay disabled until it. */
+  lockedUntil?: string;
   /** Where the browser goes next, after a step that signed in (a same-origin relative path). */
   redirectTo?: string;
   /** Shown once, right after setup or regeneration. */

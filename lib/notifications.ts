@@ -9,15 +9,18 @@ export type MemberNotice =
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
   | { kind: "device_trusted"; browser: string }
+  | { kind: "second_factor_locked"; until: Date }
   | { kind: "requirement_changed"; changedBy: string; from: TwoFactorRequirement; to: TwoFactorRequirement };
 
 const FOOTER = "\n\nIf this was not you, change your password and contact your organization's admin.";
+
+const utcTime = (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /** The requirement in words, with a grace period's end in UTC (no long run of digits). */
 export function describeRequirement(setting: TwoFactorRequirement): string {
   if (!setting.required) return "not required";
   if (!setting.graceUntil) return "required at each member's next sign-in";
-  return `required, members may skip setting it up until ${setting.graceUntil.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return `required, members may skip setting it up until ${utcTime(setting.graceUntil)}`;
 }
 
 export function noticeEmail(notice: MemberNotice): { subject: string; text: string } {
@@ -51,6 +54,11 @@ export function noticeEmail(notice: MemberNotice): { subject: string; text: stri
       return {
         subject: "A new device is trusted",
         text: `A new device (${notice.browser}) signed in to your Connect account and was trusted for 30 days: it will not be asked for a verification code. You can revoke it on your Security page.${FOOTER}`,
+      };
+    case "second_factor_locked":
+      return {
+        subject: "Two-step verification on your account is locked",
+        text: `Too many wrong verification codes or backup codes were entered when signing in to your Connect account, so two-step verification is locked until ${utcTime(notice.until)}. Whoever tried knew your password.${FOOTER}`,
       };
     case "requirement_changed":
       return {

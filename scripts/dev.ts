@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { databaseOptionsFromEnv, openDatabase } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";
 import { DEMO_ACCOUNTS, isDatabaseEmpty, seedDemoData } from "../lib/db/seed";
-import { ensureDevSecrets, seedPassword } from "./env";
+import { ensureDevAppUrl, ensureDevSecrets, seedPassword } from "./env";
 
 // `npm run dev`: migrate, seed an empty database, make dev secrets, then `next dev`.
 const generated = ensureDevSecrets();
@@ -21,7 +21,9 @@ try {
 }
 
 const port = process.env.PORT || "3000";
+const appUrl = ensureDevAppUrl();
 console.log(`\nConnect is starting on http://localhost:${port} (database: ${handle.description})`);
+console.log(`Password reset links point at ${appUrl} (APP_URL).`);
 console.log("Demo accounts:");
 for (const account of DEMO_ACCOUNTS) console.log(`  ${account.email.padEnd(22)} ${account.role.padEnd(7)} password: ${password}`);
 console.log(process.env.SEED_PASSWORD ? "  (password from SEED_PASSWORD)" : "");

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { appUrlFromEnv } from "../lib/config/app-url";
 
 /** The demo users' password when SEED_PASSWORD is unset outside production. */
 export const DEV_SEED_PASSWORD = "connect-demo-password";
@@ -28,6 +29,15 @@ export function ensureDevSecrets(env: NodeJS.ProcessEnv = process.env): string[]
     fs.writeFileSync(DEV_SECRETS_FILE, JSON.stringify(stored, null, 2), { mode: 0o600 });
   }
   return generated;
+}
+
+/**
+ * For `npm run dev` only: APP_URL (the origin of password reset links) defaults to the origin the
+ * dev server serves on, so "Submit a change of password request" works on a fresh clone.
+ */
+export function ensureDevAppUrl(env: NodeJS.ProcessEnv = process.env): string {
+  env.APP_URL ||= appUrlFromEnv({ ...env, NODE_ENV: "development" })!;
+  return env.APP_URL;
 }
 
 export function seedPassword(env: NodeJS.ProcessEnv = process.env): string {

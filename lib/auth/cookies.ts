@@ -29,6 +29,19 @@ export async function clearPendingSignIn(): Promise<void> {
   (await cookies()).set(pendingSignInCookieName(), "", { ...base(), maxAge: 0 });
 }
 
+// The email typed at sign-in, kept while a two-step sign-in may still end, so "Sign in again" does
+// not make the member type it again. Not a secret; never read for anything but that prefill.
+const signInEmailCookieName = () => (production() ? "__Host-c2fa-sign-in-email" : "c2fa-sign-in-email");
+
+export async function writeSignInEmail(email: string): Promise<void> {
+  (await cookies()).set(signInEmailCookieName(), email, { ...base(), maxAge: 2 * PENDING_SIGN_IN_TTL_SECONDS });
+}
+
+export async function readSignInEmail(): Promise<string | undefined> {
+  const value = (await cookies()).get(signInEmailCookieName())?.value;
+  return value && value.length <= 254 ? value : undefined;
+}
+
 export async function readDeviceToken(): Promise<string | undefined> {
   return (await cookies()).get(trustedDeviceCookieName())?.value;
 }

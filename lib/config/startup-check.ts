@@ -1,4 +1,5 @@
 import { emailConfigurationWarning } from "../email";
+import { appUrlConfigurationWarning } from "./app-url";
 import { smsConfigurationWarning } from "../sms";
 import { secretProblems } from "./secrets";
 
@@ -10,7 +11,7 @@ export function refuseToRunWithoutSecrets() {
     for (const problem of problems) console.error(`Refusing to start: ${problem}`);
     process.exit(1);
   }
-  for (const warning of [smsConfigurationWarning(process.env), emailConfigurationWarning(process.env)]) {
+  for (const warning of [smsConfigurationWarning(process.env), emailConfigurationWarning(process.env), appUrlConfigurationWarning(process.env)]) {
     if (warning) console.warn(warning);
   }
 }

@@ -5,12 +5,15 @@ import { users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { countUnusedBackupCodes, markBackupCodeUsed, matchBackupCode } from "./backup-codes";
-import { recordSecondFactorFailure, recordSecondFactorSuccess } from "./lockout";
+import { lockedFailure, recordSecondFactorFailure, recordSecondFactorSuccess, type LockedFailure } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
 import { standingOf } from "./pending-standing";
 
-export type BackupCodeFailure = Failure<"INVALID_BACKUP_CODE" | "LOCKED" | "SIGN_IN_ENDED">;
+export type BackupCodeFailure =
+  | (Failure<"INVALID_BACKUP_CODE"> & { triesLeft?: number })
+  | LockedFailure
+  | Failure<"SIGN_IN_ENDED">;
 export type BackupCodeAttempt<T> = { ok: true; remaining: number; unlocked: T } | BackupCodeFailure;
 
 export interface BackupCodeInput<T> {
@@ -39,6 +42,7 @@ export function attemptBackupCode<T>(deps: TwoFactorDeps, input: BackupCodeInput
     const [user] = await db
       .select({
         lockedUntil: users.secondFactorLockedUntil,
+        email: users.email,
         pendingSignInsValidAfter: users.pendingSignInsValidAfter,
         enrolled: sql<boolean>`(${users.phoneE164} is not null and ${users.phoneVerifiedAt} is not null)`,
       })
@@ -46,7 +50,7 @@ export function attemptBackupCode<T>(deps: TwoFactorDeps, input: BackupCodeInput
       .where(eq(users.id, userId))
       .for("update");
     if (!user || (input.pending && standingOf(input.pending, user) === "ended")) return failure("SIGN_IN_ENDED");
-    if (user.lockedUntil && user.lockedUntil > now) return failure("LOCKED");
+    if (user.lockedUntil && user.lockedUntil > now) return lockedFailure(user.lockedUntil, now);
     const audit = { organizationId: input.organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at: now };
     const match = await matchBackupCode(db, userId, input.code);
     if (match) {
@@ -56,10 +60,10 @@ export function attemptBackupCode<T>(deps: TwoFactorDeps, input: BackupCodeInput
       await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining } });
       return { ok: true as const, remaining, unlocked: await input.unlock(db, remaining) };
     }
-    const { lockedUntil } = await recordSecondFactorFailure(db, userId, now, deps.options);
+    const { lockedUntil, triesLeft } = await recordSecondFactorFailure(db, userId, now, deps.options);
     await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_failed" });
-    if (!lockedUntil) return failure("INVALID_BACKUP_CODE");
+    if (!lockedUntil) return { ...failure("INVALID_BACKUP_CODE"), triesLeft };
     await recordAuditEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
-    return failure("LOCKED");
+    return lockedFailure(lockedUntil, now, user.email);
   });
 }

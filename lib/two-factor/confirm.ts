@@ -62,7 +62,7 @@ export async function confirmSecondFactor(
     const done = await attemptBackupCode(deps, { ...input, organizationId: state.organizationId, pending: null, unlock: confirmed });
     // A confirmation has no pending sign-in to end: a vanished user is simply not enrolled.
     if (done.ok) return { ok: true };
-    return done.code === "SIGN_IN_ENDED" ? failure("NOT_ENROLLED") : failure(done.code);
+    return done.code === "SIGN_IN_ENDED" ? failure("NOT_ENROLLED") : done;
   }
   return deps.db.transaction(async (tx) => {
     const db = tx as unknown as Db;

@@ -1,7 +1,19 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { users } from "../db/schema";
+import { failure, type Failure } from "../errors";
 import type { TwoFactorOptions } from "./options";
+
+/**
+ * The lock's answer: when it lifts, and, from the try that started it, the member's email so they
+ * can be told (someone may be guessing).
+ */
+export type LockedFailure = Failure<"LOCKED"> & { lockedUntil: Date; startedFor?: string };
+
+export function lockedFailure(lockedUntil: Date, now: Date, startedFor?: string): LockedFailure {
+  const locked = { ...failure("LOCKED", { retryAfterMs: Math.max(lockedUntil.getTime() - now.getTime(), 0) }), lockedUntil };
+  return startedFor === undefined ? locked : { ...locked, startedFor };
+}
 
 /** The second factor is locked for this user until the returned time, or null. */
 export async function secondFactorLockedUntil(db: Db, userId: string, now: Date): Promise<Date | null> {
@@ -22,7 +34,7 @@ export async function recordSecondFactorFailure(
   userId: string,
   now: Date,
   options: Pick<TwoFactorOptions, "lockoutThreshold" | "lockoutMs">,
-): Promise<{ lockedUntil: Date | null }> {
+): Promise<{ lockedUntil: Date | null; triesLeft: number }> {
   const lockUntil = new Date(now.getTime() + options.lockoutMs);
   const locked = sql`coalesce(${users.secondFactorLockedUntil} > ${now.toISOString()}::timestamptz, false)`;
   const reaches = sql`${users.secondFactorFailures} + 1 >= ${options.lockoutThreshold}`;
@@ -35,8 +47,9 @@ export async function recordSecondFactorFailure(
       secondFactorLockedUntil: sql`case when not ${locked} and ${reaches} then ${lockUntil.toISOString()}::timestamptz else ${users.secondFactorLockedUntil} end`,
     })
     .where(eq(users.id, userId))
-    .returning({ lockedUntil: users.secondFactorLockedUntil });
-  return { lockedUntil: row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null };
+    .returning({ lockedUntil: users.secondFactorLockedUntil, failures: users.secondFactorFailures });
+  const lockedUntil = row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+  return { lockedUntil, triesLeft: lockedUntil ? 0 : Math.max(options.lockoutThreshold - (row?.failures ?? 0), 0) };
 }
 
 /** A completed second factor: ends the run of failures and is shown as the last 2FA sign-in. */

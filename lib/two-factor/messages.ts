@@ -1,31 +1,96 @@
 import { formatWait } from "../errors";
 
+/**
+ * Where a message is shown, which decides the ways out it may name: only the challenge and "Confirm
+ * it's you" have backup codes ("security" is the Security page's own buttons), only the challenge has "Resend code" and the change of password
+ * request link for every failure.
+ */
+export type TwoFactorScreen = "setup" | "challenge" | "change-phone" | "confirm" | "security";
+
+export interface TwoFactorMessageContext {
+  screen: TwoFactorScreen;
+  /** The time `retryAfterMs` counts from. */
+  now: Date;
+  /** The viewer's IANA time zone when the browser said it; else the time is given in UTC. */
+  timeZone?: string;
+}
+
+export interface TwoFactorFailure {
+  code: string;
+  /** For limits and the lock: how long until it lifts. */
+  retryAfterMs?: number;
+  /** INVALID_CODE: tries left for this code. INVALID_BACKUP_CODE: tries left before the lock. */
+  triesLeft?: number;
+}
+
+const hasBackupCodes = (screen: TwoFactorScreen) => screen === "challenge" || screen === "confirm";
+const newCodeAction = (screen: TwoFactorScreen) =>
+  screen === "security" ? "Ask for a new one." : `Ask for a new one with “${screen === "challenge" ? "Resend code" : "Send code"}”.`;
+
+/** The context of a form's answer: its screen, the clock, and the zone its `timeZone` field says. */
+export function messageContext(screen: TwoFactorScreen, now: Date, formData?: FormData): TwoFactorMessageContext {
+  const timeZone = formData?.get("timeZone");
+  return { screen, now, timeZone: typeof timeZone === "string" ? timeZone : undefined };
+}
+
+/** "after 14:32" in the viewer's zone, or "after 14:32 UTC"; with the date when it is not today there. */
+export function liftTime(at: Date, context: Pick<TwoFactorMessageContext, "now" | "timeZone">): string {
+  const timeZone = validTimeZone(context.timeZone);
+  const zone = timeZone ?? "UTC";
+  const day = (date: Date) => new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  const date = day(at) === day(context.now) ? "" : `${new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "long" }).format(at)}, `;
+  return `after ${date}${time}${timeZone ? "" : " UTC"}`;
+}
+
+function validTimeZone(timeZone: string | undefined): string | undefined {
+  if (!timeZone || timeZone.length > 64) return undefined;
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Messages safe to show for every expected two-factor failure; none tells which secret was wrong. */
-export function twoFactorMessage(failure: { code: string; retryAfterMs?: number; triesLeft?: number }): string {
+export function twoFactorMessage(failure: TwoFactorFailure, context: TwoFactorMessageContext): string {
+  const { screen } = context;
+  const backup = hasBackupCodes(screen);
+  const tryAgain =
+    failure.retryAfterMs === undefined ? "try again later" : `try again ${liftTime(new Date(context.now.getTime() + failure.retryAfterMs), context)}`;
+  const orBackup = (rest: string) => (backup ? `Use the backup code, or ${rest}.` : `${rest[0]!.toUpperCase()}${rest.slice(1)}.`);
   switch (failure.code) {
     case "INVALID_CODE": {
       const left = failure.triesLeft ?? 0;
-      if (left === 0) return "That code is not right, and it can no longer be used. Ask for a new code.";
+      if (left === 0) return `That code is not right, and it can no longer be used. ${newCodeAction(screen)}`;
       return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left for this code.`;
     }
     case "NO_ACTIVE_CODE":
-      return "That code has expired or was replaced by a newer one. Ask for a new code.";
+      return `That code has expired or was replaced by a newer one. ${newCodeAction(screen)}`;
     case "LOCKED":
-      return "Too many wrong codes. Two-step verification is locked for 15 minutes. Try again later or submit a change of password request.";
+      return `Too many wrong codes. Two-step verification is locked: ${tryAgain}${screen === "challenge" ? ", or submit a change of password request" : ""}.`;
     case "RESEND_TOO_SOON":
       return `Please wait ${formatWait(failure.retryAfterMs ?? 30_000)} before asking for another code.`;
     case "ACCOUNT_SMS_LIMIT":
-      return "Too many codes were sent to this account in the last hour. Use a backup code, or try again later.";
+      return `Too many codes were sent to this account in the last hour. ${orBackup(tryAgain)}`;
     case "PHONE_SMS_LIMIT":
-      return "Too many codes were sent to this phone number today. Use a backup code, or try again tomorrow.";
+      return `Too many codes were sent to this phone number today. ${orBackup(tryAgain)}`;
     case "DAILY_SMS_CAP":
-      return "We cannot send more text messages today. Use a backup code, or try again tomorrow.";
+      return `We cannot send more text messages today. ${orBackup(tryAgain)}`;
     case "COUNTRY_NOT_ALLOWED":
-      return "Text messages cannot be sent to this country. Use a phone number from a country your organization allows.";
+      return backup
+        ? "Text messages cannot be sent to the country of your phone number. Use the backup code."
+        : "Text messages cannot be sent to this country. Use a phone number from a country your organization allows.";
     case "SMS_FAILED":
-      return "We could not send the text message. Try again in a moment with “Resend code”, or use a backup code.";
-    case "INVALID_BACKUP_CODE":
-      return "That backup code is not right or was already used.";
+      if (screen === "challenge") return "We could not send the text message. Try again in a moment with “Resend code”, or use the backup code.";
+      if (screen === "confirm") return "We could not send the text message. Try again in a moment with “Send code”, or use the backup code.";
+      return "We could not send the text message. Check the phone number and try again in a moment.";
+    case "INVALID_BACKUP_CODE": {
+      const left = failure.triesLeft;
+      if (left === undefined) return "That backup code is not right or was already used.";
+      return `That backup code is not right or was already used. ${left} ${left === 1 ? "try" : "tries"} left before two-step verification is locked.`;
+    }
     case "NOT_ENROLLED":
       return "Set up two-step authentication first.";
     case "REQUIRED_BY_ORGANIZATION":

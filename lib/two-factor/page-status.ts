@@ -5,7 +5,10 @@ import type { PendingSignIn } from "./pending-sign-in";
 import { loadSecondFactorState } from "./policy";
 import { maskPhone } from "./phone-number";
 
-/** For the challenge page: the masked phone and when "Resend code" opens. */
+/**
+ * For the challenge page: the masked phone, whether a code was texted for this sign-in (a failed
+ * send leaves no challenge), when "Resend code" opens, and until when the second factor is locked.
+ */
 export async function twoFactorPageStatus(pending: PendingSignIn) {
   const db = await getDb();
   const status = await challengeStatus(db, {
@@ -15,5 +18,11 @@ export async function twoFactorPageStatus(pending: PendingSignIn) {
     resendIntervalMs: DEFAULT_TWO_FACTOR_OPTIONS.resendIntervalMs,
   });
   const state = await loadSecondFactorState(db, pending.userId);
-  return { phoneMasked: state?.phoneE164 ? maskPhone(state.phoneE164) : status.phoneMasked, resendAt: status.resendAt };
+  const now = new Date();
+  return {
+    phoneMasked: state?.phoneE164 ? maskPhone(state.phoneE164) : status.phoneMasked,
+    resendAt: status.resendAt,
+    codeSent: status.resendAt !== null,
+    lockedUntil: state?.lockedUntil && state.lockedUntil > now ? state.lockedUntil : null,
+  };
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, min, ne, sql } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { sha256 } from "../crypto";
 import type { Db } from "../db/client";
@@ -6,13 +6,14 @@ import { rowsOf } from "../db/rows";
 import { smsChallenges, type ChallengePurpose } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
+import { lockedFailure, type LockedFailure } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import { maskPhone, phoneCountry } from "./phone-number";
 import { generateSmsCode, smsCodeHmac, smsCodeText } from "./sms-code";
 
-export type SendCodeFailure = Failure<
-  "RESEND_TOO_SOON" | "ACCOUNT_SMS_LIMIT" | "PHONE_SMS_LIMIT" | "DAILY_SMS_CAP" | "COUNTRY_NOT_ALLOWED" | "LOCKED" | "SMS_FAILED"
->;
+export type SendCodeFailure =
+  | Failure<"RESEND_TOO_SOON" | "ACCOUNT_SMS_LIMIT" | "PHONE_SMS_LIMIT" | "DAILY_SMS_CAP" | "COUNTRY_NOT_ALLOWED" | "SMS_FAILED">
+  | LockedFailure;
 export type SendCodeResult = { ok: true; challengeId: string; phoneMasked: string; resendAt: Date } | SendCodeFailure;
 
 export interface SendCodeInput {
@@ -97,8 +98,11 @@ async function reserveChallenge(db: Db, deps: TwoFactorDeps, input: SendCodeInpu
   // One sender at a time per account and per phone number.
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`user:${input.userId}`}))`);
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`phone:${input.phoneE164}`}))`);
-  const locked = await db.execute(sql`select 1 from users where id = ${input.userId} and second_factor_locked_until > ${now.toISOString()}`);
-  if (rowsOf(locked).length > 0) return failure("LOCKED");
+  const locked = await db.execute(
+    sql`select second_factor_locked_until as until from users where id = ${input.userId} and second_factor_locked_until > ${now.toISOString()}`,
+  );
+  const lockedUntil = rowsOf<{ until: string | Date }>(locked)[0]?.until;
+  if (lockedUntil) return lockedFailure(new Date(lockedUntil), now);
 
   const [last] = await db
     .select({ createdAt: smsChallenges.createdAt })
@@ -110,22 +114,25 @@ async function reserveChallenge(db: Db, deps: TwoFactorDeps, input: SendCodeInpu
     return failure("RESEND_TOO_SOON", { retryAfterMs: last.createdAt.getTime() + options.resendIntervalMs - now.getTime() });
   }
   const hourAgo = new Date(now.getTime() - 3_600_000);
+  // Each limit's answer says when it lifts: when its oldest code in the window leaves the window.
+  const liftsAfter = (oldest: Date | string | null | undefined, windowMs: number) =>
+    oldest ? { retryAfterMs: Math.max(new Date(oldest).getTime() + windowMs - now.getTime(), 0) } : {};
   const [perAccount] = await db
-    .select({ n: count() })
+    .select({ n: count(), oldest: min(smsChallenges.createdAt) })
     .from(smsChallenges)
     .where(and(eq(smsChallenges.userId, input.userId), gt(smsChallenges.createdAt, hourAgo)));
-  if ((perAccount?.n ?? 0) >= options.maxCodesPerAccountPerHour) return failure("ACCOUNT_SMS_LIMIT");
+  if ((perAccount?.n ?? 0) >= options.maxCodesPerAccountPerHour) return failure("ACCOUNT_SMS_LIMIT", liftsAfter(perAccount?.oldest, 3_600_000));
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const [perPhone] = await db
-    .select({ n: count() })
+    .select({ n: count(), oldest: min(smsChallenges.createdAt) })
     .from(smsChallenges)
     .where(and(eq(smsChallenges.phoneE164, input.phoneE164), gt(smsChallenges.createdAt, dayAgo)));
-  if ((perPhone?.n ?? 0) >= options.maxCodesPerPhonePerDay) return failure("PHONE_SMS_LIMIT");
+  if ((perPhone?.n ?? 0) >= options.maxCodesPerPhonePerDay) return failure("PHONE_SMS_LIMIT", liftsAfter(perPhone?.oldest, 86_400_000));
   if (options.maxSmsPerDay !== null) {
     // Serializes the count-then-insert of every sender, so concurrent sends cannot overshoot the cap.
     await db.execute(sql`select pg_advisory_xact_lock(hashtext('sms:daily-cap'))`);
-    const [all] = await db.select({ n: count() }).from(smsChallenges).where(gt(smsChallenges.createdAt, dayAgo));
-    if ((all?.n ?? 0) >= options.maxSmsPerDay) return failure("DAILY_SMS_CAP");
+    const [all] = await db.select({ n: count(), oldest: min(smsChallenges.createdAt) }).from(smsChallenges).where(gt(smsChallenges.createdAt, dayAgo));
+    if ((all?.n ?? 0) >= options.maxSmsPerDay) return failure("DAILY_SMS_CAP", liftsAfter(all?.oldest, 86_400_000));
   }
 
   const id = crypto.randomUUID();

@@ -6,14 +6,14 @@ import { smsChallenges, type ChallengePurpose } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { consumeMatchedChallenge, findLiveChallenge, spendWrongTry, type LiveChallenge, type OwnAuditEvent } from "./code-consumption";
-import { recordSecondFactorFailure, secondFactorLockedUntil } from "./lockout";
+import { lockedFailure, recordSecondFactorFailure, secondFactorLockedUntil, type LockedFailure } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import { smsCodeHmac } from "./sms-code";
 
 export type VerifyCodeFailure =
   | Failure<"INVALID_CODE"> & { triesLeft: number }
   | Failure<"NO_ACTIVE_CODE">
-  | Failure<"LOCKED">
+  | LockedFailure
   | Failure<"SIGN_IN_ENDED">;
 export type VerifyCodeResult =
   | { ok: true; phoneE164: string; email: string; organizationId: string | null }
@@ -52,7 +52,7 @@ export async function checkSmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCod
   if (!live) return failure("NO_ACTIVE_CODE");
   const ended = live.pendingSignInsValidAfter;
   if (input.pendingSince !== undefined && ended && input.pendingSince < ended.getTime()) return failure("SIGN_IN_ENDED");
-  if (live.lockedUntil && live.lockedUntil > now) return failure("LOCKED");
+  if (live.lockedUntil && live.lockedUntil > now) return lockedFailure(live.lockedUntil, now);
   if (!live.challengeId || !live.codeHmac) return failure("NO_ACTIVE_CODE");
   const matches = constantTimeEqual(live.codeHmac, smsCodeHmac(deps.codeKey, live.challengeId, input.code));
   return { ok: true, matches, challengeId: live.challengeId, email: live.email, organizationId: live.organizationId, now };
@@ -92,13 +92,14 @@ async function recordWrongCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInp
   await recordAuditEvent(db, { ...audit, type: "two_factor.code_failed", details: { purpose: input.purpose, triesLeft } });
   if (lockedUntil) {
     await recordAuditEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
-    return failure("LOCKED");
+    return lockedFailure(lockedUntil, now, checked.email);
   }
   return { ...failure("INVALID_CODE"), triesLeft };
 }
 
 async function noUsableCode(db: Db, userId: string, now: Date): Promise<VerifyCodeFailure> {
-  return (await secondFactorLockedUntil(db, userId, now)) ? failure("LOCKED") : failure("NO_ACTIVE_CODE");
+  const lockedUntil = await secondFactorLockedUntil(db, userId, now);
+  return lockedUntil ? lockedFailure(lockedUntil, now) : failure("NO_ACTIVE_CODE");
 }
 
 /**

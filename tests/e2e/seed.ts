@@ -38,6 +38,9 @@ export const E2E_USERS = {
   a11yNarrowOwner: "a11y-narrow@example.com",
   a11yMember: "a11y-member@example.com",
   a11yFocusOwner: "a11y-focus@example.com",
+  messagesNoSms: "messages-no-sms@example.com",
+  messagesLock: "messages-lock@example.com",
+  messagesReset: "messages-reset@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -98,4 +101,8 @@ export async function seedE2eData(db: Db, password: string) {
   }
   const a11yFree = await createOrganization(db, "A11y Free Co");
   await createUser(db, { organizationId: a11yFree.id, role: "member", email: E2E_USERS.a11yMember, password, name: "Mia Member" });
+  const messages = await createOrganization(db, "Messages Co");
+  await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesNoSms, password, name: "Nora Nosms" });
+  await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesLock, password, name: "Lars Lock" });
+  await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesReset, password, name: "Rita Reset" });
 }

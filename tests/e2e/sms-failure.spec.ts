@@ -5,7 +5,7 @@ import { codeFromFake, SetupPage } from "./pages/two-factor-pages";
 import { E2E_USERS } from "./seed";
 
 const PHONE = "+14155553005";
-const SMS_FAILED = "We could not send the text message. Try again in a moment with “Resend code”, or use a backup code.";
+const SMS_FAILED = "We could not send the text message. Check the phone number and try again in a moment.";
 
 test.afterEach(async ({ vonageUrl }) => {
   await setFakeVonageMode(vonageUrl, { kind: "ok" });

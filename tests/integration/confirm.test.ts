@@ -140,8 +140,8 @@ describe.each(databaseTargets())("confirm it's you on $name", (target) => {
     const { user, backupCodes } = await createEnrolledUser(deps);
     const session = signedInAt();
     expect(await confirm(user.id, session, "backup", backupCodes[3]!)).toEqual({ ok: true });
-    expect(await confirm(user.id, session, "backup", backupCodes[3]!)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
-    expect(await confirm(user.id, session, "backup", "ZZZZ-ZZZZ-ZZZZ")).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    expect(await confirm(user.id, session, "backup", backupCodes[3]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
+    expect(await confirm(user.id, session, "backup", "ZZZZ-ZZZZ-ZZZZ")).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     // lower case and no dashes are forgiven
     expect(await confirm(user.id, session, "backup", backupCodes[4]!.replace(/-/g, "").toLowerCase())).toEqual({ ok: true });
     const confirmed = (await handle.db.select().from(auditEvents).where(eq(auditEvents.subjectUserId, user.id))).filter((e) => e.type === "two_factor.confirmed");
@@ -159,11 +159,11 @@ describe.each(databaseTargets())("confirm it's you on $name", (target) => {
     }
     expect(await failures(user.id)).toBe(4);
     for (let i = 0; i < 5; i++) {
-      expect(await confirm(user.id, session, "backup", `ZZZZ-ZZZZ-ZZ${String(i).padStart(2, "0")}`)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+      expect(await confirm(user.id, session, "backup", `ZZZZ-ZZZZ-ZZ${String(i).padStart(2, "0")}`)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     }
     expect(await failures(user.id)).toBe(9);
     // the tenth failure locks
-    expect(await confirm(user.id, session, "backup", "ZZZZ-ZZZZ-ZZ99")).toEqual({ ok: false, code: "LOCKED" });
+    expect(await confirm(user.id, session, "backup", "ZZZZ-ZZZZ-ZZ99")).toMatchObject({ ok: false, code: "LOCKED" });
     const [row] = await handle.db.select({ lockedUntil: users.secondFactorLockedUntil }).from(users).where(eq(users.id, user.id));
     expect(row!.lockedUntil!.getTime()).toBe(deps.clock.now().getTime() + deps.options.lockoutMs);
 

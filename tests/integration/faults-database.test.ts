@@ -170,7 +170,7 @@ const backupCodeSignInFlow: FlowFactory = async (h, d) => {
       expect(done.backupCodesRemaining).toBe(9);
       await flow.committed(h.db);
       expect(done.session).toMatchObject({ userId: user.id, amr: ["pwd", "backup_code"] });
-      expect(await completeWithBackupCode(d, input)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+      expect(await completeWithBackupCode(d, input)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     },
   };
   return flow;
@@ -187,7 +187,7 @@ const wrongBackupCodeFlow: FlowFactory = async (h, d) => {
     },
     async retry() {
       expect((await userRow(h.db, user.id)).secondFactorFailures).toBe(0);
-      expect(await completeWithBackupCode(d, input)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+      expect(await completeWithBackupCode(d, input)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
       await flow.committed(h.db);
     },
   };

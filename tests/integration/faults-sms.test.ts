@@ -37,8 +37,8 @@ describe.each(databaseTargets())("SMS provider faults through the real Vonage se
   const allChallenges = async () =>
     (await handle.db.select().from(smsChallenges)).sort((a, b) => a.id.localeCompare(b.id));
 
-  it("the SMS_FAILED message tells the user to try again with Resend code or to use a backup code", () => {
-    const message = twoFactorMessage({ code: "SMS_FAILED" });
+  it("the SMS_FAILED message on the challenge tells the user to try again with Resend code or to use a backup code", () => {
+    const message = twoFactorMessage({ code: "SMS_FAILED" }, { screen: "challenge", now: deps.clock.now() });
     expect(message).toMatch(/could not send the text message/i);
     expect(message).toMatch(/try again/i);
     expect(message).toMatch(/Resend code/);
@@ -203,7 +203,7 @@ describe.each(databaseTargets())("bad input stores nothing on $name", (target) =
     const verify = validatedAction(schema, async (data) => {
       called += 1;
       const done = await completeWithSmsCode(deps, { pending, code: data.code, trustThisDevice: data.trustDevice, request });
-      return done.ok ? { ok: true } : { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
+      return done.ok ? { ok: true } : { ok: false, fieldErrors: { code: twoFactorMessage(done, { screen: "challenge", now: deps.clock.now() }) } };
     });
     const before = await dumpAllRows(handle.db);
     for (const bad of MALFORMED_CODES) {
@@ -225,7 +225,7 @@ describe.each(databaseTargets())("bad input stores nothing on $name", (target) =
     const useBackup = validatedAction(schema, async (data) => {
       called += 1;
       const done = await completeWithBackupCode(deps, { pending, code: data.backupCode, trustThisDevice: data.trustDevice, request });
-      return done.ok ? { ok: true } : { ok: false, fieldErrors: { backupCode: twoFactorMessage(done) } };
+      return done.ok ? { ok: true } : { ok: false, fieldErrors: { backupCode: twoFactorMessage(done, { screen: "challenge", now: deps.clock.now() }) } };
     });
     const before = await dumpAllRows(handle.db);
     const malformed = [

@@ -106,7 +106,7 @@ describe.each(databaseTargets())("SMS pumping controls on $name", (target) => {
     });
 
     it("the refusal message says the country cannot be texted and what to do", () => {
-      expect(twoFactorMessage({ code: "COUNTRY_NOT_ALLOWED" })).toBe(
+      expect(twoFactorMessage({ code: "COUNTRY_NOT_ALLOWED" }, { screen: "setup", now: new Date() })).toBe(
         "Text messages cannot be sent to this country. Use a phone number from a country your organization allows.",
       );
     });
@@ -140,10 +140,10 @@ describe.each(databaseTargets())("SMS pumping controls on $name", (target) => {
       // the 7th: a new member, a resend, a new sign-in, a confirmation: all refused
       d.clock.advance(60_000);
       const { user: late } = await createOrgUser(handle.db);
-      expect(await sendSetup(d, late.id, freshPhone())).toEqual({ ok: false, code: "DAILY_SMS_CAP" });
-      expect(await resendSignInCode(d, attempts[0]!, request)).toEqual({ ok: false, code: "DAILY_SMS_CAP" });
+      expect(await sendSetup(d, late.id, freshPhone())).toMatchObject({ ok: false, code: "DAILY_SMS_CAP" });
+      expect(await resendSignInCode(d, attempts[0]!, request)).toMatchObject({ ok: false, code: "DAILY_SMS_CAP" });
       expect(await signIn(d, enrolled[1]!.user.id)).toMatchObject({ next: "second_factor", sent: { ok: false, code: "DAILY_SMS_CAP" } });
-      expect(await sendConfirmationCode(d, { userId: enrolled[0]!.user.id, authTime: d.clock.now().getTime(), request })).toEqual({
+      expect(await sendConfirmationCode(d, { userId: enrolled[0]!.user.id, authTime: d.clock.now().getTime(), request })).toMatchObject({
         ok: false,
         code: "DAILY_SMS_CAP",
       });
@@ -162,7 +162,7 @@ describe.each(databaseTargets())("SMS pumping controls on $name", (target) => {
         expect(await sendSetup(d, user.id, freshPhone()), `delivery ${i + 1} of 3`).toMatchObject({ ok: true });
       }
       const { user } = await createOrgUser(handle.db);
-      expect(await sendSetup(d, user.id, freshPhone())).toEqual({ ok: false, code: "DAILY_SMS_CAP" });
+      expect(await sendSetup(d, user.id, freshPhone())).toMatchObject({ ok: false, code: "DAILY_SMS_CAP" });
       expect(d.sms.messages).toHaveLength(3);
     });
 
@@ -177,13 +177,13 @@ describe.each(databaseTargets())("SMS pumping controls on $name", (target) => {
       const { user } = await createOrgUser(handle.db);
       const phone = freshPhone();
       d.clock.set(new Date(start + DAY - 1));
-      expect(await sendSetup(d, user.id, phone)).toEqual({ ok: false, code: "DAILY_SMS_CAP" });
+      expect(await sendSetup(d, user.id, phone)).toMatchObject({ ok: false, code: "DAILY_SMS_CAP" });
       // the first code is 24 h old: one more may go
       d.clock.set(new Date(start + DAY));
       expect(await sendSetup(d, user.id, phone)).toMatchObject({ ok: true });
       d.clock.advance(30_000);
       const { user: next } = await createOrgUser(handle.db);
-      expect(await sendSetup(d, next.id, freshPhone())).toEqual({ ok: false, code: "DAILY_SMS_CAP" });
+      expect(await sendSetup(d, next.id, freshPhone())).toMatchObject({ ok: false, code: "DAILY_SMS_CAP" });
       // an hour later the second one is 24 h old too
       d.clock.set(new Date(start + DAY + 60 * 60_000));
       expect(await sendSetup(d, next.id, freshPhone())).toMatchObject({ ok: true });
@@ -213,9 +213,9 @@ describe.each(databaseTargets())("SMS pumping controls on $name", (target) => {
       expect({ sent, capped, textedToday: inWindow.length }).toEqual({ sent: 1, capped: 9, textedToday: 3 });
     });
 
-    it("the refusal message says no more texts go today and offers the backup code", () => {
-      const message = twoFactorMessage({ code: "DAILY_SMS_CAP" });
-      expect(message).toBe("We cannot send more text messages today. Use a backup code, or try again tomorrow.");
+    it("the refusal message on the challenge says no more texts go today, offers the backup code and says when the cap lifts", () => {
+      const message = twoFactorMessage({ code: "DAILY_SMS_CAP", retryAfterMs: 3 * 3_600_000 }, { screen: "challenge", now: new Date("2026-01-05T09:30:00Z") });
+      expect(message).toBe("We cannot send more text messages today. Use the backup code, or try again after 12:30 UTC.");
     });
 
     it("the default cap is 10 000 codes per 24 hours", () => {

@@ -72,7 +72,7 @@ describe.each(databaseTargets())("two-factor backup codes on $name", (target) =>
       userId: shared.user.id,
       amr: ["pwd", "backup_code"],
     });
-    expect(await use(attempt(shared.user.id), code)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    expect(await use(attempt(shared.user.id), code)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     expect(await countUnusedBackupCodes(handle.db, shared.user.id)).toBe(9);
   });
 
@@ -93,7 +93,7 @@ describe.each(databaseTargets())("two-factor backup codes on $name", (target) =>
 
   it("a backup code of one user does nothing for another", async () => {
     const other = await createEnrolledUser(deps);
-    expect(await use(attempt(other.user.id), shared.backupCodes[4]!)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    expect(await use(attempt(other.user.id), shared.backupCodes[4]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     expect(await countUnusedBackupCodes(handle.db, shared.user.id)).toBe(6);
     expect((await use(attempt(shared.user.id), shared.backupCodes[4]!)).ok).toBe(true);
   });
@@ -104,7 +104,7 @@ describe.each(databaseTargets())("two-factor backup codes on $name", (target) =>
     // the first marks the code used, every later one finds it used.
     const results = await Promise.all(Array.from({ length: 20 }, () => use(attempt(user.id), codes[0]!)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    for (const r of results.filter((x) => !x.ok)) expect(r).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    for (const r of results.filter((x) => !x.ok)) expect(r).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     const rows = await handle.db.select().from(backupCodes).where(eq(backupCodes.userId, user.id));
     expect(rows.filter((row) => row.usedAt !== null)).toHaveLength(1);
     const [row] = await handle.db.select({ failures: users.secondFactorFailures }).from(users).where(eq(users.id, user.id));
@@ -117,12 +117,12 @@ describe.each(databaseTargets())("two-factor backup codes on $name", (target) =>
     expect(secondSet).toHaveLength(10);
     expect(secondSet.filter((c) => firstSet.includes(c))).toEqual([]);
     expect(await countUnusedBackupCodes(handle.db, user.id)).toBe(10);
-    expect(await use(attempt(user.id), firstSet[0]!)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    expect(await use(attempt(user.id), firstSet[0]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     expect((await use(attempt(user.id), secondSet[0]!)).ok).toBe(true);
 
     const thirdSet = await replaceBackupCodes(handle.db, user.id, 10, deps.clock.now());
     expect(await countUnusedBackupCodes(handle.db, user.id)).toBe(10);
-    expect(await use(attempt(user.id), secondSet[1]!)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    expect(await use(attempt(user.id), secondSet[1]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     expect((await use(attempt(user.id), thirdSet[0]!)).ok).toBe(true);
     const rows = await handle.db.select().from(backupCodes).where(eq(backupCodes.userId, user.id));
     expect(rows).toHaveLength(10);
@@ -131,7 +131,7 @@ describe.each(databaseTargets())("two-factor backup codes on $name", (target) =>
   it("a wrong or malformed backup code counts as a second-factor failure", async () => {
     const { user } = await createEnrolledUser(deps);
     for (const input of ["ZZZZ-ZZZZ-ZZZZ", "not a code", "", "x".repeat(500)]) {
-      expect(await use(attempt(user.id), input)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+      expect(await use(attempt(user.id), input)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     }
     const [row] = await handle.db.select({ failures: users.secondFactorFailures }).from(users).where(eq(users.id, user.id));
     expect(row!.failures).toBe(4);

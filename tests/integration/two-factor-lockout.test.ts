@@ -39,15 +39,15 @@ describe.each(databaseTargets())("two-factor lockout on $name", (target) => {
     for (let i = 1; i <= 5; i++) answers.push((await sms(pending, wrongCode(code, i))).ok);
     for (let i = 0; i < 4; i++) answers.push(await backup(pending, WRONG_BACKUP[i]!));
     expect(answers.slice(0, 5)).toEqual([false, false, false, false, false]);
-    expect(answers.slice(5)).toEqual(Array(4).fill({ ok: false, code: "INVALID_BACKUP_CODE" }));
+    expect(answers.slice(5)).toMatchObject(Array(4).fill({ ok: false, code: "INVALID_BACKUP_CODE" }));
     expect((await lockOf(user.id)).failures).toBe(9);
 
     const tenth = await backup(pending, WRONG_BACKUP[4]!);
-    expect(tenth).toEqual({ ok: false, code: "LOCKED" });
+    expect(tenth).toMatchObject({ ok: false, code: "LOCKED" });
     expect((await lockOf(user.id)).lockedUntil).toEqual(new Date(deps.clock.now().getTime() + 15 * 60_000));
 
     // a right backup code, a resend and a new sign-in attempt are all refused while locked
-    expect(await backup(pending, backupCodes[0]!)).toEqual({ ok: false, code: "LOCKED" });
+    expect(await backup(pending, backupCodes[0]!)).toMatchObject({ ok: false, code: "LOCKED" });
     deps.clock.advance(30_000);
     expect(await resend(pending)).toMatchObject({ ok: false, code: "LOCKED" });
     const again = await continueAfterPassword(deps, { userId: user.id, returnTo: "/", deviceToken: undefined, request: testRequest() });
@@ -72,7 +72,7 @@ describe.each(databaseTargets())("two-factor lockout on $name", (target) => {
     expect(await resend(pending)).toMatchObject({ ok: true });
     const third = deps.sms.lastCodeTo(phone);
     expect(await sms(pending, wrongCode(third))).toMatchObject({ code: "INVALID_CODE", triesLeft: 4 });
-    expect(await sms(pending, wrongCode(third, 2))).toEqual({ ok: false, code: "LOCKED" });
+    expect(await sms(pending, wrongCode(third, 2))).toMatchObject({ ok: false, code: "LOCKED" });
   });
 
   it("a correct code is refused while locked, and the lock ends after 15 minutes", async () => {
@@ -83,15 +83,15 @@ describe.each(databaseTargets())("two-factor lockout on $name", (target) => {
     expect(await resend(pending)).toMatchObject({ ok: true });
     const live = deps.sms.lastCodeTo(phone);
     for (let i = 1; i <= 4; i++) await sms(pending, wrongCode(live, i));
-    expect(await backup(pending, WRONG_BACKUP[0]!)).toEqual({ ok: false, code: "LOCKED" });
+    expect(await backup(pending, WRONG_BACKUP[0]!)).toMatchObject({ ok: false, code: "LOCKED" });
     const lockedAt = deps.clock.now().getTime();
 
     // the live code has a try left, but the lock comes first: not even a try is spent on it
-    expect(await sms(pending, live)).toEqual({ ok: false, code: "LOCKED" });
-    expect(await backup(pending, backupCodes[0]!)).toEqual({ ok: false, code: "LOCKED" });
+    expect(await sms(pending, live)).toMatchObject({ ok: false, code: "LOCKED" });
+    expect(await backup(pending, backupCodes[0]!)).toMatchObject({ ok: false, code: "LOCKED" });
 
     deps.clock.set(new Date(lockedAt + 15 * 60_000 - 1));
-    expect(await sms(pending, live)).toEqual({ ok: false, code: "LOCKED" });
+    expect(await sms(pending, live)).toMatchObject({ ok: false, code: "LOCKED" });
     expect(await resend(pending)).toMatchObject({ ok: false, code: "LOCKED" });
 
     deps.clock.set(new Date(lockedAt + 15 * 60_000));
@@ -108,7 +108,7 @@ describe.each(databaseTargets())("two-factor lockout on $name", (target) => {
     const run = async () => {
       const { pending, code } = await startChallenge(deps, user, phone);
       for (let i = 1; i <= 4; i++) expect((await sms(pending, wrongCode(code, i))).ok).toBe(false);
-      for (let i = 0; i < 5; i++) expect(await backup(pending, WRONG_BACKUP[i]!)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+      for (let i = 0; i < 5; i++) expect(await backup(pending, WRONG_BACKUP[i]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
       return { pending, code };
     };
     const first = await run();
@@ -123,12 +123,12 @@ describe.each(databaseTargets())("two-factor lockout on $name", (target) => {
     const { user, phone, backupCodes } = await createEnrolledUser(deps);
     const { pending, code } = await startChallenge(deps, user, phone);
     for (let i = 1; i <= 5; i++) expect((await sms(pending, wrongCode(code, i))).ok).toBe(false);
-    for (let i = 0; i < 4; i++) expect(await backup(pending, WRONG_BACKUP[i]!)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    for (let i = 0; i < 4; i++) expect(await backup(pending, WRONG_BACKUP[i]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     expect((await backup(pending, backupCodes[0]!)).ok).toBe(true);
 
     // "consecutive": the success ended the run, so one more slip on the next sign-in does not lock
     const next = await startChallenge(deps, user, phone);
-    expect(await backup(next.pending, WRONG_BACKUP[0]!)).toEqual({ ok: false, code: "INVALID_BACKUP_CODE" });
+    expect(await backup(next.pending, WRONG_BACKUP[0]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
     expect((await lockOf(user.id)).lockedUntil).toBeNull();
   });
 
@@ -143,6 +143,6 @@ describe.each(databaseTargets())("two-factor lockout on $name", (target) => {
     expect(results.every((r) => !r.ok)).toBe(true);
     const state = await lockOf(user.id);
     expect(state.lockedUntil).not.toBeNull();
-    expect(await sms(pending, code)).toEqual({ ok: false, code: "LOCKED" });
+    expect(await sms(pending, code)).toMatchObject({ ok: false, code: "LOCKED" });
   });
 });

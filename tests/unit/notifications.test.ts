@@ -16,6 +16,7 @@ const ALL_NOTICES: MemberNotice[] = [
   { kind: "backup_code_used", remaining: 1 },
   { kind: "backup_code_used", remaining: 9 },
   { kind: "device_trusted", browser: browserName("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36") },
+  { kind: "second_factor_locked", until: new Date("2026-12-05T10:15:00Z") },
   { kind: "requirement_changed", changedBy: "admin@example.test", from: { required: true, graceUntil: null }, to: { required: true, graceUntil: new Date("2026-12-05T10:00:00Z") } },
 ];
 
@@ -27,6 +28,7 @@ describe("noticeEmail", () => {
     ["trusted_devices_revoked", { kind: "trusted_devices_revoked" }, /trusted devices were revoked/i, /revoked your trusted devices/i],
     ["backup_code_used", { kind: "backup_code_used", remaining: 4 }, /backup code was used/i, /backup code was used to sign in/i],
     ["device_trusted", { kind: "device_trusted", browser: "Firefox on Linux" }, /new device is trusted/i, /trusted for 30 days/i],
+    ["second_factor_locked", { kind: "second_factor_locked", until: new Date("2026-12-05T10:15:00Z") }, /two-step verification .* is locked/i, /locked until 2026-12-05 10:15 UTC/],
   ] as [string, MemberNotice, RegExp, RegExp][])("%s: the subject and the text name what happened", (_, notice, subject, text) => {
     const email = noticeEmail(notice);
     expect(email.subject).toMatch(subject);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { deferWith, requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
+import { appUrlConfigurationWarning, appUrlFromEnv, PASSWORD_RESET_UNAVAILABLE } from "@/lib/config/app-url";
 import { emailSenderFromEnv } from "@/lib/email";
 import { appDeps } from "@/lib/server";
 
@@ -15,8 +16,11 @@ const RESET_REQUESTED_MESSAGE =
 export const requestResetAction = validatedAction(
   z.object({ email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long.").email("Enter a valid email address.") }),
   async (data, { request }): Promise<ActionState> => {
-    const appUrl = process.env.APP_URL;
-    if (!appUrl) return { ok: false, error: "Password reset is not configured on this server (APP_URL is not set). Contact your administrator." };
+    const appUrl = appUrlFromEnv();
+    if (!appUrl) {
+      console.warn(appUrlConfigurationWarning());
+      return { ok: false, error: PASSWORD_RESET_UNAVAILABLE };
+    }
     const { db, clock } = await appDeps();
     await requestPasswordReset({ db, clock, email: emailSenderFromEnv(), appUrl, defer: deferWith(after) }, { email: data.email, request });
     return { ok: true, message: RESET_REQUESTED_MESSAGE };

@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedAction } from "@/lib/action";
-import { readDeviceToken, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
+import { readDeviceToken, requestHost, writePendingSignIn, writeSignInEmail } from "@/lib/auth/cookies";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { startSession } from "@/lib/auth/session-cookie";
@@ -16,6 +16,13 @@ const signInSchema = z.object({
   password: z.string().min(1, "Enter your password.").max(256, "That password is too long."),
   callbackUrl: z.string().max(2048).optional(),
 });
+
+/** The challenge page, told why no code was texted and, for a limit, when it lifts. */
+function challengeWithNotice(sent: { code: string; retryAfterMs?: number }, now: Date): string {
+  const query = new URLSearchParams({ notice: sent.code });
+  if (sent.retryAfterMs !== undefined) query.set("liftsAt", new Date(now.getTime() + sent.retryAfterMs).toISOString());
+  return `/two-factor/challenge?${query}`;
+}
 
 export const signInAction = validatedAction(
   signInSchema,
@@ -41,8 +48,9 @@ export const signInAction = validatedAction(
       redirect(returnTo);
     }
     await writePendingSignIn(next.pending);
+    await writeSignInEmail(data.email);
     if (next.pending.stage === "setup") redirect("/two-factor/setup");
-    redirect(next.sent && !next.sent.ok ? `/two-factor/challenge?notice=${next.sent.code}` : "/two-factor/challenge");
+    redirect(next.sent && !next.sent.ok ? challengeWithNotice(next.sent, deps.clock.now()) : "/two-factor/challenge");
   },
   { echo: ["email"] },
 );

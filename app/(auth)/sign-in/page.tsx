@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { readSignInEmail } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
 import { Card, FormMessage } from "@/components/ui";
 import { safeReturnPath } from "@/lib/auth/return-path";
@@ -18,11 +19,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const callbackUrl = safeReturnPath(typeof params.callbackUrl === "string" ? params.callbackUrl : "/");
   if (await getViewer()) redirect(callbackUrl);
-  const notice = params.reset ? NOTICES.reset : params.ended ? NOTICES.ended : params.expired ? NOTICES.expired : undefined;
+  const notice = params.reset ? NOTICES.reset : undefined;
+  // An ended or expired sign-in is a warning, not a success; the email typed before is kept.
+  const warning = notice ? undefined : params.ended ? NOTICES.ended : params.expired ? NOTICES.expired : undefined;
+  const email = warning ? await readSignInEmail() : undefined;
   return (
     <Card title="Sign in">
       <FormMessage message={notice} />
-      <SignInForm callbackUrl={callbackUrl} />
+      <FormMessage warning={warning} />
+      <SignInForm callbackUrl={callbackUrl} email={email} />
       <p className="mt-6 text-sm">
         <Link href="/password-reset" className="underline">
           Forgot your password? Submit a change of password request

@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Button, Field, FormMessage } from "@/components/ui";
 import { signInAction } from "./actions";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignInForm({ callbackUrl, email }: { callbackUrl: string; email?: string }) {
   const [state, action, pending] = useActionState(signInAction, {});
   return (
     <form action={action} noValidate>
@@ -16,7 +16,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         type="email"
         autoComplete="username"
         required
-        defaultValue={state.values?.email}
+        defaultValue={state.values?.email ?? email}
         error={state.fieldErrors?.email}
       />
       <Field

@@ -10,14 +10,14 @@ import { safeReturnPath } from "@/lib/auth/return-path";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { twoFactorDeps } from "@/lib/server";
 import { confirmSecondFactor, sendConfirmationCode } from "@/lib/two-factor/confirm";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 
-export const sendConfirmCodeAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
+export const sendConfirmCodeAction = validatedAction(z.object({}), async (_data, { request, formData }): Promise<ActionState> => {
   const viewer = await getViewer();
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
   const deps = await twoFactorDeps(await requestHost());
   const sent = await sendConfirmationCode(deps, { userId: viewer.user.id, authTime: viewer.authTime, request });
-  if (!sent.ok) return { ok: false, error: sent.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(sent) };
+  if (!sent.ok) return { ok: false, error: sent.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(sent, messageContext("confirm", deps.clock.now(), formData)) };
   return { ok: true, message: `We texted a code to ${sent.phoneMasked}.`, resendAt: sent.resendAt.toISOString() };
 });
 
@@ -30,7 +30,7 @@ export const confirmAction = validatedAction(
     code: z.string().trim().min(1, "Enter the code.").max(64),
     next: z.string().max(2048).optional(),
   }),
-  async (data, { request }): Promise<ActionState> => {
+  async (data, { request, formData }): Promise<ActionState> => {
     const viewer = await getViewer();
     if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
     const deps = await twoFactorDeps(await requestHost());
@@ -44,7 +44,7 @@ export const confirmAction = validatedAction(
       request,
     });
     if (!confirmed.ok) {
-      return { ok: false, fieldErrors: { code: confirmed.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(confirmed) } };
+      return { ok: false, fieldErrors: { code: confirmed.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(confirmed, messageContext("confirm", deps.clock.now(), formData)) } };
     }
     await writeConfirmation(viewer.user.id, viewer.authTime, deps.clock.now().getTime());
     redirect(safeReturnPath(data.next));

@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
 import { z } from "zod";
@@ -13,7 +14,7 @@ import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "@/lib/two-factor/self-service";
@@ -23,6 +24,10 @@ import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 // flow: a first setup and a later phone change are separate attempts.
 const selfSetupNonce = (viewer: { user: { id: string }; authTime: number }, enrolled: boolean) =>
   `${enrolled ? "change-phone" : "self-setup"}:${viewer.user.id}:${viewer.authTime}`;
+
+/** The Security page's phone form: a first setup, or a phone change (no backup code verifies a new number). */
+const phoneScreen = (enrolled: boolean | undefined, now: Date, formData: FormData) =>
+  messageContext(enrolled ? "change-phone" : "setup", now, formData);
 
 /** The viewer and the core; changing an existing phone needs a recent second factor. */
 async function securityContext(changing: string) {
@@ -37,13 +42,13 @@ async function securityContext(changing: string) {
 export const sendSelfSetupCodeAction = withPhoneSuggestion(
   validatedAction(
     z.object({ phone: phoneField }),
-    async (data, { request }): Promise<ActionState> => {
+    async (data, { request, formData }): Promise<ActionState> => {
       const context = await securityContext("/security/phone");
       if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
       const { viewer, deps, state } = context;
       const attemptNonce = selfSetupNonce(viewer, Boolean(state?.enrolled));
       const sent = await sendSetupCode(deps, { userId: viewer.user.id, attemptNonce, phone: data.phone, request });
-      if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
+      if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent, phoneScreen(state?.enrolled, deps.clock.now(), formData)) };
       // The browser that just typed the number sees it in full, to catch a typo; never logged.
       return { ok: true, phoneMasked: sent.phoneMasked, phoneFull: formatPhoneInternational(data.phone), resendAt: sent.resendAt.toISOString() };
     },
@@ -53,7 +58,7 @@ export const sendSelfSetupCodeAction = withPhoneSuggestion(
 
 export const verifySelfSetupCodeAction = validatedAction(
   z.object({ code: smsCodeField }),
-  async (data, { request }): Promise<ActionState> => {
+  async (data, { request, formData }): Promise<ActionState> => {
     const context = await securityContext("/security/phone");
     if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
     const { viewer, deps, state } = context;
@@ -66,7 +71,7 @@ export const verifySelfSetupCodeAction = validatedAction(
       selfEnabled: Boolean(state?.selfEnabled || !state?.requiredByOrganization),
       signIn: null,
     });
-    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
+    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done, phoneScreen(state?.enrolled, deps.clock.now(), formData)) } };
     const notice = done.phoneChanged
       ? ({ kind: "phone_changed", phoneMasked: done.phoneMasked } as const)
       : ({ kind: "two_factor_set_up", phoneMasked: done.phoneMasked } as const);
@@ -93,8 +98,10 @@ export const regenerateBackupCodesAction = validatedAction(z.object({}), async (
   const viewer = await getViewer();
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
   await requireRecentSecondFactor(viewer, resumePath("/security", { resume: "new-backup-codes" }));
-  const done = await regenerateBackupCodes(await twoFactorDeps(null), { userId: viewer.user.id, request });
-  if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
+  const deps = await twoFactorDeps(null);
+  const done = await regenerateBackupCodes(deps, { userId: viewer.user.id, request });
+  if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
+  revalidatePath("/security");
   return { ok: true, backupCodes: done.codes, message: "New backup codes created. The old codes no longer work." };
 });
 
@@ -102,8 +109,9 @@ export const turnOffTwoFactorAction = validatedAction(z.object({}), async (_data
   const viewer = await getViewer();
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
   await requireRecentSecondFactor(viewer, resumePath("/security", { resume: "turn-off" }));
-  const done = await turnOffTwoFactor(await twoFactorDeps(null), { userId: viewer.user.id, request });
-  if (!done.ok) return { ok: false, error: twoFactorMessage(done) };
+  const deps = await twoFactorDeps(null);
+  const done = await turnOffTwoFactor(deps, { userId: viewer.user.id, request });
+  if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
   redirect("/security?off=1");
 });
 

@@ -5,14 +5,32 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
 import { ResendButton } from "@/components/two-factor/resend-button";
 import { CodeField } from "@/components/two-factor/code-field";
+import { TimeZoneField, useBrowserTimeZone } from "@/components/two-factor/time-zone";
+import { useCountdown } from "@/components/two-factor/use-countdown";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
 import { Button, Field, FormMessage } from "@/components/ui";
+import type { ActionState } from "@/lib/action";
+import { twoFactorMessage, type TwoFactorFailure } from "@/lib/two-factor/messages";
 import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
 import { useVerifySubmit } from "./use-verify-submit";
 
 type Method = "sms" | "backup";
 
-export function ChallengeForm(props: { phoneMasked: string | null; resendAt: string | null; notice: string | null }) {
+/** A failure the page was opened with (the send at sign-in), with when it lifts (ISO time). */
+export interface ChallengeNotice {
+  code: string;
+  liftsAt: string | null;
+}
+
+export function ChallengeForm(props: {
+  phoneMasked: string | null;
+  resendAt: string | null;
+  /** Whether a code was texted for this sign-in: the send at sign-in may have failed. */
+  codeSent: boolean;
+  notice: ChallengeNotice | null;
+  /** The second factor is locked until then (ISO time). */
+  lockedUntil: string | null;
+}) {
   const [method, setMethod] = useState<Method>("sms");
   const [choosing, setChoosing] = useState(false);
   // Without JavaScript the forms run their server actions; with it they post to the verify route.
@@ -27,6 +45,24 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
   const [resendState, resendAction, resending] = useActionState(resendCodeAction, {});
   const autofilled = useWebOtp(method === "sms");
   const router = useRouter();
+  const timeZone = useBrowserTimeZone();
+  const say = (failure: { code: string; liftsAt?: string | null; triesLeft?: number }) => {
+    const now = new Date();
+    const known: TwoFactorFailure = { ...failure, retryAfterMs: failure.liftsAt ? Date.parse(failure.liftsAt) - now.getTime() : undefined };
+    return twoFactorMessage(known, { screen: "challenge", now, timeZone });
+  };
+  // A new code makes the answers about the old one stale: they are hidden until the next try.
+  const [staleSmsState, setStaleSmsState] = useState<ActionState | null>(null);
+  useEffect(() => {
+    if (resendState.ok) setStaleSmsState(smsState);
+    // Only a new resend answer marks the SMS answer shown at that moment as stale.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [resendState]);
+  const smsShown = smsState === staleSmsState ? {} : smsState;
+  const lockedUntil = latest([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, resendState.lockedUntil]);
+  const locked = useCountdown(lockedUntil) > 0;
+  const lockMessage = locked && lockedUntil ? say({ code: "LOCKED", liftsAt: lockedUntil }) : null;
+  const pageNotice = props.notice && props.notice.code !== "LOCKED" && !resendState.ok && !resendState.error ? say(props.notice) : undefined;
   const done = [smsState, backupState].find((state) => state.redirectTo);
   const goTo = done?.redirectTo;
   useEffect(() => {
@@ -48,19 +84,29 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
 
   return (
     <div>
+      {lockMessage ? (
+        <p role="alert" data-testid="lock-message" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          {lockMessage}
+        </p>
+      ) : null}
+      {/* While locked, the forms are disabled; the change of password request below stays open. */}
+      <fieldset disabled={locked} className="disabled:opacity-60">
       {method === "sms" ? (
         <>
           <p className="mb-4">
-            We texted a verification code to {props.phoneMasked ?? "your phone"}. Enter it to finish signing in.
+            {props.codeSent || resendState.ok
+              ? `We texted a verification code to ${props.phoneMasked ?? "your phone"}. Enter it to finish signing in.`
+              : "No code has been texted for this sign-in yet. Ask for one with “Resend code”, or choose another verification method."}
           </p>
-          <FormMessage error={resendState.error ?? props.notice ?? undefined} message={resendState.message} />
+          <FormMessage error={resendState.lockedUntil ? undefined : (resendState.error ?? pageNotice)} message={resendState.message} />
           <form action={smsAction} onSubmit={smsSubmit.onSubmit} noValidate>
-            <FormMessage error={smsState.error} />
+            <TimeZoneField />
+            <FormMessage error={smsShown.lockedUntil ? undefined : smsShown.error} />
             <CodeField
               autoFocus
               defaultValue={autofilled}
               key={autofilled}
-              error={smsState.fieldErrors?.code}
+              error={smsShown.fieldErrors?.code}
             />
             <TrustDevice />
             <Button type="submit" pending={verifyingSms} disabled={verifyingSms}>
@@ -68,13 +114,15 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
             </Button>
           </form>
           <form action={resendAction} className="mt-4">
+            <TimeZoneField />
             <ResendButton resendAt={resendState.resendAt ?? props.resendAt} pending={resending} />
           </form>
         </>
       ) : (
         <form action={backupAction} onSubmit={backupSubmit.onSubmit} noValidate>
+          <TimeZoneField />
           <p className="mb-4">Enter one of the backup codes you stored when you set up two-step authentication.</p>
-          <FormMessage error={backupState.error} />
+          <FormMessage error={backupState.lockedUntil ? undefined : backupState.error} />
           <Field
             label="Backup code"
             name="backupCode"
@@ -91,6 +139,7 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
           </Button>
         </form>
       )}
+      </fieldset>
 
       <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
         <button type="button" aria-expanded={choosing} aria-controls="other-methods" onClick={() => setChoosing(!choosing)} className="underline">
@@ -98,16 +147,21 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
         </button>
         {choosing ? (
           <ul id="other-methods" className="mt-3 flex flex-col gap-2">
-            <li>
-              <button type="button" onClick={() => choose("sms")} className="underline" aria-current={method === "sms" || undefined}>
-                Use the code received via SMS
-              </button>
-            </li>
-            <li>
-              <button type="button" onClick={() => choose("backup")} className="underline" aria-current={method === "backup" || undefined}>
-                Use the backup code
-              </button>
-            </li>
+            {/* Only the method not already shown is offered. */}
+            {method !== "sms" ? (
+              <li>
+                <button type="button" onClick={() => choose("sms")} className="underline">
+                  Use the code received via SMS
+                </button>
+              </li>
+            ) : null}
+            {method !== "backup" ? (
+              <li>
+                <button type="button" onClick={() => choose("backup")} className="underline">
+                  Use the backup code
+                </button>
+              </li>
+            ) : null}
           </ul>
         ) : null}
         <p className="mt-4">
@@ -116,6 +170,10 @@ export function ChallengeForm(props: { phoneMasked: string | null; resendAt: str
       </div>
     </div>
   );
+}
+
+function latest(instants: (string | null | undefined)[]): string | null {
+  return instants.filter((at): at is string => Boolean(at)).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
 }
 
 function TrustDevice() {

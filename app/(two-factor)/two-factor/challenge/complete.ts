@@ -10,14 +10,16 @@ import type { RequestInfo } from "@/lib/http/client-ip";
 import { browserName, notifyMember, type MemberNotice } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { backupCodeField, checkboxField, smsCodeField } from "@/lib/two-factor/fields";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { twoFactorMessage, type TwoFactorMessageContext } from "@/lib/two-factor/messages";
 import { completeWithBackupCode, completeWithSmsCode } from "@/lib/two-factor/sign-in";
 
 // The sign-in challenge's second step, shared by its server actions (forms without JavaScript)
 // and its route handler (the same forms with JavaScript: no page is rendered into the answer).
 
-export const SMS_CODE_FORM = z.object({ code: smsCodeField, trustDevice: checkboxField });
-export const BACKUP_CODE_FORM = z.object({ backupCode: backupCodeField, trustDevice: checkboxField });
+// `timeZone`: the browser's, so a lock or limit says when it lifts in the member's own time.
+const timeZoneField = z.string().max(64).optional();
+export const SMS_CODE_FORM = z.object({ code: smsCodeField, trustDevice: checkboxField, timeZone: timeZoneField });
+export const BACKUP_CODE_FORM = z.object({ backupCode: backupCodeField, trustDevice: checkboxField, timeZone: timeZoneField });
 
 const METHODS = {
   sms: { complete: completeWithSmsCode, field: "code" },
@@ -26,15 +28,27 @@ const METHODS = {
 export type ChallengeMethod = keyof typeof METHODS;
 
 /** Checks the code of the pending sign-in and, when it is right, starts the session. */
-export async function completeChallenge(method: ChallengeMethod, code: string, trustThisDevice: boolean, request: RequestInfo): Promise<ActionState> {
+export async function completeChallenge(
+  method: ChallengeMethod,
+  code: string,
+  trustThisDevice: boolean,
+  request: RequestInfo,
+  timeZone?: string,
+): Promise<ActionState> {
+  const deps = await twoFactorDeps(await requestHost());
+  const context: TwoFactorMessageContext = { screen: "challenge", now: deps.clock.now(), timeZone };
   const found = await pendingSignInOf("challenge");
-  if ("redirectTo" in found) return { ok: false, error: twoFactorMessage({ code: "SESSION_EXPIRED" }), redirectTo: found.redirectTo };
+  if ("redirectTo" in found) return { ok: false, error: twoFactorMessage({ code: "SESSION_EXPIRED" }, context), redirectTo: found.redirectTo };
   const { pending } = found;
   const { complete, field } = METHODS[method];
-  const deps = await twoFactorDeps(await requestHost());
   const done = await complete(deps, { pending, code, trustThisDevice, request });
-  if (!done.ok && done.code === "SIGN_IN_ENDED") return { ok: false, error: twoFactorMessage(done), redirectTo: await endPendingSignInCookie() };
-  if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done) } };
+  if (!done.ok && done.code === "SIGN_IN_ENDED") return { ok: false, error: twoFactorMessage(done, context), redirectTo: await endPendingSignInCookie() };
+  if (!done.ok && done.code === "LOCKED") {
+    const { startedFor, lockedUntil } = done;
+    if (startedFor) after(() => notifyMember(emailSenderFromEnv(), startedFor, { kind: "second_factor_locked", until: lockedUntil }));
+    return { ok: false, error: twoFactorMessage(done, context), lockedUntil: lockedUntil.toISOString() };
+  }
+  if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done, context) } };
   if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
   const notices: MemberNotice[] = [];
   if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });

@@ -3,21 +3,24 @@ import { CancelSignIn } from "@/components/cancel-sign-in";
 import { Card } from "@/components/ui";
 import { requirePendingSignIn } from "@/lib/auth/pending";
 import { twoFactorPageStatus } from "@/lib/two-factor/page-status";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
 import { ChallengeForm } from "./challenge-form";
 
 export const metadata: Metadata = { title: "Two-step verification" };
 
+const isInstant = (value: unknown): value is string => typeof value === "string" && value.length <= 40 && !Number.isNaN(Date.parse(value));
+
 export default async function ChallengePage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const pending = await requirePendingSignIn("challenge");
-  const { notice } = await searchParams;
+  const { notice, liftsAt } = await searchParams;
   const status = await twoFactorPageStatus(pending);
   return (
     <Card title="Two-step verification">
       <ChallengeForm
         phoneMasked={status.phoneMasked}
         resendAt={status.resendAt?.toISOString() ?? null}
-        notice={typeof notice === "string" ? twoFactorMessage({ code: notice }) : null}
+        codeSent={status.codeSent}
+        notice={typeof notice === "string" ? { code: notice.slice(0, 40), liftsAt: isInstant(liftsAt) ? liftsAt : null } : null}
+        lockedUntil={status.lockedUntil?.toISOString() ?? null}
       />
       <CancelSignIn />
     </Card>

@@ -12,19 +12,19 @@ import { emailSenderFromEnv } from "@/lib/email";
 import { notifyMember } from "@/lib/notifications";
 import { appDeps, twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 
 export const sendSetupCodeAction = withPhoneSuggestion(
   validatedAction(
     z.object({ phone: phoneField }),
-    async (data, { request }): Promise<ActionState> => {
+    async (data, { request, formData }): Promise<ActionState> => {
       const pending = await requirePendingSignIn("setup");
       const deps = await twoFactorDeps(await requestHost());
       const sent = await sendSetupCode(deps, { userId: pending.userId, attemptNonce: pending.nonce, phone: data.phone, request, signIn: pending });
       if (!sent.ok && sent.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
-      if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent) };
+      if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent, messageContext("setup", deps.clock.now(), formData)) };
       // The browser that just typed the number sees it in full, to catch a typo; never logged.
       return { ok: true, phoneMasked: sent.phoneMasked, phoneFull: formatPhoneInternational(data.phone), resendAt: sent.resendAt.toISOString() };
     },
@@ -34,7 +34,7 @@ export const sendSetupCodeAction = withPhoneSuggestion(
 
 export const verifySetupCodeAction = validatedAction(
   z.object({ code: smsCodeField }),
-  async (data, { request }): Promise<ActionState> => {
+  async (data, { request, formData }): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
     const deps = await twoFactorDeps(await requestHost());
     const done = await completePhoneSetup(deps, {
@@ -46,7 +46,7 @@ export const verifySetupCodeAction = validatedAction(
       signIn: pending,
     });
     if (!done.ok && done.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
-    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done) } };
+    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done, messageContext("setup", deps.clock.now(), formData)) } };
     await writePendingSignIn({ ...pending, ticket: done.ticket ?? undefined });
     after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "two_factor_set_up", phoneMasked: done.phoneMasked }));
     return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked };

@@ -41,12 +41,12 @@ async function verify(formData: FormData, requestInfo: RequestInfo) {
   if (method === "sms") {
     const form = validateForm(SMS_CODE_FORM, formData);
     if (!form.ok) return answer(form.state);
-    return answer(await completeChallenge("sms", form.data.code, form.data.trustDevice, requestInfo));
+    return answer(await completeChallenge("sms", form.data.code, form.data.trustDevice, requestInfo, form.data.timeZone));
   }
   if (method === "backup") {
     const form = validateForm(BACKUP_CODE_FORM, formData);
     if (!form.ok) return answer(form.state);
-    return answer(await completeChallenge("backup", form.data.backupCode, form.data.trustDevice, requestInfo));
+    return answer(await completeChallenge("backup", form.data.backupCode, form.data.trustDevice, requestInfo, form.data.timeZone));
   }
   return answer({ ok: false, error: ERROR_MESSAGES.INVALID_INPUT }, { status: 400 });
 }
