@@ -6,6 +6,7 @@ import { ResendButton } from "@/components/two-factor/resend-button";
 import { VerifyPhoneDialog } from "@/components/two-factor/verify-phone-dialog";
 import { Button, Field, FormMessage } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
+import { TimeZoneField } from "@/components/two-factor/time-zone";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -84,6 +85,7 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
   return (
     <div>
       <form action={sendAction} noValidate>
+        <TimeZoneField />
         <FormMessage error={sendState.ok ? undefined : sendState.fieldErrors?.phone ? undefined : sendState.error} />
         <Field
           label="Phone number"
@@ -143,6 +145,7 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
         returnFocus={sendButton}
         resend={
           <form action={sendAction}>
+            <TimeZoneField />
             <input type="hidden" name="phone" value={phone} />
             <ResendButton resendAt={sendState.resendAt} pending={sending} />
             {sendState.ok === false && sendState.error ? (

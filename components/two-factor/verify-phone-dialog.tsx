@@ -4,6 +4,7 @@ import { useActionState, useEffect, useRef } from "react";
 import type { ActionState } from "@/lib/action";
 import { CodeField } from "./code-field";
 import { Button, FormMessage } from "../ui";
+import { TimeZoneField } from "@/components/two-factor/time-zone";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -80,6 +81,7 @@ export function VerifyPhoneDialog(props: {
         </button>
       </p>
       <form action={action} noValidate>
+        <TimeZoneField />
         <FormMessage error={state.error} />
         <CodeField autoFocus error={state.fieldErrors?.code} />
         <div className="flex items-center justify-between gap-3">

@@ -5,6 +5,7 @@ import { ResendButton } from "@/components/two-factor/resend-button";
 import { CodeField } from "@/components/two-factor/code-field";
 import { Button, Field, FormMessage } from "@/components/ui";
 import { confirmAction, sendConfirmCodeAction } from "./actions";
+import { TimeZoneField } from "@/components/two-factor/time-zone";
 
 export function ConfirmForm({ next }: { next: string }) {
   const [method, setMethod] = useState<"sms" | "backup">("sms");
@@ -14,6 +15,7 @@ export function ConfirmForm({ next }: { next: string }) {
     <div>
       {method === "sms" ? (
         <form action={sendAction} className="mb-4">
+          <TimeZoneField />
           <FormMessage error={sendState.error} message={sendState.message} />
           {sendState.ok ? (
             <ResendButton resendAt={sendState.resendAt} pending={sending} />
@@ -25,6 +27,7 @@ export function ConfirmForm({ next }: { next: string }) {
         </form>
       ) : null}
       <form action={action} noValidate>
+        <TimeZoneField />
         <FormMessage error={state.error} />
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="method" value={method} />
