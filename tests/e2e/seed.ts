@@ -41,6 +41,7 @@ export const E2E_USERS = {
   messagesNoSms: "messages-no-sms@example.com",
   messagesLock: "messages-lock@example.com",
   messagesReset: "messages-reset@example.com",
+  returnPathsConfirmer: "return-paths@example.com",
 } as const;
 
 export async function seedE2eData(db: Db, password: string) {
@@ -105,4 +106,7 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesNoSms, password, name: "Nora Nosms" });
   await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesLock, password, name: "Lars Lock" });
   await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesReset, password, name: "Rita Reset" });
+  // return-paths.spec.ts's /confirm test: a member who sets up a second factor (so the page shows its forms).
+  const returnCo = await createOrganization(db, "Return Co");
+  await createUser(db, { organizationId: returnCo.id, role: "member", email: E2E_USERS.returnPathsConfirmer, password, name: "Remy Return" });
 }
