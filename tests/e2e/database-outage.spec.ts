@@ -70,7 +70,10 @@ async function idsOf(adminUrl: string, name: string, email: string): Promise<str
 
 /** The server log from `offset` on, as lines. */
 function logLinesFrom(baseURL: string, offset: number): string[] {
-  return fs.readFileSync(serverLogFile(baseURL)).subarray(offset).toString("utf8").split("\n").filter((line) => line.trim() !== "");
+  // Next.js dims some console output with ANSI codes: the lines are compared without them.
+  // eslint-disable-next-line no-control-regex
+  const text = fs.readFileSync(serverLogFile(baseURL)).subarray(offset).toString("utf8").replace(/\u001b\[[0-9;]*m/g, "");
+  return text.split("\n").filter((line) => line.trim() !== "");
 }
 
 const logSize = (baseURL: string) => fs.statSync(serverLogFile(baseURL)).size;

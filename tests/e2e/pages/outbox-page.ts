@@ -15,3 +15,20 @@ export async function openOutboxWith(page: Page, expected: string | RegExp, time
   }).toPass({ timeout });
   return text;
 }
+
+/**
+ * The newest reset link emailed to `email`: read from that recipient's own row, since the outbox
+ * also holds other specs' reset emails and a message lands a moment after the answer that sent it.
+ */
+export async function resetLinkFor(page: Page, email: string, timeout = 15_000): Promise<string> {
+  const pattern = /https?:\/\/[^\s]+\/password-reset\/[A-Za-z0-9_-]+/;
+  let link = "";
+  await expect(async () => {
+    await page.goto("/dev/outbox");
+    const row = page.getByRole("row").filter({ has: page.getByTestId("outbox-recipient").getByText(email, { exact: true }) }).filter({ hasText: pattern });
+    const found = pattern.exec(await row.first().innerText({ timeout: 1_000 }))?.[0];
+    expect(found).toBeTruthy();
+    link = found!;
+  }).toPass({ timeout });
+  return link;
+}
