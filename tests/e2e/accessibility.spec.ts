@@ -13,6 +13,9 @@ const VIEWPORTS = [
 ] as const;
 
 async function expectNoSeriousViolations(page: Page, what: string) {
+  // A server action's answer re-renders the page and Next.js streams its <title> back a moment
+  // later: axe runs once the page has settled (a page that never gets one still fails here).
+  await expect(page, `${what}: the document's title`).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
   const serious = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
