@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import type { Db } from "../db/client";
 import { users } from "../db/schema";
@@ -8,7 +8,7 @@ import { countUnusedBackupCodes, markBackupCodeUsed, matchBackupCode } from "./b
 import { lockedFailure, recordSecondFactorFailure, recordSecondFactorSuccess, type LockedFailure } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
-import { standingOf } from "./pending-standing";
+import { standingColumns, standingOf } from "./pending-standing";
 
 export type BackupCodeFailure =
   | (Failure<"INVALID_BACKUP_CODE"> & { triesLeft?: number })
@@ -43,8 +43,7 @@ export function attemptBackupCode<T>(deps: TwoFactorDeps, input: BackupCodeInput
       .select({
         lockedUntil: users.secondFactorLockedUntil,
         email: users.email,
-        pendingSignInsValidAfter: users.pendingSignInsValidAfter,
-        enrolled: sql<boolean>`(${users.phoneE164} is not null and ${users.phoneVerifiedAt} is not null)`,
+        ...standingColumns,
       })
       .from(users)
       .where(eq(users.id, userId))

@@ -25,6 +25,12 @@ export function standingOf(pending: Pick<PendingSignIn, "createdAt" | "stage" | 
   return "stands";
 }
 
+/** The user's columns a standing is judged from, for any read that needs it. */
+export const standingColumns = {
+  pendingSignInsValidAfter: users.pendingSignInsValidAfter,
+  enrolled: sql<boolean>`(${users.phoneE164} is not null and ${users.phoneVerifiedAt} is not null)`,
+};
+
 /** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */
 export async function loadPendingStanding(
   db: Db,
@@ -32,10 +38,7 @@ export async function loadPendingStanding(
   options: { forUpdate?: boolean } = {},
 ): Promise<PendingStanding> {
   const query = db
-    .select({
-      pendingSignInsValidAfter: users.pendingSignInsValidAfter,
-      enrolled: sql<boolean>`(${users.phoneE164} is not null and ${users.phoneVerifiedAt} is not null)`,
-    })
+    .select(standingColumns)
     .from(users)
     .where(eq(users.id, pending.userId))
     .limit(1);
