@@ -5,17 +5,24 @@ import { AUDIT_EVENT_TYPES } from "@/lib/audit";
 
 const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const LOOPBACKS = ["::1", "127.0.0.1", "::ffff:127.0.0.1"];
+// What the sentence must never show comes from a value rendered carelessly; generated text that
+// spells it by chance ("Anulla") would be a false alarm, so the inputs never do.
+const RENDERED_BY_MISTAKE = /undefined|null|NaN|\[object/;
+// Only the text inside a value is kept clean: null values and numbers still come through.
+const textsOf = (value: unknown): string[] =>
+  typeof value === "string" ? [value] : value && typeof value === "object" ? Object.entries(value).flatMap(([key, inner]) => [key, ...textsOf(inner)]) : [];
+const clean = <T>(arbitrary: fc.Arbitrary<T>) => arbitrary.filter((value) => !textsOf(value).some((text) => RENDERED_BY_MISTAKE.test(text)));
 const person = fc.record({
-  name: fc.option(fc.stringMatching(/^[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8})?$/)),
-  email: fc.stringMatching(/^[a-z][a-z0-9-]{0,12}@[a-z]{1,10}\.example$/),
+  name: fc.option(clean(fc.stringMatching(/^[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8})?$/))),
+  email: clean(fc.stringMatching(/^[a-z][a-z0-9-]{0,12}@[a-z]{1,10}\.example$/)),
 });
 const event: fc.Arbitrary<ActivityEvent> = fc.record({
   type: fc.constantFrom(...AUDIT_EVENT_TYPES),
   actor: fc.option(person),
   subject: fc.option(person),
-  ip: fc.option(fc.oneof(fc.constantFrom(...LOOPBACKS), fc.ipV4(), fc.ipV6(), fc.string())),
-  userAgent: fc.option(fc.oneof(fc.constant(FIREFOX_LINUX), fc.string())),
-  details: fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom("phone", "remaining", "triesLeft", "required", "selfEnabled", "method", "revoked", "delivery", "purpose", "amr", "until"), fc.jsonValue())),
+  ip: fc.option(fc.oneof(fc.constantFrom(...LOOPBACKS), fc.ipV4(), fc.ipV6(), clean(fc.string()))),
+  userAgent: fc.option(fc.oneof(fc.constant(FIREFOX_LINUX), clean(fc.string()))),
+  details: fc.oneof(clean(fc.jsonValue()), fc.dictionary(fc.constantFrom("phone", "remaining", "triesLeft", "required", "selfEnabled", "method", "revoked", "delivery", "purpose", "amr", "until"), clean(fc.jsonValue()))),
 });
 
 describe("the activity log's sentences", () => {
@@ -26,7 +33,7 @@ describe("the activity log's sentences", () => {
         expect(sentence).toMatch(/^\S.*\S$/);
         for (const type of AUDIT_EVENT_TYPES) expect(sentence).not.toContain(type);
         expect(sentence).not.toContain("{");
-        expect(sentence).not.toMatch(/undefined|null|NaN|\[object/);
+        expect(sentence).not.toMatch(RENDERED_BY_MISTAKE);
         if (e.ip && LOOPBACKS.includes(e.ip)) expect(sentence).not.toContain(e.ip);
       }),
       { numRuns: 2000 },
