@@ -4,6 +4,7 @@ import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode } from "./backup-code-attempt";
 import type { TwoFactorDeps } from "./options";
+import { secondFactorLockedUntil } from "./lockout";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
@@ -23,6 +24,11 @@ export function hasRecentSecondFactor(
   const signedInWithSecondFactor = session.amr.includes("sms") || session.amr.includes("backup_code");
   if (signedInWithSecondFactor && nowMs - session.authTime < CONFIRMATION_TTL_MS) return true;
   return confirmedAt !== null && nowMs - confirmedAt < CONFIRMATION_TTL_MS && confirmedAt <= nowMs;
+}
+
+/** When the page opens while the second factor is locked: until when (its forms stay disabled until then). */
+export function confirmationLockedUntil(deps: TwoFactorDeps, userId: string): Promise<Date | null> {
+  return secondFactorLockedUntil(deps.db, userId, deps.clock.now());
 }
 
 export async function sendConfirmationCode(

@@ -1,4 +1,5 @@
 import { setFakeVonageMode } from "../fakes/vonage-client";
+import { E2E_PASSWORD } from "./env";
 import { expect, test } from "./fixtures";
 import { openOutboxWith } from "./pages/outbox-page";
 import { SignInPage } from "./pages/sign-in-page";
@@ -8,6 +9,7 @@ import { E2E_USERS } from "./seed";
 // Issue 14: the way out works, and each screen's text is true and names only what it offers.
 const NO_SMS_PHONE = "+14155553041";
 const LOCK_PHONE = "+14155553042";
+const CONFIRM_LOCK_PHONE = "+14155553044";
 
 test.afterEach(async ({ vonageUrl }) => {
   await setFakeVonageMode(vonageUrl, { kind: "ok" });
@@ -91,6 +93,49 @@ test("the lock is announced: tries left before it, then until when, the forms di
 
   const outbox = await (await browser.newContext({ baseURL })).newPage();
   await openOutboxWith(outbox, /messages-lock@example\.com[\s\S]*Two-step verification on your account is locked/);
+  await outbox.context().close();
+  await context.close();
+});
+
+test("at \"Confirm it's you\" the lock is announced too: tries left, then until when, every form disabled (also after a reload), and an email to the member", async ({
+  browser,
+  baseURL,
+  vonageUrl,
+}) => {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await new SignInPage(page).signIn(E2E_USERS.messagesConfirmLock);
+  await new SetupPage(page).enrollOnSecurityPage(vonageUrl, CONFIRM_LOCK_PHONE);
+  await page.goto("/confirm?next=%2Fsecurity");
+  await page.getByRole("button", { name: "Use the backup code" }).click();
+  await expect(page.getByRole("button", { name: "Send code", exact: true })).toHaveCount(0);
+  for (let left = 9; left >= 1; left--) {
+    await page.getByLabel("Password").fill(E2E_PASSWORD);
+    await page.getByLabel("Backup code").fill(`ZZZZ-ZZZZ-ZZ${String(left).padStart(2, "0")}`);
+    await page.getByRole("button", { name: "Confirm", exact: true }).click();
+    await expect(page.locator("#code-error")).toHaveText(
+      `That backup code is not right or was already used. ${left} ${left === 1 ? "try" : "tries"} left before two-step verification is locked.`,
+    );
+  }
+  await page.getByLabel("Password").fill(E2E_PASSWORD);
+  await page.getByLabel("Backup code").fill("ZZZZ-ZZZZ-ZZ00");
+  await page.getByRole("button", { name: "Confirm", exact: true }).click();
+  const lock = page.getByTestId("lock-message");
+  // Confirm it's you has no change of password request to offer: only the time it lifts.
+  await expect(lock).toHaveText(/^Too many wrong codes\. Two-step verification is locked: try again after \d\d:\d\d\.$/);
+  await expect(page.getByLabel("Backup code")).toBeDisabled();
+  await expect(page.getByLabel("Password")).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Confirm", exact: true })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Use the code received via SMS" })).toBeDisabled();
+
+  // Reloaded, the page still knows the lock, for the SMS form too.
+  await page.reload();
+  await expect(page.getByTestId("lock-message")).toHaveText(/try again after \d\d:\d\d\.$/);
+  await expect(page.getByRole("button", { name: "Send code", exact: true })).toBeDisabled();
+  await expect(page.getByLabel("Verification code")).toBeDisabled();
+
+  const outbox = await (await browser.newContext({ baseURL })).newPage();
+  await openOutboxWith(outbox, /messages-confirm-lock@example\.com[\s\S]*Two-step verification on your account is locked/);
   await outbox.context().close();
   await context.close();
 });

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../lib/db/client";
-import { organizations } from "../../lib/db/schema";
+import { organizations, users } from "../../lib/db/schema";
 import { seedDemoData } from "../../lib/db/seed";
 import { createOrganization, createUser } from "../helpers/fixtures";
 
@@ -33,6 +33,9 @@ export const E2E_USERS = {
   resetOwner: "reset-owner@example.com",
   resetAdmin: "reset-admin@example.com",
   resetMember: "reset-member@example.com",
+  /** Paging Co: 26 members and this admin, so "paging-25@example.com" is on the members table's second page. */
+  pagingAdmin: "paging-admin@example.com",
+  pagingLater: "paging-25@example.com",
   ownOwner: "own-owner@example.com",
   a11yWideOwner: "a11y-wide@example.com",
   a11yNarrowOwner: "a11y-narrow@example.com",
@@ -40,6 +43,7 @@ export const E2E_USERS = {
   a11yFocusOwner: "a11y-focus@example.com",
   messagesNoSms: "messages-no-sms@example.com",
   messagesLock: "messages-lock@example.com",
+  messagesConfirmLock: "messages-confirm-lock@example.com",
   messagesReset: "messages-reset@example.com",
   returnPathsConfirmer: "return-paths@example.com",
 } as const;
@@ -105,7 +109,15 @@ export async function seedE2eData(db: Db, password: string) {
   const messages = await createOrganization(db, "Messages Co");
   await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesNoSms, password, name: "Nora Nosms" });
   await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesLock, password, name: "Lars Lock" });
+  await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesConfirmLock, password, name: "Cleo Confirm" });
   await createUser(db, { organizationId: messages.id, role: "member", email: E2E_USERS.messagesReset, password, name: "Rita Reset" });
+  const paging = await createOrganization(db, "Paging Co");
+  await createUser(db, { organizationId: paging.id, role: "owner", email: E2E_USERS.pagingAdmin, password, name: "Paige Admin" });
+  for (let n = 0; n <= 25; n++) {
+    const member = await createUser(db, { organizationId: paging.id, role: "member", email: `paging-${String(n).padStart(2, "0")}@example.com`, password, name: `Member ${n}` });
+    // The member on the second page has a second factor, so the table offers "Reset 2FA" for them.
+    if (n === 25) await db.update(users).set({ phoneE164: "+14155551499", phoneVerifiedAt: new Date(), twoFactorEnabledAt: new Date() }).where(eq(users.id, member.id));
+  }
   // return-paths.spec.ts's /confirm test: a member who sets up a second factor (so the page shows its forms).
   const returnCo = await createOrganization(db, "Return Co");
   await createUser(db, { organizationId: returnCo.id, role: "member", email: E2E_USERS.returnPathsConfirmer, password, name: "Remy Return" });

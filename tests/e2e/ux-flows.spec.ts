@@ -14,6 +14,7 @@ const PHONE_OLD = "+14155551402";
 const PHONE_NEW = "+14155551403";
 const ADMIN_PHONE = "+14155551404";
 const MEMBER_PHONE = "+14155551405";
+const PAGING_ADMIN_PHONE = "+14155551406";
 
 /** On "Confirm it's you": a code texted to `phone` now (not `previous`), the password, Confirm. */
 async function confirmItsYou(page: Page, vonageUrl: string, phone: string, previous: string) {
@@ -138,6 +139,28 @@ test("after \"Confirm it's you\", an admin's reset of a member shows that member
   await expect(page.getByTestId("member-row").filter({ hasText: E2E_USERS.resetOwner })).not.toContainText("Their sessions");
   await page.keyboard.press("Enter");
   await expect(row.getByRole("status")).toHaveText(`Two-step authentication of ${E2E_USERS.resetMember} was reset. Their sessions ended.`);
+});
+
+test("after \"Confirm it's you\", an admin's reset of a member on the members table's second page comes back to that page with the step open", async ({
+  page,
+  vonageUrl,
+}) => {
+  await new SignInPage(page).signIn(E2E_USERS.pagingAdmin);
+  const { code } = await new SetupPage(page).enrollOnSecurityPage(vonageUrl, PAGING_ADMIN_PHONE);
+  await new AccountSettingsPage(page).goto();
+  await expect(page.getByTestId("member-row").filter({ hasText: E2E_USERS.pagingLater })).toHaveCount(0);
+  await page.getByRole("link", { name: "Next page" }).click();
+  await expect(page).toHaveURL(/\/account-settings\?after=/);
+  acceptNextQuestion(page);
+  await page.getByRole("button", { name: `Reset 2FA for ${E2E_USERS.pagingLater}` }).click();
+  await confirmItsYou(page, vonageUrl, PAGING_ADMIN_PHONE, code);
+
+  await expect(page).toHaveURL(/\/account-settings\?after=[^&]+&resume=reset&member=/);
+  const row = page.getByTestId("member-row").filter({ hasText: E2E_USERS.pagingLater });
+  await expect(row).toContainText(`Reset two-step authentication for ${E2E_USERS.pagingLater}? Their sessions and trusted devices end.`);
+  await expect(row.getByRole("button", { name: `Reset 2FA for ${E2E_USERS.pagingLater}` })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(row.getByRole("status")).toHaveText(`Two-step authentication of ${E2E_USERS.pagingLater} was reset. Their sessions ended.`);
 });
 
 test("an owner without a second factor who requires it for all members is told at Save that they will set it up at their next sign-in, with \"Set up now\"", async ({

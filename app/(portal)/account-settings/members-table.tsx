@@ -21,14 +21,17 @@ function pageHref(search: string, cursor?: { after?: string; before?: string }) 
 export function MembersTable({
   members,
   search,
+  page,
   resume,
 }: {
   members: { rows: MemberRow[]; total: number; nextCursor: string | null; prevCursor: string | null };
   search: string;
+  /** The page shown (its cursor): an action sent to "Confirm it's you" comes back to it. */
+  page?: { after?: string; before?: string };
   /** Back from "Confirm it's you": the action asked for on one member, shown ready to confirm. */
   resume?: { intent: MemberIntent; userId: string } | null;
 }) {
-  const returnTo = pageHref(search);
+  const returnTo = pageHref(search, page);
   return (
     <div>
       <form method="get" action="/account-settings" role="search" className="mb-4 flex flex-wrap items-end gap-2">

@@ -87,7 +87,7 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
             {ERROR_MESSAGES[code]}
           </p>
         ))}
-        <MembersTable members={members} search={search} resume={resume} />
+        <MembersTable members={members} search={search} page={query} resume={resume} />
       </section>
     </div>
   );

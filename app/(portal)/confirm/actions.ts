@@ -1,13 +1,16 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost, writeConfirmation } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
+import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { confirmSecondFactor, sendConfirmationCode } from "@/lib/two-factor/confirm";
 import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
@@ -17,9 +20,13 @@ export const sendConfirmCodeAction = validatedAction(z.object({}), async (_data,
   if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
   const deps = await twoFactorDeps(await requestHost());
   const sent = await sendConfirmationCode(deps, { userId: viewer.user.id, authTime: viewer.authTime, request });
+  if (!sent.ok && sent.code === "LOCKED") return lockedState(sent, twoFactorMessage(sent, messageContext("confirm", deps.clock.now(), formData)));
   if (!sent.ok) return { ok: false, error: sent.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(sent, messageContext("confirm", deps.clock.now(), formData)) };
   return { ok: true, message: `We texted a code to ${sent.phoneMasked}.`, resendAt: sent.resendAt.toISOString() };
 });
+
+/** The lock is said for the whole page, with when it lifts: the forms stay disabled until then. */
+const lockedState = (locked: { lockedUntil: Date }, error: string): ActionState => ({ ok: false, error, lockedUntil: locked.lockedUntil.toISOString() });
 
 const NOT_ENROLLED = "Set up two-step authentication on your Security page first.";
 
@@ -43,6 +50,12 @@ export const confirmAction = validatedAction(
       code: data.code,
       request,
     });
+    if (!confirmed.ok && confirmed.code === "LOCKED") {
+      // The try that locked tells the member by email: someone may be guessing.
+      const { startedFor, lockedUntil } = confirmed;
+      if (startedFor) after(() => notifyMember(emailSenderFromEnv(), startedFor, { kind: "second_factor_locked", until: lockedUntil }));
+      return lockedState(confirmed, twoFactorMessage(confirmed, messageContext("confirm", deps.clock.now(), formData)));
+    }
     if (!confirmed.ok) {
       return { ok: false, fieldErrors: { code: confirmed.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(confirmed, messageContext("confirm", deps.clock.now(), formData)) } };
     }

@@ -5,18 +5,34 @@ import { ResendButton } from "@/components/two-factor/resend-button";
 import { CodeField } from "@/components/two-factor/code-field";
 import { Button, Field, FormMessage } from "@/components/ui";
 import { confirmAction, sendConfirmCodeAction } from "./actions";
-import { TimeZoneField } from "@/components/two-factor/time-zone";
+import { TimeZoneField, useBrowserTimeZone } from "@/components/two-factor/time-zone";
+import { useLock } from "@/components/two-factor/use-lock";
+import { twoFactorMessage } from "@/lib/two-factor/messages";
 
-export function ConfirmForm({ next }: { next: string }) {
+export function ConfirmForm({ next, lockedUntil: lockedAtOpen }: { next: string; lockedUntil: string | null }) {
   const [method, setMethod] = useState<"sms" | "backup">("sms");
   const [sendState, sendAction, sending] = useActionState(sendConfirmCodeAction, {});
   const [state, action, confirming] = useActionState(confirmAction, {});
+  const timeZone = useBrowserTimeZone();
+  const { locked, lockedUntil } = useLock([lockedAtOpen, sendState.lockedUntil, state.lockedUntil]);
+  const now = new Date();
+  const lockMessage =
+    locked && lockedUntil
+      ? twoFactorMessage({ code: "LOCKED", retryAfterMs: Date.parse(lockedUntil) - now.getTime() }, { screen: "confirm", now, timeZone })
+      : null;
   return (
     <div>
+      {lockMessage ? (
+        <p role="alert" data-testid="lock-message" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          {lockMessage}
+        </p>
+      ) : null}
+      {/* While locked, every way to try a code is disabled until the lock lifts; a lifted lock enables them again. */}
+      <fieldset disabled={locked} className="disabled:opacity-60">
       {method === "sms" ? (
         <form action={sendAction} className="mb-4">
           <TimeZoneField />
-          <FormMessage error={sendState.error} message={sendState.message} />
+          <FormMessage error={sendState.lockedUntil ? undefined : sendState.error} message={sendState.message} />
           {sendState.ok ? (
             <ResendButton resendAt={sendState.resendAt} pending={sending} />
           ) : (
@@ -28,7 +44,7 @@ export function ConfirmForm({ next }: { next: string }) {
       ) : null}
       <form action={action} noValidate>
         <TimeZoneField />
-        <FormMessage error={state.error} />
+        <FormMessage error={state.lockedUntil ? undefined : state.error} />
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="method" value={method} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
@@ -46,6 +62,7 @@ export function ConfirmForm({ next }: { next: string }) {
           {method === "sms" ? "Use the backup code" : "Use the code received via SMS"}
         </button>
       </p>
+      </fieldset>
     </div>
   );
 }

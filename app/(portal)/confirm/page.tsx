@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/dal";
+import { requestHost } from "@/lib/auth/cookies";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { twoFactorDeps } from "@/lib/server";
+import { confirmationLockedUntil } from "@/lib/two-factor/confirm";
 import { ConfirmForm } from "./confirm-form";
 
 export const metadata: Metadata = { title: "Confirm it's you" };
@@ -9,6 +12,7 @@ export const metadata: Metadata = { title: "Confirm it's you" };
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
   const { next } = await searchParams;
+  const lockedUntil = viewer.user.twoFactorEnrolled ? await confirmationLockedUntil(await twoFactorDeps(await requestHost()), viewer.user.id) : null;
   return (
     <section aria-labelledby="confirm-title" className="mx-auto max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
       <h1 id="confirm-title" className="mb-2 text-2xl font-semibold">
@@ -20,7 +24,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
             This change needs your password and your second factor again. After you confirm, you won&apos;t be asked again
             for 10 minutes.
           </p>
-          <ConfirmForm next={safeReturnPath(next)} />
+          <ConfirmForm next={safeReturnPath(next)} lockedUntil={lockedUntil?.toISOString() ?? null} />
         </>
       ) : (
         // Said at once: with no second factor there is no code to send, so no "Send code" to try first.
