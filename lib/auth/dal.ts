@@ -26,5 +26,5 @@ export async function requireViewer() {
 export async function requireOrganizationAdmin() {
   const viewer = await requireViewer();
   if (!viewer.organization || !isOrganizationAdmin(viewer.role)) forbidden();
-  return viewer as typeof viewer & { organization: NonNullable<Viewer["organization"]> };
+  return viewer as typeof viewer & { organization: NonNullable<Viewer["organization"]>; role: NonNullable<Viewer["role"]> };
 }

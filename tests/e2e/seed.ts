@@ -33,6 +33,7 @@ export const E2E_USERS = {
   resetOwner: "reset-owner@example.com",
   resetAdmin: "reset-admin@example.com",
   resetMember: "reset-member@example.com",
+  resetCoAdmin: "reset-coadmin@example.com",
   /** Paging Co: 26 members and this admin, so "paging-25@example.com" is on the members table's second page. */
   pagingAdmin: "paging-admin@example.com",
   pagingLater: "paging-25@example.com",
@@ -88,6 +89,9 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: resume.id, role: "member", email: E2E_USERS.resumePhone, password, name: "Phil Phone" });
   const reset = await createOrganization(db, "Reset Co");
   await createUser(db, { organizationId: reset.id, role: "owner", email: E2E_USERS.resetOwner, password, name: "Rita Owner" });
+  // Another admin with a second factor: an admin is still offered no "Reset 2FA" for them (only the owner may).
+  const coAdmin = await createUser(db, { organizationId: reset.id, role: "admin", email: E2E_USERS.resetCoAdmin, password, name: "Cora Admin" });
+  await db.update(users).set({ phoneE164: "+14155551498", phoneVerifiedAt: new Date(), twoFactorEnabledAt: new Date() }).where(eq(users.id, coAdmin.id));
   await createUser(db, { organizationId: reset.id, role: "admin", email: E2E_USERS.resetAdmin, password, name: "Ray Admin" });
   await createUser(db, { organizationId: reset.id, role: "member", email: E2E_USERS.resetMember, password, name: "Remy Member" });
   const own = await createOrganization(db, "Own Co");

@@ -137,6 +137,10 @@ test("after \"Confirm it's you\", an admin's reset of a member shows that member
   await expect(reset).toBeFocused();
   // Other members' rows are as they were.
   await expect(page.getByTestId("member-row").filter({ hasText: E2E_USERS.resetOwner })).not.toContainText("Their sessions");
+  // The other admin has a second factor, but only the owner may reset an admin's: this admin is offered nothing that would be refused.
+  const coAdminRow = page.getByTestId("member-row").filter({ hasText: E2E_USERS.resetCoAdmin });
+  await expect(coAdminRow).toContainText("Set up");
+  await expect(coAdminRow.getByRole("button")).toHaveCount(0);
   await page.keyboard.press("Enter");
   await expect(row.getByRole("status")).toHaveText(`Two-step authentication of ${E2E_USERS.resetMember} was reset. Their sessions ended.`);
 });

@@ -1,5 +1,8 @@
 import Link from "next/link";
 import { MEMBER_SEARCH_MAX_LENGTH, type MemberRow } from "@/lib/members";
+import { mayActOn } from "@/lib/two-factor/member-admin";
+
+type Role = MemberRow["role"];
 import { MemberRowActions, type MemberIntent } from "./member-row-actions";
 
 const STATUS = {
@@ -22,12 +25,15 @@ export function MembersTable({
   members,
   search,
   page,
+  viewerRole,
   resume,
 }: {
   members: { rows: MemberRow[]; total: number; nextCursor: string | null; prevCursor: string | null };
   search: string;
   /** The page shown (its cursor): an action sent to "Confirm it's you" comes back to it. */
   page?: { after?: string; before?: string };
+  /** Only rows the viewer may act on offer "Reset 2FA" and "Revoke devices" (an admin may not act on the owner or an admin). */
+  viewerRole: Role;
   /** Back from "Confirm it's you": the action asked for on one member, shown ready to confirm. */
   resume?: { intent: MemberIntent; userId: string } | null;
 }) {
@@ -72,6 +78,7 @@ export function MembersTable({
                 <td className="py-2 pr-3">{m.lastSecondFactorAt ? m.lastSecondFactorAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never"}</td>
                 <td className="py-2 pr-3">{m.trustedDevices}</td>
                 <td className="py-2">
+                  {mayActOn(viewerRole, m.role) ? (
                   <MemberRowActions
                     userId={m.userId}
                     email={m.email}
@@ -80,6 +87,7 @@ export function MembersTable({
                     setUp={m.status !== "not_set_up"}
                     trustedDevices={m.trustedDevices}
                   />
+                  ) : null}
                 </td>
               </tr>
             ))}

@@ -87,7 +87,7 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
             {ERROR_MESSAGES[code]}
           </p>
         ))}
-        <MembersTable members={members} search={search} page={query} resume={resume} />
+        <MembersTable members={members} search={search} page={query} viewerRole={viewer.role} resume={resume} />
       </section>
     </div>
   );
