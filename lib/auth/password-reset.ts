@@ -92,8 +92,7 @@ export async function resetPasswordWithToken(
   input: { token: string; newPassword: string; request: RequestInfo },
 ): Promise<{ ok: true } | Failure<"INVALID_RESET_LINK">> {
   const passwordHash = await hashPassword(input.newPassword);
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const [used] = await db
       .update(passwordResetTokens)

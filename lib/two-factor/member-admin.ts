@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
-import type { Db } from "../db/client";
+import type { Db, DbOrTx } from "../db/client";
 import { backupCodes, memberships, smsChallenges, users, type Role } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -21,7 +21,7 @@ export function mayActOn(actor: Role, target: Role): boolean {
 }
 
 /** The target, only if they belong to the actor's organization: another organization's member is "not found". */
-async function targetInOrganization(db: Db, actor: Actor, targetUserId: string) {
+async function targetInOrganization(db: DbOrTx, actor: Actor, targetUserId: string) {
   const [target] = await db
     .select({ userId: memberships.userId, role: memberships.role, email: users.email })
     .from(memberships)
@@ -31,7 +31,7 @@ async function targetInOrganization(db: Db, actor: Actor, targetUserId: string) 
   return target ?? null;
 }
 
-async function authorize(db: Db, actor: Actor, targetUserId: string) {
+async function authorize(db: DbOrTx, actor: Actor, targetUserId: string) {
   if (actor.role === "member") return failure("FORBIDDEN");
   const target = await targetInOrganization(db, actor, targetUserId);
   if (!target || target.userId === actor.userId) return failure("NOT_FOUND");
@@ -48,8 +48,7 @@ export async function resetMemberTwoFactor(
   db: Db,
   input: { actor: Actor; targetUserId: string; request: RequestInfo | null; now: Date },
 ): Promise<{ ok: true; email: string } | AdminFailure> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const allowed = await authorize(t, input.actor, input.targetUserId);
     if (!allowed.ok) return allowed;
     const { now } = input;
@@ -89,8 +88,7 @@ export async function revokeMemberTrustedDevices(
   db: Db,
   input: { actor: Actor; targetUserId: string; request: RequestInfo | null; now: Date },
 ): Promise<{ ok: true; email: string; revoked: number } | AdminFailure> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const allowed = await authorize(t, input.actor, input.targetUserId);
     if (!allowed.ok) return allowed;
     const revoked = await revokeTrustedDevices(t, input.targetUserId, input.now);

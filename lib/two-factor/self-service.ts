@@ -1,6 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
-import type { Db } from "../db/client";
 import { backupCodes, smsChallenges, users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -13,8 +12,7 @@ type Input = { userId: string; request: RequestInfo };
 
 /** A new set of backup codes; the old set stops working in the same transaction. */
 export function regenerateBackupCodes(deps: TwoFactorDeps, input: Input): Promise<{ ok: true; codes: string[] } | Failure<"NOT_ENROLLED">> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const state = await loadSecondFactorState(db, input.userId, now);
     if (!state?.enrolled) return failure("NOT_ENROLLED");
@@ -33,8 +31,7 @@ export function regenerateBackupCodes(deps: TwoFactorDeps, input: Input): Promis
 
 /** Turns two-step authentication off for one's own account, only where the organization does not require it. */
 export function turnOffTwoFactor(deps: TwoFactorDeps, input: Input): Promise<{ ok: true } | Failure<"REQUIRED_BY_ORGANIZATION">> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const state = await loadSecondFactorState(db, input.userId, now);
     if (state?.requiredByOrganization) return failure("REQUIRED_BY_ORGANIZATION");

@@ -1,7 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { issueSignInTicket } from "../auth/sign-in-ticket";
-import type { Db } from "../db/client";
 import { smsChallenges, users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -68,8 +67,7 @@ export function completePhoneSetup(
   deps: TwoFactorDeps,
   input: { userId: string; attemptNonce: string; code: string; request: RequestInfo; selfEnabled: boolean; signIn: SetupSignIn },
 ): Promise<SetupCompletion> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     if (input.signIn && (await loadPendingStanding(db, input.signIn, { forUpdate: true })) === "ended") return failure("SIGN_IN_ENDED");
     const state = await loadSecondFactorState(db, input.userId, now);
