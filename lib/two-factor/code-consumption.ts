@@ -126,3 +126,11 @@ export async function spendWrongTry(db: DbOrTx, input: { challengeId: string; us
   const [row] = await reserveWrongTryQuery(db).execute({ ...input, now: input.now.toISOString() });
   return row ?? null;
 }
+
+/** Voids every code of the user not yet used: none works after a change of their second factor. */
+export async function voidLiveCodes(db: DbOrTx, userId: string, now: Date): Promise<void> {
+  await db
+    .update(smsChallenges)
+    .set({ voidedAt: now })
+    .where(and(eq(smsChallenges.userId, userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
+}

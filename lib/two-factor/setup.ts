@@ -1,10 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { issueSignInTicket } from "../auth/sign-in-ticket";
-import { smsChallenges, users } from "../db/schema";
+import { users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";
+import { voidLiveCodes } from "./code-consumption";
 import type { TwoFactorDeps } from "./options";
 import { maskPhone, parsePhoneInput } from "./phone-number";
 import { PENDING_SIGN_IN_TTL_SECONDS, type PendingSignIn } from "./pending-sign-in";
@@ -92,10 +93,7 @@ export function completePhoneSetup(
     await revokeTrustedDevices(db, input.userId, now);
     if (state?.enrolled) await endPendingSignIns(db, input.userId, now);
     // Codes still live on a previous number stop working with the change.
-    await db
-      .update(smsChallenges)
-      .set({ voidedAt: now })
-      .where(and(eq(smsChallenges.userId, input.userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
+    await voidLiveCodes(db, input.userId, now);
     const backupCodes = await replaceBackupCodes(db, input.userId, deps.options.backupCodeCount, now);
     const audit = { organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
     const phoneMasked = maskPhone(verified.phoneE164);
