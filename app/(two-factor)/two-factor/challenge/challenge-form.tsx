@@ -10,7 +10,7 @@ import { useCountdown } from "@/components/two-factor/use-countdown";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
 import { Button, Field, FormMessage } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
-import { twoFactorMessage, type TwoFactorFailure } from "@/lib/two-factor/messages";
+import { twoFactorMessage, type TwoFactorErrorCode, type TwoFactorFailure } from "@/lib/two-factor/messages";
 import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
 import { useVerifySubmit } from "./use-verify-submit";
 
@@ -18,7 +18,7 @@ type Method = "sms" | "backup";
 
 /** A failure the page was opened with (the send at sign-in), with when it lifts (ISO time). */
 export interface ChallengeNotice {
-  code: string;
+  code: TwoFactorErrorCode;
   liftsAt: string | null;
 }
 
@@ -46,7 +46,7 @@ export function ChallengeForm(props: {
   const autofilled = useWebOtp(method === "sms");
   const router = useRouter();
   const timeZone = useBrowserTimeZone();
-  const say = (failure: { code: string; liftsAt?: string | null; triesLeft?: number }) => {
+  const say = (failure: { code: TwoFactorErrorCode; liftsAt?: string | null; triesLeft?: number }) => {
     const now = new Date();
     const known: TwoFactorFailure = { ...failure, retryAfterMs: failure.liftsAt ? Date.parse(failure.liftsAt) - now.getTime() : undefined };
     return twoFactorMessage(known, { screen: "challenge", now, timeZone });
