@@ -1,3 +1,4 @@
+import { formatDuration } from "./duration";
 import type { EmailSender } from "./email/sender";
 import type { TwoFactorRequirement } from "./organizations";
 
@@ -8,7 +9,7 @@ export type MemberNotice =
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
-  | { kind: "device_trusted"; browser: string }
+  | { kind: "device_trusted"; browser: string; trustedForMs: number }
   | { kind: "second_factor_locked"; until: Date }
   | { kind: "requirement_changed"; changedBy: string; from: TwoFactorRequirement; to: TwoFactorRequirement };
 
@@ -53,7 +54,7 @@ export function noticeEmail(notice: MemberNotice): { subject: string; text: stri
     case "device_trusted":
       return {
         subject: "A new device is trusted",
-        text: `A new device (${notice.browser}) signed in to your Connect account and was trusted for 30 days: it will not be asked for a verification code. You can revoke it on your Security page.${FOOTER}`,
+        text: `A new device (${notice.browser}) signed in to your Connect account and was trusted for ${formatDuration(notice.trustedForMs)}: it will not be asked for a verification code. You can revoke it on your Security page.${FOOTER}`,
       };
     case "second_factor_locked":
       return {

@@ -1,4 +1,4 @@
-import { formatWait } from "../errors";
+import { formatWait } from "../duration";
 
 /**
  * Where a message is shown, which decides the ways out it may name: only the challenge and "Confirm

@@ -46,7 +46,7 @@ export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Pr
   const text = smsCodeText({
     appName: options.appName,
     code,
-    ttlMinutes: Math.round(options.codeTtlMs / 60_000),
+    codeTtlMs: options.codeTtlMs,
     webOtpHost: options.webOtpHost,
   });
   const sent = await deps.sms.send({ to: input.phoneE164, text }).catch((error: unknown) => ({

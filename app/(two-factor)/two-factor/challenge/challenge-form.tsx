@@ -30,6 +30,8 @@ export function ChallengeForm(props: {
   notice: ChallengeNotice | null;
   /** The second factor is locked until then (ISO time). */
   lockedUntil: string | null;
+  /** How long "Trust this device" skips the code, in words ("30 days"). */
+  trustedFor: string;
 }) {
   const [method, setMethod] = useState<Method>("sms");
   const [choosing, setChoosing] = useState(false);
@@ -108,7 +110,7 @@ export function ChallengeForm(props: {
               key={autofilled}
               error={smsShown.fieldErrors?.code}
             />
-            <TrustDevice />
+            <TrustDevice trustedFor={props.trustedFor} />
             <Button type="submit" pending={verifyingSms} disabled={verifyingSms}>
               {verifyingSms ? "Verifying…" : "Verify"}
             </Button>
@@ -133,7 +135,7 @@ export function ChallengeForm(props: {
             required
             error={backupState.fieldErrors?.backupCode}
           />
-          <TrustDevice />
+          <TrustDevice trustedFor={props.trustedFor} />
           <Button type="submit" pending={verifyingBackup} disabled={verifyingBackup}>
             {verifyingBackup ? "Verifying…" : "Verify"}
           </Button>
@@ -176,14 +178,14 @@ function latest(instants: (string | null | undefined)[]): string | null {
   return instants.filter((at): at is string => Boolean(at)).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
 }
 
-function TrustDevice() {
+function TrustDevice({ trustedFor }: { trustedFor: string }) {
   return (
     <div className="mb-4 flex items-start gap-3">
       <input id="trustDevice" name="trustDevice" type="checkbox" defaultChecked className="mt-1 h-4 w-4" aria-describedby="trustDevice-hint" />
       <div>
         <label htmlFor="trustDevice">Trust this device</label>
         <p id="trustDevice-hint" className="text-sm text-slate-600">
-          We won&apos;t ask for a code on this browser for 30 days.
+          We won&apos;t ask for a code on this browser for {trustedFor}.
         </p>
       </div>
     </div>

@@ -51,7 +51,7 @@ export async function completeChallenge(
   if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done, context) } };
   if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
   const notices: MemberNotice[] = [];
-  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });
+  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent), trustedForMs: deps.options.trustedDeviceTtlMs });
   if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
   if (notices.length > 0) {
     after(async () => {

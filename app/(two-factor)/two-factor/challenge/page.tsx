@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { CancelSignIn } from "@/components/cancel-sign-in";
 import { Card } from "@/components/ui";
 import { requirePendingSignIn } from "@/lib/auth/pending";
+import { formatDuration } from "@/lib/duration";
+import { twoFactorDeps } from "@/lib/server";
 import { isTwoFactorErrorCode } from "@/lib/two-factor/messages";
 import { twoFactorPageStatus } from "@/lib/two-factor/page-status";
 import { ChallengeForm } from "./challenge-form";
@@ -22,6 +24,7 @@ export default async function ChallengePage({ searchParams }: { searchParams: Pr
         codeSent={status.codeSent}
         notice={typeof notice === "string" && isTwoFactorErrorCode(notice) ? { code: notice, liftsAt: isInstant(liftsAt) ? liftsAt : null } : null}
         lockedUntil={status.lockedUntil?.toISOString() ?? null}
+        trustedFor={formatDuration((await twoFactorDeps(null)).options.trustedDeviceTtlMs)}
       />
       <CancelSignIn />
     </Card>
