@@ -1,4 +1,4 @@
-import type { Db } from "./db/client";
+import type { DbOrTx } from "./db/client";
 import { auditEvents } from "./db/schema";
 import type { RequestInfo } from "./http/client-ip";
 
@@ -42,7 +42,7 @@ export interface AuditEventInput {
   at: Date;
 }
 
-export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<void> {
+export async function recordAuditEvent(db: DbOrTx, event: AuditEventInput): Promise<void> {
   await db.insert(auditEvents).values({
     type: event.type,
     organizationId: event.organizationId,

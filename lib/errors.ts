@@ -1,3 +1,24 @@
+/** Every expected failure the portal answers a request with. Each has a message: see ERROR_MESSAGES. */
+export type ErrorCode =
+  | "INVALID_INPUT"
+  | "INVALID_CREDENTIALS"
+  | "RATE_LIMITED"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "SERVICE_UNAVAILABLE"
+  | "CROSS_SITE"
+  | "NETWORK"
+  | "SECOND_FACTOR_NOT_SET_UP"
+  | "INVALID_SEARCH"
+  | "INVALID_PAGE_LINK"
+  | "INVALID_MEMBER_FILTER"
+  | "INVALID_EVENT_FILTER"
+  | "INVALID_ADDRESS"
+  | "INVALID_CALLBACK_URL"
+  | "MALFORMED_BODY"
+  | "BODY_TOO_LARGE"
+  | "LENGTH_REQUIRED";
+
 /**
  * Every expected failure the portal shows, by code. Messages are safe to show: none says
  * whether an email exists, or which of a phone number or a code was wrong.
@@ -22,9 +43,7 @@ export const ERROR_MESSAGES = {
   MALFORMED_BODY: "That form could not be read. Reload the page and try again.",
   BODY_TOO_LARGE: "That request is too large for this form. Reload the page and try again.",
   LENGTH_REQUIRED: "That request did not say how large it is. Reload the page and try again.",
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_MESSAGES;
+} as const satisfies Record<ErrorCode, string>;
 
 export interface Failure<C extends string = ErrorCode> {
   ok: false;
@@ -35,11 +54,4 @@ export interface Failure<C extends string = ErrorCode> {
 
 export function failure<C extends string>(code: C, extra: Omit<Failure<C>, "ok" | "code"> = {}): Failure<C> {
   return { ok: false, code, ...extra };
-}
-
-export function formatWait(ms: number): string {
-  const seconds = Math.ceil(ms / 1000);
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from "./duration";
 import type { EmailSender } from "./email/sender";
 import type { TwoFactorRequirement } from "./organizations";
 
@@ -8,8 +9,8 @@ export type MemberNotice =
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
-  | { kind: "device_trusted"; browser: string }
-  | { kind: "second_factor_locked"; until: Date }
+  | { kind: "device_trusted"; browser: string; trustedForMs: number }
+  | { kind: "second_factor_locked"; until: Date; where: "sign_in" | "confirm" }
   | { kind: "requirement_changed"; changedBy: string; from: TwoFactorRequirement; to: TwoFactorRequirement };
 
 const FOOTER = "\n\nIf this was not you, change your password and contact your organization's admin.";
@@ -53,12 +54,12 @@ export function noticeEmail(notice: MemberNotice): { subject: string; text: stri
     case "device_trusted":
       return {
         subject: "A new device is trusted",
-        text: `A new device (${notice.browser}) signed in to your Connect account and was trusted for 30 days: it will not be asked for a verification code. You can revoke it on your Security page.${FOOTER}`,
+        text: `A new device (${notice.browser}) signed in to your Connect account and was trusted for ${formatDuration(notice.trustedForMs)}: it will not be asked for a verification code. You can revoke it on your Security page.${FOOTER}`,
       };
     case "second_factor_locked":
       return {
         subject: "Two-step verification on your account is locked",
-        text: `Too many wrong verification codes or backup codes were entered when signing in to your Connect account, so two-step verification is locked until ${utcTime(notice.until)}. Whoever tried knew your password.${FOOTER}`,
+        text: `Too many wrong verification codes or backup codes were entered ${notice.where === "confirm" ? "on the \"Confirm it's you\" page of" : "when signing in to"} your Connect account, so two-step verification is locked until ${utcTime(notice.until)}. Whoever tried knew your password.${FOOTER}`,
       };
     case "requirement_changed":
       return {

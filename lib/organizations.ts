@@ -74,8 +74,8 @@ export async function setOrganizationRequiresTwoFactor(
     required: input.required,
     graceUntil: input.required && input.graceDays ? new Date(input.now.getTime() + input.graceDays * 86_400_000) : null,
   };
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
+
     // Locked: the decision is about the setting this change replaces, not one a concurrent change replaced.
     const [org] = await t
       .select({ required: organizations.requireTwoFactor, graceUntil: organizations.twoFactorGraceUntil })

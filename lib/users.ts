@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "./db/client";
+import type { Db, DbOrTx } from "./db/client";
 import { preparedPerDatabase } from "./db/prepared";
 import { endedSessions, memberships, organizations, passwordCredentials, users, type Role } from "./db/schema";
 
@@ -77,7 +77,7 @@ export function isOrganizationAdmin(role: Role | null): boolean {
 }
 
 /** The organization a user belongs to, for audit events. */
-export async function organizationIdOf(db: Db, userId: string): Promise<string | null> {
+export async function organizationIdOf(db: DbOrTx, userId: string): Promise<string | null> {
   const [row] = await db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, userId)).limit(1);
   return row?.id ?? null;
 }

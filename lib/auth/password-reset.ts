@@ -2,6 +2,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import type { Clock } from "../clock";
 import { randomToken, sha256 } from "../crypto";
+import { formatDuration } from "../duration";
 import type { Db } from "../db/client";
 import { passwordCredentials, passwordResetTokens, smsChallenges, users } from "../db/schema";
 import type { EmailSender } from "../email/sender";
@@ -69,7 +70,7 @@ export async function requestPasswordReset(deps: PasswordResetDeps, input: { ema
     const sent = await deps.email.send({
       to: user.email,
       subject: "Change your Connect password",
-      text: `Someone asked to change the password of your Connect account.\n\nTo choose a new password, open this link within 30 minutes:\n${link}\n\nThe link works once. Two-step authentication stays on: you will still be asked for your code.\nIf you did not ask for this, ignore this email; your password stays as it is.`,
+      text: `Someone asked to change the password of your Connect account.\n\nTo choose a new password, open this link within ${formatDuration(RESET_LINK_TTL_MS)}:\n${link}\n\nThe link works once. Two-step authentication stays on: you will still be asked for your code.\nIf you did not ask for this, ignore this email; your password stays as it is.`,
     });
     await recordAuditEvent(deps.db, {
       type: "password_reset.requested",
@@ -92,8 +93,7 @@ export async function resetPasswordWithToken(
   input: { token: string; newPassword: string; request: RequestInfo },
 ): Promise<{ ok: true } | Failure<"INVALID_RESET_LINK">> {
   const passwordHash = await hashPassword(input.newPassword);
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const [used] = await db
       .update(passwordResetTokens)

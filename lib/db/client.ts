@@ -6,7 +6,15 @@ import { databaseOutage } from "./outage";
 import { DatabaseQueryError, installSafeQueryErrors } from "./query-error";
 import * as schema from "./schema";
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/**
+ * What runs queries on the schema: the database, or a drizzle transaction in it (a transaction is
+ * a database object of the same type). A function that may run inside its caller's transaction
+ * takes this, and is handed the transaction as is.
+ */
+export type DbOrTx = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** The database a function opens its own transaction on. */
+export type Db = DbOrTx;
 
 export interface DatabaseHandle {
   db: Db;
@@ -49,7 +57,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     }) as typeof pool.connect;
     const url = new URL(options.url);
     return {
-      db: drizzle({ client: pool, schema }) as unknown as Db,
+      db: drizzle({ client: pool, schema }),
       kind: "postgres",
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: () => {
@@ -65,7 +73,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const client = new PGlite(dataDir);
   await client.waitReady;
   return {
-    db: drizzle({ client, schema }) as unknown as Db,
+    db: drizzle({ client, schema }),
     kind: "pglite",
     description: dataDir.startsWith("memory://") ? "embedded PGlite in memory" : `embedded PGlite in ${dataDir}`,
     close: () => client.close(),

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -24,7 +24,7 @@ export interface BackupCodeInput<T> {
   /** At sign-in: the attempt, which must still stand. Null for "Confirm it's you". */
   pending: Pick<PendingSignIn, "createdAt" | "stage" | "ticket"> | null;
   /** What a right code unlocks, committed with its use or not at all. */
-  unlock: (db: Db, remaining: number) => Promise<T>;
+  unlock: (db: DbOrTx, remaining: number) => Promise<T>;
 }
 
 /**
@@ -35,8 +35,7 @@ export interface BackupCodeInput<T> {
  * counting: only a guess counts toward the lock.
  */
 export function attemptBackupCode<T>(deps: TwoFactorDeps, input: BackupCodeInput<T>): Promise<BackupCodeAttempt<T>> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const { userId } = input;
     const [user] = await db

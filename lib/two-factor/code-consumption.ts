@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNotNull, isNull, lt, notExists, sql } from "drizzle-orm";
 import type { AuditEventInput } from "../audit";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { preparedPerDatabase } from "../db/prepared";
 import { auditEvents, memberships, smsChallenges, users, type ChallengePurpose } from "../db/schema";
 
@@ -42,7 +42,7 @@ const liveChallengeQuery = preparedPerDatabase((db) => {
 
 export type LiveChallenge = NonNullable<Awaited<ReturnType<typeof findLiveChallenge>>>;
 
-export async function findLiveChallenge(db: Db, input: { userId: string; purpose: ChallengePurpose; attemptHash: string; now: Date }) {
+export async function findLiveChallenge(db: DbOrTx, input: { userId: string; purpose: ChallengePurpose; attemptHash: string; now: Date }) {
   const [row] = await liveChallengeQuery(db).execute({ ...input, now: input.now.toISOString() });
   return row ?? null;
 }
@@ -51,7 +51,7 @@ export async function findLiveChallenge(db: Db, input: { userId: string; purpose
  * The challenge can still take a try: live, tries left, its user not locked. Both outcomes spend
  * one through it (placeholders challengeId, userId, now, maxTries).
  */
-function tryCanBeSpent(db: Db) {
+function tryCanBeSpent(db: DbOrTx) {
   return and(
     eq(smsChallenges.id, p("challengeId")),
     eq(smsChallenges.userId, p("userId")),
@@ -93,7 +93,7 @@ export type OwnAuditEvent = Pick<AuditEventInput, "type" | "details" | "organiza
  * event) is recorded with it.
  */
 export async function consumeMatchedChallenge(
-  db: Db,
+  db: DbOrTx,
   input: { challengeId: string; userId: string; now: Date; maxTries: number; audit: OwnAuditEvent | null },
 ): Promise<{ phoneE164: string } | null> {
   const { audit } = input;
@@ -122,7 +122,15 @@ const reserveWrongTryQuery = preparedPerDatabase((db) =>
 );
 
 /** Spends a try of a challenge on a wrong code, under the same condition; null when none was left. */
-export async function spendWrongTry(db: Db, input: { challengeId: string; userId: string; now: Date; maxTries: number }): Promise<{ attempts: number } | null> {
+export async function spendWrongTry(db: DbOrTx, input: { challengeId: string; userId: string; now: Date; maxTries: number }): Promise<{ attempts: number } | null> {
   const [row] = await reserveWrongTryQuery(db).execute({ ...input, now: input.now.toISOString() });
   return row ?? null;
+}
+
+/** Voids every code of the user not yet used: none works after a change of their second factor. */
+export async function voidLiveCodes(db: DbOrTx, userId: string, now: Date): Promise<void> {
+  await db
+    .update(smsChallenges)
+    .set({ voidedAt: now })
+    .where(and(eq(smsChallenges.userId, userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
 }

@@ -1,5 +1,5 @@
 import { recordAuditEvent } from "../audit";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode } from "./backup-code-attempt";
@@ -54,7 +54,7 @@ export async function confirmSecondFactor(
 ): Promise<{ ok: true } | VerifyCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
   const state = await loadSecondFactorState(deps.db, input.userId, deps.clock.now());
   if (!state?.enrolled) return failure("NOT_ENROLLED");
-  const confirmed = async (db: Db) =>
+  const confirmed = async (db: DbOrTx) =>
     recordAuditEvent(db, {
       organizationId: state.organizationId,
       actorUserId: input.userId,
@@ -70,8 +70,7 @@ export async function confirmSecondFactor(
     if (done.ok) return { ok: true };
     return done.code === "SIGN_IN_ENDED" ? failure("NOT_ENROLLED") : done;
   }
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const verified = await verifySmsCode(db, deps, {
       userId: input.userId,
       purpose: "confirm",

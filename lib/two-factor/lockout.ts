@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { TwoFactorOptions } from "./options";
@@ -16,7 +16,7 @@ export function lockedFailure(lockedUntil: Date, now: Date, startedFor?: string)
 }
 
 /** The second factor is locked for this user until the returned time, or null. */
-export async function secondFactorLockedUntil(db: Db, userId: string, now: Date): Promise<Date | null> {
+export async function secondFactorLockedUntil(db: DbOrTx, userId: string, now: Date): Promise<Date | null> {
   const [row] = await db
     .select({ lockedUntil: users.secondFactorLockedUntil })
     .from(users)
@@ -30,7 +30,7 @@ export async function secondFactorLockedUntil(db: Db, userId: string, now: Date)
  * concurrent failures are all counted; a resend does not touch this counter.
  */
 export async function recordSecondFactorFailure(
-  db: Db,
+  db: DbOrTx,
   userId: string,
   now: Date,
   options: Pick<TwoFactorOptions, "lockoutThreshold" | "lockoutMs">,
@@ -53,6 +53,6 @@ export async function recordSecondFactorFailure(
 }
 
 /** A completed second factor: ends the run of failures and is shown as the last 2FA sign-in. */
-export async function recordSecondFactorSuccess(db: Db, userId: string, now: Date): Promise<void> {
+export async function recordSecondFactorSuccess(db: DbOrTx, userId: string, now: Date): Promise<void> {
   await db.update(users).set({ secondFactorFailures: 0, lastSecondFactorAt: now }).where(eq(users.id, userId));
 }

@@ -1,9 +1,10 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
-import type { Db } from "../db/client";
-import { backupCodes, memberships, smsChallenges, users, type Role } from "../db/schema";
+import type { Db, DbOrTx } from "../db/client";
+import { memberships, users, type Role } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
+import { removeUserSecondFactor } from "./second-factor-removal";
 import { revokeTrustedDevices } from "./trusted-devices";
 
 export interface Actor {
@@ -21,7 +22,7 @@ export function mayActOn(actor: Role, target: Role): boolean {
 }
 
 /** The target, only if they belong to the actor's organization: another organization's member is "not found". */
-async function targetInOrganization(db: Db, actor: Actor, targetUserId: string) {
+async function targetInOrganization(db: DbOrTx, actor: Actor, targetUserId: string) {
   const [target] = await db
     .select({ userId: memberships.userId, role: memberships.role, email: users.email })
     .from(memberships)
@@ -31,7 +32,7 @@ async function targetInOrganization(db: Db, actor: Actor, targetUserId: string) 
   return target ?? null;
 }
 
-async function authorize(db: Db, actor: Actor, targetUserId: string) {
+async function authorize(db: DbOrTx, actor: Actor, targetUserId: string) {
   if (actor.role === "member") return failure("FORBIDDEN");
   const target = await targetInOrganization(db, actor, targetUserId);
   if (!target || target.userId === actor.userId) return failure("NOT_FOUND");
@@ -40,46 +41,18 @@ async function authorize(db: Db, actor: Actor, targetUserId: string) {
 }
 
 /**
- * Resets a member's two-step authentication: phone, backup codes, live codes and trusted devices
- * are gone and their sessions and pending sign-ins end; if their organization requires 2FA they set it up again at
- * their next sign-in.
+ * Resets a member's two-step authentication (`removeUserSecondFactor`, their sessions ending too); if
+ * their organization requires 2FA they set it up again at their next sign-in.
  */
 export async function resetMemberTwoFactor(
   db: Db,
   input: { actor: Actor; targetUserId: string; request: RequestInfo | null; now: Date },
 ): Promise<{ ok: true; email: string } | AdminFailure> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const allowed = await authorize(t, input.actor, input.targetUserId);
     if (!allowed.ok) return allowed;
-    const { now } = input;
-    await t
-      .update(users)
-      .set({
-        phoneE164: null,
-        phoneVerifiedAt: null,
-        twoFactorEnabledAt: null,
-        twoFactorSelfEnabled: false,
-        secondFactorFailures: 0,
-        secondFactorLockedUntil: null,
-        sessionsValidAfter: now,
-        pendingSignInsValidAfter: now,
-      })
-      .where(eq(users.id, input.targetUserId));
-    await t.delete(backupCodes).where(eq(backupCodes.userId, input.targetUserId));
-    await t
-      .update(smsChallenges)
-      .set({ voidedAt: now })
-      .where(and(eq(smsChallenges.userId, input.targetUserId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
-    await revokeTrustedDevices(t, input.targetUserId, now);
-    await recordAuditEvent(t, {
-      type: "two_factor.reset_by_admin",
-      organizationId: input.actor.organizationId,
-      actorUserId: input.actor.userId,
-      subjectUserId: input.targetUserId,
-      request: input.request,
-      at: now,
-    });
+    const { actor, now } = input;
+    await removeUserSecondFactor(t, input.targetUserId, { by: "admin", actorUserId: actor.userId, organizationId: actor.organizationId, request: input.request, now });
     return { ok: true as const, email: allowed.target.email };
   });
 }
@@ -89,8 +62,7 @@ export async function revokeMemberTrustedDevices(
   db: Db,
   input: { actor: Actor; targetUserId: string; request: RequestInfo | null; now: Date },
 ): Promise<{ ok: true; email: string; revoked: number } | AdminFailure> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const allowed = await authorize(t, input.actor, input.targetUserId);
     if (!allowed.ok) return allowed;
     const revoked = await revokeTrustedDevices(t, input.targetUserId, input.now);

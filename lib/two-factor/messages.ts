@@ -1,4 +1,4 @@
-import { formatWait } from "../errors";
+import { formatWait } from "../duration";
 
 /**
  * Where a message is shown, which decides the ways out it may name: only the challenge and "Confirm
@@ -15,13 +15,44 @@ export interface TwoFactorMessageContext {
   timeZone?: string;
 }
 
+/** Every failure the two-factor flows answer a member with. Each has a message: see TWO_FACTOR_MESSAGES. */
+export type TwoFactorErrorCode =
+  | "INVALID_CODE"
+  | "NO_ACTIVE_CODE"
+  | "LOCKED"
+  | "RESEND_TOO_SOON"
+  | "ACCOUNT_SMS_LIMIT"
+  | "PHONE_SMS_LIMIT"
+  | "DAILY_SMS_CAP"
+  | "COUNTRY_NOT_ALLOWED"
+  | "SMS_FAILED"
+  | "INVALID_BACKUP_CODE"
+  | "NOT_ENROLLED"
+  | "REQUIRED_BY_ORGANIZATION"
+  | "SIGN_IN_ENDED"
+  | "SESSION_EXPIRED";
+
 export interface TwoFactorFailure {
-  code: string;
+  code: TwoFactorErrorCode;
   /** For limits and the lock: how long until it lifts. */
   retryAfterMs?: number;
   /** INVALID_CODE: tries left for this code. INVALID_BACKUP_CODE: tries left before the lock. */
   triesLeft?: number;
 }
+
+/** What a message is made from: the failure, its screen, and the words several messages share. */
+interface MessageParts {
+  failure: TwoFactorFailure;
+  screen: TwoFactorScreen;
+  /** The screen offers backup codes. */
+  backup: boolean;
+  /** "try again after 14:32", or "try again later" when the failure does not say. */
+  tryAgain: string;
+  /** "Use the backup code, or <rest>." where the screen has backup codes, else "<Rest>." */
+  orBackup: (rest: string) => string;
+}
+
+export type TwoFactorMessages = Record<TwoFactorErrorCode, (parts: MessageParts) => string>;
 
 const hasBackupCodes = (screen: TwoFactorScreen) => screen === "challenge" || screen === "confirm";
 const newCodeAction = (screen: TwoFactorScreen) =>
@@ -54,52 +85,52 @@ function validTimeZone(timeZone: string | undefined): string | undefined {
 }
 
 /** Messages safe to show for every expected two-factor failure; none tells which secret was wrong. */
+export const TWO_FACTOR_MESSAGES = {
+  INVALID_CODE: ({ failure, screen }) => {
+    const left = failure.triesLeft ?? 0;
+    if (left === 0) return `That code is not right, and it can no longer be used. ${newCodeAction(screen)}`;
+    return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left for this code.`;
+  },
+  NO_ACTIVE_CODE: ({ screen }) => `That code has expired or was replaced by a newer one. ${newCodeAction(screen)}`,
+  LOCKED: ({ screen, tryAgain }) =>
+    `Too many wrong codes. Two-step verification is locked: ${tryAgain}${screen === "challenge" ? ", or submit a change of password request" : ""}.`,
+  RESEND_TOO_SOON: ({ failure }) =>
+    `Please wait ${failure.retryAfterMs === undefined ? "a moment" : formatWait(failure.retryAfterMs)} before asking for another code.`,
+  ACCOUNT_SMS_LIMIT: ({ orBackup, tryAgain }) => `Too many codes were sent to this account in the last hour. ${orBackup(tryAgain)}`,
+  PHONE_SMS_LIMIT: ({ orBackup, tryAgain }) => `Too many codes were sent to this phone number today. ${orBackup(tryAgain)}`,
+  DAILY_SMS_CAP: ({ orBackup, tryAgain }) => `We cannot send more text messages today. ${orBackup(tryAgain)}`,
+  COUNTRY_NOT_ALLOWED: ({ backup }) =>
+    backup
+      ? "Text messages cannot be sent to the country of your phone number. Use the backup code."
+      : "Text messages cannot be sent to this country. Use a phone number from a country your organization allows.",
+  SMS_FAILED: ({ screen }) => {
+    if (screen === "challenge") return "We could not send the text message. Try again in a moment with “Resend code”, or use the backup code.";
+    if (screen === "confirm") return "We could not send the text message. Try again in a moment with “Send code”, or use the backup code.";
+    return "We could not send the text message. Check the phone number and try again in a moment.";
+  },
+  INVALID_BACKUP_CODE: ({ failure }) => {
+    const left = failure.triesLeft;
+    if (left === undefined) return "That backup code is not right or was already used.";
+    return `That backup code is not right or was already used. ${left} ${left === 1 ? "try" : "tries"} left before two-step verification is locked.`;
+  },
+  NOT_ENROLLED: () => "Set up two-step authentication first.",
+  REQUIRED_BY_ORGANIZATION: () => "Your organization requires two-step authentication, so it cannot be turned off.",
+  SIGN_IN_ENDED: () => "This sign-in has ended because the account's security settings changed since it began. Sign in again.",
+  SESSION_EXPIRED: () => "Your sign-in took too long and has expired. Sign in again.",
+} satisfies TwoFactorMessages;
+
+/** Whether a code read from outside (a page's address) is one of the flows' own. */
+export function isTwoFactorErrorCode(code: string): code is TwoFactorErrorCode {
+  return Object.hasOwn(TWO_FACTOR_MESSAGES, code);
+}
+
 export function twoFactorMessage(failure: TwoFactorFailure, context: TwoFactorMessageContext): string {
   const { screen } = context;
   const backup = hasBackupCodes(screen);
   const tryAgain =
     failure.retryAfterMs === undefined ? "try again later" : `try again ${liftTime(new Date(context.now.getTime() + failure.retryAfterMs), context)}`;
   const orBackup = (rest: string) => (backup ? `Use the backup code, or ${rest}.` : `${rest[0]!.toUpperCase()}${rest.slice(1)}.`);
-  switch (failure.code) {
-    case "INVALID_CODE": {
-      const left = failure.triesLeft ?? 0;
-      if (left === 0) return `That code is not right, and it can no longer be used. ${newCodeAction(screen)}`;
-      return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left for this code.`;
-    }
-    case "NO_ACTIVE_CODE":
-      return `That code has expired or was replaced by a newer one. ${newCodeAction(screen)}`;
-    case "LOCKED":
-      return `Too many wrong codes. Two-step verification is locked: ${tryAgain}${screen === "challenge" ? ", or submit a change of password request" : ""}.`;
-    case "RESEND_TOO_SOON":
-      return `Please wait ${formatWait(failure.retryAfterMs ?? 30_000)} before asking for another code.`;
-    case "ACCOUNT_SMS_LIMIT":
-      return `Too many codes were sent to this account in the last hour. ${orBackup(tryAgain)}`;
-    case "PHONE_SMS_LIMIT":
-      return `Too many codes were sent to this phone number today. ${orBackup(tryAgain)}`;
-    case "DAILY_SMS_CAP":
-      return `We cannot send more text messages today. ${orBackup(tryAgain)}`;
-    case "COUNTRY_NOT_ALLOWED":
-      return backup
-        ? "Text messages cannot be sent to the country of your phone number. Use the backup code."
-        : "Text messages cannot be sent to this country. Use a phone number from a country your organization allows.";
-    case "SMS_FAILED":
-      if (screen === "challenge") return "We could not send the text message. Try again in a moment with “Resend code”, or use the backup code.";
-      if (screen === "confirm") return "We could not send the text message. Try again in a moment with “Send code”, or use the backup code.";
-      return "We could not send the text message. Check the phone number and try again in a moment.";
-    case "INVALID_BACKUP_CODE": {
-      const left = failure.triesLeft;
-      if (left === undefined) return "That backup code is not right or was already used.";
-      return `That backup code is not right or was already used. ${left} ${left === 1 ? "try" : "tries"} left before two-step verification is locked.`;
-    }
-    case "NOT_ENROLLED":
-      return "Set up two-step authentication first.";
-    case "REQUIRED_BY_ORGANIZATION":
-      return "Your organization requires two-step authentication, so it cannot be turned off.";
-    case "SIGN_IN_ENDED":
-      return "This sign-in has ended because the account's security settings changed since it began. Sign in again.";
-    case "SESSION_EXPIRED":
-      return "Your sign-in took too long and has expired. Sign in again.";
-    default:
-      return "Something went wrong on our side. Nothing was changed; please try again.";
-  }
+  // A code from outside the types (an old page's address) gets the generic answer.
+  if (!isTwoFactorErrorCode(failure.code)) return "Something went wrong on our side. Nothing was changed; please try again.";
+  return TWO_FACTOR_MESSAGES[failure.code]({ failure, screen, backup, tryAgain, orBackup });
 }

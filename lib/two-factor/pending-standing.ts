@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { users } from "../db/schema";
 import type { PendingSignIn } from "./pending-sign-in";
 
@@ -33,7 +33,7 @@ export const standingColumns = {
 
 /** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */
 export async function loadPendingStanding(
-  db: Db,
+  db: DbOrTx,
   pending: Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket">,
   options: { forUpdate?: boolean } = {},
 ): Promise<PendingStanding> {
@@ -47,6 +47,6 @@ export async function loadPendingStanding(
 }
 
 /** Ends every pending sign-in of the user begun before `now` (run it in the change's own transaction). */
-export async function endPendingSignIns(db: Db, userId: string, now: Date): Promise<void> {
+export async function endPendingSignIns(db: DbOrTx, userId: string, now: Date): Promise<void> {
   await db.update(users).set({ pendingSignInsValidAfter: now }).where(eq(users.id, userId));
 }

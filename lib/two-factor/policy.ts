@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { memberships, organizations, users } from "../db/schema";
 
 export interface SecondFactorState {
@@ -23,7 +23,7 @@ export interface SecondFactorState {
  * Read at every password sign-in, so an admin's change reaches members at their next sign-in.
  * Lifting the organization's requirement leaves 2FA only for users who turned it on themselves.
  */
-export async function loadSecondFactorState(db: Db, userId: string, now = new Date()): Promise<SecondFactorState | null> {
+export async function loadSecondFactorState(db: DbOrTx, userId: string, now = new Date()): Promise<SecondFactorState | null> {
   const [row] = await db
     .select({
       userId: users.id,

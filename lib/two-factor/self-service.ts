@@ -1,20 +1,17 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
-import type { Db } from "../db/client";
-import { backupCodes, smsChallenges, users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";
 import type { TwoFactorDeps } from "./options";
 import { loadSecondFactorState } from "./policy";
-import { revokeTrustedDevice, revokeTrustedDevices } from "./trusted-devices";
+import { removeUserSecondFactor } from "./second-factor-removal";
+import { revokeTrustedDevice } from "./trusted-devices";
 
 type Input = { userId: string; request: RequestInfo };
 
 /** A new set of backup codes; the old set stops working in the same transaction. */
 export function regenerateBackupCodes(deps: TwoFactorDeps, input: Input): Promise<{ ok: true; codes: string[] } | Failure<"NOT_ENROLLED">> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const state = await loadSecondFactorState(db, input.userId, now);
     if (!state?.enrolled) return failure("NOT_ENROLLED");
@@ -33,29 +30,11 @@ export function regenerateBackupCodes(deps: TwoFactorDeps, input: Input): Promis
 
 /** Turns two-step authentication off for one's own account, only where the organization does not require it. */
 export function turnOffTwoFactor(deps: TwoFactorDeps, input: Input): Promise<{ ok: true } | Failure<"REQUIRED_BY_ORGANIZATION">> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const state = await loadSecondFactorState(db, input.userId, now);
     if (state?.requiredByOrganization) return failure("REQUIRED_BY_ORGANIZATION");
-    await db
-      .update(users)
-      .set({ phoneE164: null, phoneVerifiedAt: null, twoFactorEnabledAt: null, twoFactorSelfEnabled: false, pendingSignInsValidAfter: now })
-      .where(eq(users.id, input.userId));
-    await db.delete(backupCodes).where(eq(backupCodes.userId, input.userId));
-    await db
-      .update(smsChallenges)
-      .set({ voidedAt: now })
-      .where(and(eq(smsChallenges.userId, input.userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
-    await revokeTrustedDevices(db, input.userId, now);
-    await recordAuditEvent(db, {
-      type: "two_factor.disabled",
-      organizationId: state?.organizationId ?? null,
-      actorUserId: input.userId,
-      subjectUserId: input.userId,
-      request: input.request,
-      at: now,
-    });
+    await removeUserSecondFactor(db, input.userId, { by: "self", organizationId: state?.organizationId ?? null, request: input.request, now });
     return { ok: true as const };
   });
 }

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, min, ne, sql } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { sha256 } from "../crypto";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { rowsOf } from "../db/rows";
 import { smsChallenges, type ChallengePurpose } from "../db/schema";
 import { failure, type Failure } from "../errors";
@@ -39,14 +39,14 @@ export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Pr
     return failure("COUNTRY_NOT_ALLOWED");
   }
   const attemptHash = sha256(input.attemptNonce);
-  const reserved = await db.transaction(async (tx) => reserveChallenge(tx as unknown as Db, deps, input, attemptHash, now));
+  const reserved = await db.transaction(async (tx) => reserveChallenge(tx, deps, input, attemptHash, now));
   if (!reserved.ok) return reserved;
 
   const { id, code } = reserved;
   const text = smsCodeText({
     appName: options.appName,
     code,
-    ttlMinutes: Math.round(options.codeTtlMs / 60_000),
+    codeTtlMs: options.codeTtlMs,
     webOtpHost: options.webOtpHost,
   });
   const sent = await deps.sms.send({ to: input.phoneE164, text }).catch((error: unknown) => ({
@@ -83,7 +83,7 @@ export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Pr
           isNull(smsChallenges.voidedAt),
         ),
       );
-    await recordAuditEvent(tx as unknown as Db, {
+    await recordAuditEvent(tx, {
       ...audit,
       type: "two_factor.code_sent",
       details: { purpose: input.purpose, phone: maskPhone(input.phoneE164) },
@@ -93,7 +93,7 @@ export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Pr
   return { ok: true, challengeId: id, phoneMasked: maskPhone(input.phoneE164), resendAt: new Date(now.getTime() + options.resendIntervalMs) };
 }
 
-async function reserveChallenge(db: Db, deps: TwoFactorDeps, input: SendCodeInput, attemptHash: string, now: Date) {
+async function reserveChallenge(db: DbOrTx, deps: TwoFactorDeps, input: SendCodeInput, attemptHash: string, now: Date) {
   const { options } = deps;
   // One sender at a time per account and per phone number.
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`user:${input.userId}`}))`);

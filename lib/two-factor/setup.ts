@@ -1,11 +1,11 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { issueSignInTicket } from "../auth/sign-in-ticket";
-import type { Db } from "../db/client";
-import { smsChallenges, users } from "../db/schema";
+import { users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";
+import { voidLiveCodes } from "./code-consumption";
 import type { TwoFactorDeps } from "./options";
 import { maskPhone, parsePhoneInput } from "./phone-number";
 import { PENDING_SIGN_IN_TTL_SECONDS, type PendingSignIn } from "./pending-sign-in";
@@ -68,8 +68,7 @@ export function completePhoneSetup(
   deps: TwoFactorDeps,
   input: { userId: string; attemptNonce: string; code: string; request: RequestInfo; selfEnabled: boolean; signIn: SetupSignIn },
 ): Promise<SetupCompletion> {
-  return deps.db.transaction(async (tx) => {
-    const db = tx as unknown as Db;
+  return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     if (input.signIn && (await loadPendingStanding(db, input.signIn, { forUpdate: true })) === "ended") return failure("SIGN_IN_ENDED");
     const state = await loadSecondFactorState(db, input.userId, now);
@@ -94,10 +93,7 @@ export function completePhoneSetup(
     await revokeTrustedDevices(db, input.userId, now);
     if (state?.enrolled) await endPendingSignIns(db, input.userId, now);
     // Codes still live on a previous number stop working with the change.
-    await db
-      .update(smsChallenges)
-      .set({ voidedAt: now })
-      .where(and(eq(smsChallenges.userId, input.userId), isNull(smsChallenges.consumedAt), isNull(smsChallenges.voidedAt)));
+    await voidLiveCodes(db, input.userId, now);
     const backupCodes = await replaceBackupCodes(db, input.userId, deps.options.backupCodeCount, now);
     const audit = { organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
     const phoneMasked = maskPhone(verified.phoneE164);

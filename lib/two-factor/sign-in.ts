@@ -1,7 +1,7 @@
 import { recordAuditEvent } from "../audit";
 import type { AuthMethod, SessionGrant } from "../auth/sign-in-ticket";
 import { randomToken } from "../crypto";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode, type BackupCodeFailure } from "./backup-code-attempt";
@@ -116,13 +116,13 @@ export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteIn
   };
   const checked = await checkSmsCode(deps.db, deps, code);
   if (!checked.ok) return checked;
-  const spend = async (db: Db): Promise<SecondFactorCompletion> => {
+  const spend = async (db: DbOrTx): Promise<SecondFactorCompletion> => {
     const verified = await spendSmsCode(db, deps, code, checked);
     if (!verified.ok) return verified;
     return finishSignIn(db, deps, input, verified, amr, null);
   };
   if (checked.matches && !input.trustThisDevice) return spend(deps.db);
-  return deps.db.transaction((tx) => spend(tx as unknown as Db));
+  return deps.db.transaction((tx) => spend(tx));
 }
 
 /** "Use the backup code": each code works once; failures count toward the lock like SMS codes. */
@@ -148,7 +148,7 @@ export async function completeWithBackupCode(deps: TwoFactorDeps, input: Complet
 
 /** After the success is recorded: the trusted device when asked for, and what the edge needs. */
 async function finishSignIn(
-  db: Db,
+  db: DbOrTx,
   deps: TwoFactorDeps,
   input: CompleteInput,
   who: { email: string; organizationId: string | null },

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { hmacSha256 } from "../crypto";
+import { formatDuration } from "../duration";
 
 export const SMS_CODE_LENGTH = 6;
 
@@ -26,8 +27,8 @@ export function parseCodeInput(raw: unknown): CodeInputResult {
 }
 
 /** The text message: the product, the code, and a last line browsers can autofill from (WebOTP). */
-export function smsCodeText(input: { appName: string; code: string; ttlMinutes: number; webOtpHost: string | null }): string {
-  const lines = [`${input.appName} verification code: ${input.code}. It expires in ${input.ttlMinutes} minutes. Do not share it.`];
+export function smsCodeText(input: { appName: string; code: string; codeTtlMs: number; webOtpHost: string | null }): string {
+  const lines = [`${input.appName} verification code: ${input.code}. It expires in ${formatDuration(input.codeTtlMs)}. Do not share it.`];
   if (input.webOtpHost) lines.push("", `@${input.webOtpHost} #${input.code}`);
   return lines.join("\n");
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { constantTimeEqual, sha256 } from "../crypto";
-import type { Db } from "../db/client";
+import type { DbOrTx } from "../db/client";
 import { smsChallenges, type ChallengePurpose } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -46,7 +46,7 @@ export type CheckedCode = ComparedCode | VerifyCodeFailure;
  * Reads the newest live challenge of this user, purpose and sign-in attempt and compares the code
  * with it in constant time. Only a read: the outcome counts through `spendSmsCode`.
  */
-export async function checkSmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<CheckedCode> {
+export async function checkSmsCode(db: DbOrTx, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<CheckedCode> {
   const now = deps.clock.now();
   const live = await findLiveChallenge(db, { userId: input.userId, purpose: input.purpose, attemptHash: sha256(input.attemptNonce), now });
   if (!live) return failure("NO_ACTIVE_CODE");
@@ -66,7 +66,7 @@ export async function checkSmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCod
  * transaction of what it unlocks); a wrong one is several, to run in a transaction.
  */
 export async function spendSmsCode(
-  db: Db,
+  db: DbOrTx,
   deps: TwoFactorDeps,
   input: VerifyCodeInput,
   checked: ComparedCode,
@@ -80,7 +80,7 @@ export async function spendSmsCode(
 }
 
 /** Spends a try on a wrong code, voids the code at the last one, counts the failure. */
-async function recordWrongCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput, checked: ComparedCode): Promise<VerifyCodeFailure> {
+async function recordWrongCode(db: DbOrTx, deps: TwoFactorDeps, input: VerifyCodeInput, checked: ComparedCode): Promise<VerifyCodeFailure> {
   const { options } = deps;
   const { now, challengeId } = checked;
   const reserved = await spendWrongTry(db, { challengeId, userId: input.userId, now, maxTries: options.maxTriesPerCode });
@@ -97,7 +97,7 @@ async function recordWrongCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInp
   return { ...failure("INVALID_CODE"), triesLeft };
 }
 
-async function noUsableCode(db: Db, userId: string, now: Date): Promise<VerifyCodeFailure> {
+async function noUsableCode(db: DbOrTx, userId: string, now: Date): Promise<VerifyCodeFailure> {
   const lockedUntil = await secondFactorLockedUntil(db, userId, now);
   return lockedUntil ? lockedFailure(lockedUntil, now) : failure("NO_ACTIVE_CODE");
 }
@@ -106,7 +106,7 @@ async function noUsableCode(db: Db, userId: string, now: Date): Promise<VerifyCo
  * Checks a code and spends it, both on `db`: run it inside the caller's transaction so that what
  * the code unlocks commits with the consumption, or not at all.
  */
-export async function verifySmsCode(db: Db, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
+export async function verifySmsCode(db: DbOrTx, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
   const checked = await checkSmsCode(db, deps, input);
   if (!checked.ok) return checked;
   return spendSmsCode(db, deps, input, checked);

@@ -135,7 +135,7 @@ test("at \"Confirm it's you\" the lock is announced too: tries left, then until 
   await expect(page.getByLabel("Verification code")).toBeDisabled();
 
   const outbox = await (await browser.newContext({ baseURL })).newPage();
-  await openOutboxWith(outbox, /messages-confirm-lock@example\.com[\s\S]*Two-step verification on your account is locked/);
+  await openOutboxWith(outbox, /messages-confirm-lock@example\.com[\s\S]*Two-step verification on your account is locked[\s\S]*on the "Confirm it's you" page of your Connect account/);
   await outbox.context().close();
   await context.close();
 });

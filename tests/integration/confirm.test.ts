@@ -5,7 +5,7 @@ import { auditEvents, users } from "@/lib/db/schema";
 import { CONFIRMATION_TTL_MS, confirmSecondFactor, hasRecentSecondFactor, sendConfirmationCode } from "@/lib/two-factor/confirm";
 import { maskPhone } from "@/lib/two-factor/phone-number";
 import { sendSetupCode } from "@/lib/two-factor/setup";
-import { completeWithSmsCode } from "@/lib/two-factor/sign-in";
+import { completeWithBackupCode, completeWithSmsCode } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
 import { createUser, testRequest } from "../helpers/fixtures";
 import { createEnrolledUser, freshPhone, makeDeps, startChallenge, wrongCode, type TestDeps } from "../helpers/two-factor";
@@ -176,6 +176,49 @@ describe.each(databaseTargets())("confirm it's you on $name", (target) => {
     expect(await confirm(user.id, session, "backup", backupCodes[0]!)).toEqual({ ok: true });
     expect(await failures(user.id)).toBe(0);
   });
+
+  /**
+   * Ten wrong codes in a row, the tenth of method `last`, at sign-in or at "Confirm it's you": the
+   * tenth's answer and the audit events of the lock.
+   */
+  async function lockAt(place: "sign-in" | "confirm", last: "sms" | "backup") {
+    const { org, user, phone } = await createEnrolledUser(deps);
+    const wrongBackup = (i: number) => `ZZZZ-ZZZZ-ZZ${String(i).padStart(2, "0")}`;
+    let tries: Record<"sms" | "backup", (i: number) => Promise<{ ok: boolean }>>;
+    if (place === "sign-in") {
+      const { pending, code } = await startChallenge(deps, user, phone);
+      const input = { pending, trustThisDevice: false, request: testRequest() };
+      tries = {
+        sms: (i) => completeWithSmsCode(deps, { ...input, code: wrongCode(code, i) }),
+        backup: (i) => completeWithBackupCode(deps, { ...input, code: wrongBackup(i) }),
+      };
+    } else {
+      const session = signedInAt();
+      expect((await send(user.id, session)).ok).toBe(true);
+      const code = deps.sms.lastCodeTo(phone);
+      tries = { sms: (i) => confirm(user.id, session, "sms", wrongCode(code, i)), backup: (i) => confirm(user.id, session, "backup", wrongBackup(i)) };
+    }
+    const first = tries[last === "sms" ? "backup" : "sms"];
+    for (let i = 1; i <= 5; i++) expect((await first(i)).ok).toBe(false);
+    for (let i = 1; i <= 4; i++) expect((await tries[last](i)).ok).toBe(false);
+    const tenth = await tries[last](5);
+    const events = (await handle.db.select().from(auditEvents).where(eq(auditEvents.subjectUserId, user.id))).filter((e) => e.type === "two_factor.locked");
+    return { org, user, tenth, events };
+  }
+
+  it.each(["sms", "backup"] as const)(
+    "a lock reached at Confirm it's you is audited as two_factor.locked like one at sign-in (the tenth wrong code: %s)",
+    async (last) => {
+      const until = new Date(deps.clock.now().getTime() + deps.options.lockoutMs);
+      for (const place of ["sign-in", "confirm"] as const) {
+        const { org, user, tenth, events } = await lockAt(place, last);
+        expect(tenth, place).toMatchObject({ ok: false, code: "LOCKED", lockedUntil: until, startedFor: user.email });
+        expect(events, place).toMatchObject([
+          { organizationId: org.id, actorUserId: user.id, subjectUserId: user.id, details: { until: until.toISOString() }, createdAt: deps.clock.now() },
+        ]);
+      }
+    },
+  );
 
   it("a successful confirmation ends the run of failures", async () => {
     const { user, backupCodes } = await createEnrolledUser(deps);

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EmailMessage, EmailSender } from "@/lib/email/sender";
 import { browserName, noticeEmail, notifyMember, type MemberNotice } from "@/lib/notifications";
+import { DEFAULT_TWO_FACTOR_OPTIONS } from "@/lib/two-factor/options";
 import { maskPhone } from "@/lib/two-factor/phone-number";
 
 const PHONE = "+14155550123";
 const NATIONAL = "4155550123";
 const masked = maskPhone(PHONE);
+const trustedForMs = DEFAULT_TWO_FACTOR_OPTIONS.trustedDeviceTtlMs;
 
 const ALL_NOTICES: MemberNotice[] = [
   { kind: "two_factor_set_up", phoneMasked: masked },
@@ -15,8 +17,8 @@ const ALL_NOTICES: MemberNotice[] = [
   { kind: "backup_code_used", remaining: 0 },
   { kind: "backup_code_used", remaining: 1 },
   { kind: "backup_code_used", remaining: 9 },
-  { kind: "device_trusted", browser: browserName("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36") },
-  { kind: "second_factor_locked", until: new Date("2026-12-05T10:15:00Z") },
+  { kind: "device_trusted", browser: browserName("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"), trustedForMs },
+  { kind: "second_factor_locked", until: new Date("2026-12-05T10:15:00Z"), where: "sign_in" },
   { kind: "requirement_changed", changedBy: "admin@example.test", from: { required: true, graceUntil: null }, to: { required: true, graceUntil: new Date("2026-12-05T10:00:00Z") } },
 ];
 
@@ -27,8 +29,9 @@ describe("noticeEmail", () => {
     ["two_factor_reset", { kind: "two_factor_reset" }, /admin reset your two-step authentication/i, /reset two-step authentication/i],
     ["trusted_devices_revoked", { kind: "trusted_devices_revoked" }, /trusted devices were revoked/i, /revoked your trusted devices/i],
     ["backup_code_used", { kind: "backup_code_used", remaining: 4 }, /backup code was used/i, /backup code was used to sign in/i],
-    ["device_trusted", { kind: "device_trusted", browser: "Firefox on Linux" }, /new device is trusted/i, /trusted for 30 days/i],
-    ["second_factor_locked", { kind: "second_factor_locked", until: new Date("2026-12-05T10:15:00Z") }, /two-step verification .* is locked/i, /locked until 2026-12-05 10:15 UTC/],
+    ["device_trusted", { kind: "device_trusted", browser: "Firefox on Linux", trustedForMs }, /new device is trusted/i, /trusted for 30 days/i],
+    ["second_factor_locked", { kind: "second_factor_locked", until: new Date("2026-12-05T10:15:00Z"), where: "sign_in" }, /two-step verification .* is locked/i, /when signing in to your Connect account, so two-step verification is locked until 2026-12-05 10:15 UTC/],
+    ["second_factor_locked", { kind: "second_factor_locked", until: new Date("2026-12-05T10:15:00Z"), where: "confirm" }, /two-step verification .* is locked/i, /on the "Confirm it's you" page of your Connect account, so two-step verification is locked until 2026-12-05 10:15 UTC/],
   ] as [string, MemberNotice, RegExp, RegExp][])("%s: the subject and the text name what happened", (_, notice, subject, text) => {
     const email = noticeEmail(notice);
     expect(email.subject).toMatch(subject);
@@ -53,8 +56,14 @@ describe("noticeEmail", () => {
     expect(noticeEmail({ kind: "backup_code_used", remaining: 0 }).text).toMatch(/You have 0 backup codes left\. Create a new set/);
   });
 
+  it("the trusted-device email says how long the device is trusted, as configured", () => {
+    expect(noticeEmail({ kind: "device_trusted", browser: "Safari on macOS", trustedForMs }).text).toContain("was trusted for 30 days:");
+    expect(noticeEmail({ kind: "device_trusted", browser: "Safari on macOS", trustedForMs: 7 * 86_400_000 }).text).toContain("was trusted for 7 days:");
+    expect(noticeEmail({ kind: "device_trusted", browser: "Safari on macOS", trustedForMs: 12 * 3_600_000 }).text).toContain("was trusted for 12 hours:");
+  });
+
   it("the trusted-device email names the browser", () => {
-    expect(noticeEmail({ kind: "device_trusted", browser: "Safari on macOS" }).text).toContain("(Safari on macOS)");
+    expect(noticeEmail({ kind: "device_trusted", browser: "Safari on macOS", trustedForMs }).text).toContain("(Safari on macOS)");
   });
 
   it.each(ALL_NOTICES.map((n) => [n.kind, n] as const))("%s: no code (a run of 6 digits) and no full phone number in the subject or text", (_, notice) => {

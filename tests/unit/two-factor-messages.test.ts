@@ -1,25 +1,19 @@
-import { describe, expect, it } from "vitest";
-import { liftTime, twoFactorMessage, type TwoFactorScreen } from "@/lib/two-factor/messages";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { ERROR_MESSAGES, type ErrorCode } from "@/lib/errors";
+import {
+  isTwoFactorErrorCode,
+  liftTime,
+  TWO_FACTOR_MESSAGES,
+  twoFactorMessage,
+  type TwoFactorErrorCode,
+  type TwoFactorMessages,
+  type TwoFactorScreen,
+} from "@/lib/two-factor/messages";
 
 const SCREENS: TwoFactorScreen[] = ["setup", "challenge", "change-phone", "confirm", "security"];
-const CODES = [
-  "INVALID_CODE",
-  "NO_ACTIVE_CODE",
-  "LOCKED",
-  "RESEND_TOO_SOON",
-  "ACCOUNT_SMS_LIMIT",
-  "PHONE_SMS_LIMIT",
-  "DAILY_SMS_CAP",
-  "COUNTRY_NOT_ALLOWED",
-  "SMS_FAILED",
-  "INVALID_BACKUP_CODE",
-  "NOT_ENROLLED",
-  "REQUIRED_BY_ORGANIZATION",
-  "SIGN_IN_ENDED",
-  "SESSION_EXPIRED",
-];
+const CODES = Object.keys(TWO_FACTOR_MESSAGES).filter(isTwoFactorErrorCode);
 /** Limits that end at a time: the message says when. */
-const LIMITS = ["LOCKED", "ACCOUNT_SMS_LIMIT", "PHONE_SMS_LIMIT", "DAILY_SMS_CAP"];
+const LIMITS: TwoFactorErrorCode[] = ["LOCKED", "ACCOUNT_SMS_LIMIT", "PHONE_SMS_LIMIT", "DAILY_SMS_CAP"];
 
 /** The ways out each screen offers; a message may name only these. */
 const ACTIONS: Record<string, { pattern: RegExp; on: TwoFactorScreen[] }> = {
@@ -74,5 +68,28 @@ describe("twoFactorMessage", () => {
 
   it("a time zone the browser made up is ignored: the time is given in UTC", () => {
     expect(liftTime(new Date("2026-03-10T14:32:00Z"), { now: NOW, timeZone: "Mars/Olympus" })).toBe("after 14:32 UTC");
+  });
+});
+
+describe("messages are keyed by the code unions", () => {
+  it("every code of the union has a message, and a map without one is a type error (checked by tsc)", () => {
+    expectTypeOf<keyof typeof TWO_FACTOR_MESSAGES>().toEqualTypeOf<TwoFactorErrorCode>();
+    expectTypeOf<keyof typeof ERROR_MESSAGES>().toEqualTypeOf<ErrorCode>();
+    const { LOCKED: _locked, ...withoutLocked } = TWO_FACTOR_MESSAGES;
+    // @ts-expect-error LOCKED has no message
+    const _twoFactor: TwoFactorMessages = withoutLocked;
+    const { FORBIDDEN: _forbidden, ...withoutForbidden } = ERROR_MESSAGES;
+    // @ts-expect-error FORBIDDEN has no message
+    const _portal: Record<ErrorCode, string> = withoutForbidden;
+    expect(CODES).toHaveLength(14);
+  });
+
+  it("a code outside the union is a type error, and one from outside the types (a page's address) gets the generic answer", () => {
+    // @ts-expect-error NOT_A_CODE is no code of the flows
+    expect(twoFactorMessage({ code: "NOT_A_CODE" }, { screen: "challenge", now: NOW })).toBe(
+      "Something went wrong on our side. Nothing was changed; please try again.",
+    );
+    expect(isTwoFactorErrorCode("toString")).toBe(false);
+    expect(isTwoFactorErrorCode("LOCKED")).toBe(true);
   });
 });

@@ -5,13 +5,13 @@ import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
-import { deferWith, requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
+import { deferWith, RESET_LINK_TTL_MS, requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
+import { formatDuration } from "@/lib/duration";
 import { appUrlConfigurationWarning, appUrlFromEnv, PASSWORD_RESET_UNAVAILABLE } from "@/lib/config/app-url";
 import { emailSenderFromEnv } from "@/lib/email";
 import { appDeps } from "@/lib/server";
 
-const RESET_REQUESTED_MESSAGE =
-  "If an account exists for that email, we have sent it a link to change the password. The link works once, for 30 minutes. If nothing arrives within 10 minutes, check your spam folder or ask again.";
+const RESET_REQUESTED_MESSAGE = `If an account exists for that email, we have sent it a link to change the password. The link works once, for ${formatDuration(RESET_LINK_TTL_MS)}. If nothing arrives within 10 minutes, check your spam folder or ask again.`;
 
 export const requestResetAction = validatedAction(
   z.object({ email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long.").email("Enter a valid email address.") }),

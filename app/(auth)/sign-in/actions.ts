@@ -7,7 +7,8 @@ import { readDeviceToken, requestHost, writePendingSignIn, writeSignInEmail } fr
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { startSession } from "@/lib/auth/session-cookie";
-import { ERROR_MESSAGES, formatWait } from "@/lib/errors";
+import { formatWait } from "@/lib/duration";
+import { ERROR_MESSAGES } from "@/lib/errors";
 import { twoFactorDeps } from "@/lib/server";
 import { continueAfterPassword } from "@/lib/two-factor/sign-in";
 

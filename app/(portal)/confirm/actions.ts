@@ -53,7 +53,7 @@ export const confirmAction = validatedAction(
     if (!confirmed.ok && confirmed.code === "LOCKED") {
       // The try that locked tells the member by email: someone may be guessing.
       const { startedFor, lockedUntil } = confirmed;
-      if (startedFor) after(() => notifyMember(emailSenderFromEnv(), startedFor, { kind: "second_factor_locked", until: lockedUntil }));
+      if (startedFor) after(() => notifyMember(emailSenderFromEnv(), startedFor, { kind: "second_factor_locked", until: lockedUntil, where: "confirm" }));
       return lockedState(confirmed, twoFactorMessage(confirmed, messageContext("confirm", deps.clock.now(), formData)));
     }
     if (!confirmed.ok) {

@@ -3,8 +3,9 @@ import Link from "next/link";
 import { requireViewer } from "@/lib/auth/dal";
 import { requestHost } from "@/lib/auth/cookies";
 import { safeReturnPath } from "@/lib/auth/return-path";
+import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
-import { confirmationLockedUntil } from "@/lib/two-factor/confirm";
+import { CONFIRMATION_TTL_MS, confirmationLockedUntil } from "@/lib/two-factor/confirm";
 import { ConfirmForm } from "./confirm-form";
 
 export const metadata: Metadata = { title: "Confirm it's you" };
@@ -22,7 +23,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
         <>
           <p className="mb-6 text-slate-700">
             This change needs your password and your second factor again. After you confirm, you won&apos;t be asked again
-            for 10 minutes.
+            for {formatDuration(CONFIRMATION_TTL_MS)}.
           </p>
           <ConfirmForm next={safeReturnPath(next)} lockedUntil={lockedUntil?.toISOString() ?? null} />
         </>

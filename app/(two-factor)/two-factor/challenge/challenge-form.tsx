@@ -10,7 +10,7 @@ import { useCountdown } from "@/components/two-factor/use-countdown";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
 import { Button, Field, FormMessage } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
-import { twoFactorMessage, type TwoFactorFailure } from "@/lib/two-factor/messages";
+import { twoFactorMessage, type TwoFactorErrorCode, type TwoFactorFailure } from "@/lib/two-factor/messages";
 import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
 import { useVerifySubmit } from "./use-verify-submit";
 
@@ -18,7 +18,7 @@ type Method = "sms" | "backup";
 
 /** A failure the page was opened with (the send at sign-in), with when it lifts (ISO time). */
 export interface ChallengeNotice {
-  code: string;
+  code: TwoFactorErrorCode;
   liftsAt: string | null;
 }
 
@@ -30,6 +30,8 @@ export function ChallengeForm(props: {
   notice: ChallengeNotice | null;
   /** The second factor is locked until then (ISO time). */
   lockedUntil: string | null;
+  /** How long "Trust this device" skips the code, in words ("30 days"). */
+  trustedFor: string;
 }) {
   const [method, setMethod] = useState<Method>("sms");
   const [choosing, setChoosing] = useState(false);
@@ -46,7 +48,7 @@ export function ChallengeForm(props: {
   const autofilled = useWebOtp(method === "sms");
   const router = useRouter();
   const timeZone = useBrowserTimeZone();
-  const say = (failure: { code: string; liftsAt?: string | null; triesLeft?: number }) => {
+  const say = (failure: { code: TwoFactorErrorCode; liftsAt?: string | null; triesLeft?: number }) => {
     const now = new Date();
     const known: TwoFactorFailure = { ...failure, retryAfterMs: failure.liftsAt ? Date.parse(failure.liftsAt) - now.getTime() : undefined };
     return twoFactorMessage(known, { screen: "challenge", now, timeZone });
@@ -108,7 +110,7 @@ export function ChallengeForm(props: {
               key={autofilled}
               error={smsShown.fieldErrors?.code}
             />
-            <TrustDevice />
+            <TrustDevice trustedFor={props.trustedFor} />
             <Button type="submit" pending={verifyingSms} disabled={verifyingSms}>
               {verifyingSms ? "Verifying…" : "Verify"}
             </Button>
@@ -133,7 +135,7 @@ export function ChallengeForm(props: {
             required
             error={backupState.fieldErrors?.backupCode}
           />
-          <TrustDevice />
+          <TrustDevice trustedFor={props.trustedFor} />
           <Button type="submit" pending={verifyingBackup} disabled={verifyingBackup}>
             {verifyingBackup ? "Verifying…" : "Verify"}
           </Button>
@@ -176,14 +178,14 @@ function latest(instants: (string | null | undefined)[]): string | null {
   return instants.filter((at): at is string => Boolean(at)).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
 }
 
-function TrustDevice() {
+function TrustDevice({ trustedFor }: { trustedFor: string }) {
   return (
     <div className="mb-4 flex items-start gap-3">
       <input id="trustDevice" name="trustDevice" type="checkbox" defaultChecked className="mt-1 h-4 w-4" aria-describedby="trustDevice-hint" />
       <div>
         <label htmlFor="trustDevice">Trust this device</label>
         <p id="trustDevice-hint" className="text-sm text-slate-600">
-          We won&apos;t ask for a code on this browser for 30 days.
+          We won&apos;t ask for a code on this browser for {trustedFor}.
         </p>
       </div>
     </div>

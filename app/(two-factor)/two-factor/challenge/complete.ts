@@ -45,13 +45,13 @@ export async function completeChallenge(
   if (!done.ok && done.code === "SIGN_IN_ENDED") return { ok: false, error: twoFactorMessage(done, context), redirectTo: await endPendingSignInCookie() };
   if (!done.ok && done.code === "LOCKED") {
     const { startedFor, lockedUntil } = done;
-    if (startedFor) after(() => notifyMember(emailSenderFromEnv(), startedFor, { kind: "second_factor_locked", until: lockedUntil }));
+    if (startedFor) after(() => notifyMember(emailSenderFromEnv(), startedFor, { kind: "second_factor_locked", until: lockedUntil, where: "sign_in" }));
     return { ok: false, error: twoFactorMessage(done, context), lockedUntil: lockedUntil.toISOString() };
   }
   if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done, context) } };
   if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
   const notices: MemberNotice[] = [];
-  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });
+  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent), trustedForMs: deps.options.trustedDeviceTtlMs });
   if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
   if (notices.length > 0) {
     after(async () => {

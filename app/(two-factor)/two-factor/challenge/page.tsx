@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import { CancelSignIn } from "@/components/cancel-sign-in";
 import { Card } from "@/components/ui";
 import { requirePendingSignIn } from "@/lib/auth/pending";
+import { formatDuration } from "@/lib/duration";
+import { twoFactorDeps } from "@/lib/server";
+import { isTwoFactorErrorCode } from "@/lib/two-factor/messages";
 import { twoFactorPageStatus } from "@/lib/two-factor/page-status";
 import { ChallengeForm } from "./challenge-form";
 
@@ -19,8 +22,9 @@ export default async function ChallengePage({ searchParams }: { searchParams: Pr
         phoneMasked={status.phoneMasked}
         resendAt={status.resendAt?.toISOString() ?? null}
         codeSent={status.codeSent}
-        notice={typeof notice === "string" ? { code: notice.slice(0, 40), liftsAt: isInstant(liftsAt) ? liftsAt : null } : null}
+        notice={typeof notice === "string" && isTwoFactorErrorCode(notice) ? { code: notice, liftsAt: isInstant(liftsAt) ? liftsAt : null } : null}
         lockedUntil={status.lockedUntil?.toISOString() ?? null}
+        trustedFor={formatDuration((await twoFactorDeps(null)).options.trustedDeviceTtlMs)}
       />
       <CancelSignIn />
     </Card>
