@@ -1,7 +1,7 @@
 import { sealData } from "iron-session";
 import { cookies, headers } from "next/headers";
 import { sessionPassword } from "../config/secrets";
-import { unsealIron } from "./iron-unseal";
+import { unsealIron } from "../iron-unseal";
 import {
   PENDING_SIGN_IN_TTL_SECONDS,
   pendingSignInCookieName,

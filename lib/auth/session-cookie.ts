@@ -1,7 +1,7 @@
 import { cookies, headers } from "next/headers";
 import type { Db } from "../db/client";
 import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
-import { consumeSignInTicket, type SessionGrant } from "./sign-in-ticket";
+import { consumeSignInTicket, type SessionGrant } from "../two-factor/sign-in-ticket";
 import { encodeSessionToken } from "./session-token";
 
 /**

@@ -1,5 +1,5 @@
 import { sealData } from "iron-session";
-import { unsealIron } from "../auth/iron-unseal";
+import { unsealIron } from "../iron-unseal";
 import { isPromiseLike, type MaybePromise } from "../edge-crypto";
 
 /**

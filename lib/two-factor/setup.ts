@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
-import { issueSignInTicket } from "../auth/sign-in-ticket";
+import { issueSignInTicket } from "./sign-in-ticket";
 import type { Db } from "../db/client";
 import { smsChallenges, users } from "../db/schema";
 import { failure, type Failure } from "../errors";

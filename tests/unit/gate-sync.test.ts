@@ -5,7 +5,7 @@ import { sealData } from "iron-session";
 import { describe, expect, it } from "vitest";
 import { decideGate, decideGateFromCookies } from "@/lib/auth/gate";
 import { decideGateForRequest } from "@/lib/auth/gate-request";
-import { unsealIron } from "@/lib/auth/iron-unseal";
+import { unsealIron } from "@/lib/iron-unseal";
 import { encodeSessionToken, readSessionClaims } from "@/lib/auth/session-token";
 import { equalBytes, nodePrimitives, webCryptoPrimitives } from "@/lib/edge-crypto";
 import { pendingSignInCookieName, sealPendingSignIn, unsealPendingSignIn } from "@/lib/two-factor/pending-sign-in";
