@@ -23,8 +23,9 @@ export interface PendingSignIn {
 /** @default 600 (10 minutes) */
 export const PENDING_SIGN_IN_TTL_SECONDS = 600;
 
-export function pendingSignInCookieName(production = process.env.NODE_ENV === "production"): string {
-  return production ? "__Host-c2fa-pending" : "c2fa-pending";
+/** `secure`: the host serves over HTTPS (the portal: in production), so the name can be `__Host-`. */
+export function pendingSignInCookieName(secure: boolean): string {
+  return secure ? "__Host-c2fa-pending" : "c2fa-pending";
 }
 
 export function sealPendingSignIn(pending: PendingSignIn, password: string): Promise<string> {

@@ -4,8 +4,8 @@ import type { Db } from "../db/client";
 import { trustedDevices } from "../db/schema";
 import type { TwoFactorOptions } from "./options";
 
-export function trustedDeviceCookieName(production = process.env.NODE_ENV === "production"): string {
-  return production ? "__Host-c2fa-device" : "c2fa-device";
+export function trustedDeviceCookieName(secure: boolean): string {
+  return secure ? "__Host-c2fa-device" : "c2fa-device";
 }
 
 /**

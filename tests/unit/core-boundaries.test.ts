@@ -17,4 +17,9 @@ describe("the two-factor core's imports", () => {
     const imports = importsOf(readFileSync(join(coreDir, file), "utf8"));
     expect(imports.filter((path) => /^\.\.\/auth(\/|$)|^@\/lib\/auth|^@\/app|^next(\/|$)|^next-auth/.test(path))).toEqual([]);
   });
+
+  it.each(coreFiles)("%s reads no environment and no process-wide database: the host gives them", (file) => {
+    const source = readFileSync(join(coreDir, file), "utf8");
+    expect(source).not.toMatch(/process\.env|\bgetDb\b/);
+  });
 });

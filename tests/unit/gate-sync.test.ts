@@ -144,9 +144,9 @@ describe("the middleware's decision for a request", async () => {
   const cookieStates = {
     none: {},
     session: { [NAME]: session },
-    pending: { [pendingSignInCookieName()]: pending },
-    both: { [NAME]: session, [pendingSignInCookieName()]: pending },
-    tampered: { [NAME]: `${session.slice(0, -3)}${session.endsWith("AAA") ? "BBB" : "AAA"}`, [pendingSignInCookieName()]: `${pending.slice(0, 30)}x${pending.slice(31)}` },
+    pending: { [pendingSignInCookieName(false)]: pending },
+    both: { [NAME]: session, [pendingSignInCookieName(false)]: pending },
+    tampered: { [NAME]: `${session.slice(0, -3)}${session.endsWith("AAA") ? "BBB" : "AAA"}`, [pendingSignInCookieName(false)]: `${pending.slice(0, 30)}x${pending.slice(31)}` },
   };
 
   it("is decideGate's over the cookies' validity, for every path, and a value, not a promise, on Node", async () => {
