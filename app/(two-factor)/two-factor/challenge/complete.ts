@@ -1,7 +1,8 @@
 import { after } from "next/server";
 import { z } from "zod";
 import type { ActionState } from "@/lib/action";
-import { clearPendingSignIn, requestHost, writeDeviceToken } from "@/lib/auth/cookies";
+import { applyCookies, clearPendingSignIn, requestHost } from "@/lib/auth/cookies";
+import { portalCookies } from "@/lib/auth/portal-cookies";
 import { endPendingSignInCookie, pendingSignInOf } from "@/lib/auth/pending";
 import { safeReturnPath } from "@/lib/auth/return-path";
 import { startSession } from "@/lib/auth/session-cookie";
@@ -49,7 +50,7 @@ export async function completeChallenge(
     return { ok: false, error: twoFactorMessage(done, context), lockedUntil: lockedUntil.toISOString() };
   }
   if (!done.ok) return { ok: false, fieldErrors: { [field]: twoFactorMessage(done, context) } };
-  if (done.deviceToken && done.deviceExpiresAt) await writeDeviceToken(done.deviceToken, done.deviceExpiresAt);
+  if (done.deviceToken && done.deviceExpiresAt) await applyCookies([portalCookies.trustedDevice.set(done.deviceToken, done.deviceExpiresAt)]);
   const notices: MemberNotice[] = [];
   if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(request.userAgent) });
   if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
