@@ -1,6 +1,6 @@
 import { andThen, type MaybePromise } from "../edge-crypto";
 import { portalPaths } from "./portal-cookies";
-import { safeReturnPath } from "./return-path";
+import { safeReturnPath } from "../return-path";
 
 /**
  * The middleware's decision, from cookies alone (no database at the edge). It is only the

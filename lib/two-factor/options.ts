@@ -44,6 +44,8 @@ export interface TwoFactorOptions {
   twoFactorPath: string;
   /** The host's sign-in page, where an ended or expired sign-in goes. @default "/sign-in" */
   signInPath: string;
+  /** Where a sign-in goes once setup is done and the backup codes are stored. @default "/two-step-enabled" */
+  setupDonePath: string;
 }
 
 export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
@@ -65,6 +67,7 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   secureCookies: true,
   twoFactorPath: "/two-factor",
   signInPath: "/sign-in",
+  setupDonePath: "/two-step-enabled",
 };
 
 /** What the core is given: tests inject a clock, a fake sender and a fresh database. */

@@ -1,12 +1,12 @@
 import type { TwoFactorOptions } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
 
-export type PathSettings = Pick<TwoFactorOptions, "twoFactorPath" | "signInPath">;
+export type PathSettings = Pick<TwoFactorOptions, "twoFactorPath" | "signInPath" | "setupDonePath">;
 export type TwoFactorPaths = ReturnType<typeof twoFactorPaths>;
 
 /** Where the flow sends the browser, from the host's two-factor and sign-in paths. */
 export function twoFactorPaths(settings: PathSettings) {
-  const { twoFactorPath, signInPath } = settings;
+  const { twoFactorPath, signInPath, setupDonePath } = settings;
   return {
     twoFactor: twoFactorPath,
     setup: `${twoFactorPath}/setup`,
@@ -16,6 +16,7 @@ export function twoFactorPaths(settings: PathSettings) {
     signInExpired: `${signInPath}?expired=1`,
     /** Something ended the pending sign-in (a password reset, a 2FA reset, a phone change, or setup done elsewhere). */
     signInEnded: `${signInPath}?ended=1`,
+    setupDone: setupDonePath,
   };
 }
 

@@ -84,7 +84,7 @@ describe("the flow's paths", () => {
       "/sign-in?expired=1",
       "/sign-in?ended=1",
     ]);
-    const host = twoFactorPaths({ twoFactorPath: "/account/mfa", signInPath: "/login" });
+    const host = twoFactorPaths({ twoFactorPath: "/account/mfa", signInPath: "/login", setupDonePath: "/welcome" });
     expect([stagePath(host, "setup"), stagePath(host, "challenge"), host.signInExpired, host.signInEnded]).toEqual([
       "/account/mfa/setup",
       "/account/mfa/challenge",
