@@ -3,7 +3,6 @@ import { sessionPassword } from "../config/secrets";
 import { emailSenderFromEnv } from "../email";
 import { twoFactorDeps } from "../server";
 import type { TwoFactorFlowDeps } from "../two-factor/flow";
-import { portalCookies, portalPaths } from "./portal-cookies";
 import { sessionCookies } from "./session-cookie";
 
 /**
@@ -17,7 +16,5 @@ export async function portalFlowDeps(host: string | null): Promise<TwoFactorFlow
     email: { send: (message) => emailSenderFromEnv().send(message) },
     defer: (task) => after(task),
     sessionPassword: sessionPassword(),
-    cookies: portalCookies,
-    paths: portalPaths,
   };
 }

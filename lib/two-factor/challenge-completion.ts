@@ -2,7 +2,7 @@ import { notifyMember, browserName, type MemberNotice } from "../notifications";
 import type { RequestInfo } from "../http/client-ip";
 import { safeReturnPath } from "../return-path";
 import type { CookieInstruction } from "./cookies";
-import { runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
+import { flowCookiesAndPaths, runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
 import { stagePath } from "./paths";
 import type { PendingSignIn } from "./pending-sign-in";
 import { completeWithBackupCode, completeWithSmsCode, type SecondFactorCompletion } from "./sign-in";
@@ -34,12 +34,13 @@ export async function completeSignInChallenge(
   input: { method: ChallengeMethod; pending: PendingSignIn | null; code: string; trustThisDevice: boolean; request: RequestInfo },
 ): Promise<ChallengeAnswer> {
   const { pending } = input;
-  if (!pending) return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: deps.paths.signInExpired };
-  if (pending.stage !== "challenge") return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: stagePath(deps.paths, pending.stage) };
+  const { cookies: flowCookies, paths } = flowCookiesAndPaths(deps.options);
+  if (!pending) return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: paths.signInExpired };
+  if (pending.stage !== "challenge") return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: stagePath(paths, pending.stage) };
   const done = await METHODS[input.method](deps, { pending, code: input.code, trustThisDevice: input.trustThisDevice, request: input.request });
   if (!done.ok) {
     if (done.code === "SIGN_IN_ENDED") {
-      return { ok: false, code: done.code, failure: done, cookies: [deps.cookies.pendingSignIn.clear()], redirectTo: deps.paths.signInEnded };
+      return { ok: false, code: done.code, failure: done, cookies: [flowCookies.pendingSignIn.clear()], redirectTo: paths.signInEnded };
     }
     if (done.code === "LOCKED") {
       const { startedFor, lockedUntil } = done;
@@ -49,7 +50,7 @@ export async function completeSignInChallenge(
     return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };
   }
   const cookies: CookieInstruction[] = [];
-  if (done.deviceToken && done.deviceExpiresAt) cookies.push(deps.cookies.trustedDevice.set(done.deviceToken, done.deviceExpiresAt));
+  if (done.deviceToken && done.deviceExpiresAt) cookies.push(flowCookies.trustedDevice.set(done.deviceToken, done.deviceExpiresAt));
   const notices: MemberNotice[] = [];
   if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(input.request.userAgent) });
   if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
@@ -58,6 +59,6 @@ export async function completeSignInChallenge(
       for (const notice of notices) await notifyMember(deps.email, done.email, notice);
     });
   }
-  cookies.push(...(await deps.startSession(done.session, deps.clock.now())), deps.cookies.pendingSignIn.clear());
+  cookies.push(...(await deps.startSession(done.session, deps.clock.now())), flowCookies.pendingSignIn.clear());
   return { ok: true, cookies, redirectTo: safeReturnPath(pending.returnTo) };
 }

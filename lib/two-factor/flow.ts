@@ -20,10 +20,6 @@ export interface TwoFactorFlowDeps extends TwoFactorDeps {
   defer?: (task: () => Promise<void>) => void;
   /** Seals the pending sign-in cookie; at least 32 characters of secret. */
   sessionPassword: string;
-  /** From the options' cookie prefix and secureCookies; built once per host (see ./cookies.ts). */
-  cookies: TwoFactorCookies;
-  /** From the options' two-factor and sign-in paths (see ./paths.ts). */
-  paths: TwoFactorPaths;
 }
 
 /** A flow step's answer, as the edge applies it: cookies to set or clear, and where to go (if anywhere). */
@@ -38,7 +34,7 @@ export async function runAfterAnswer(deps: Pick<TwoFactorFlowDeps, "defer">, tas
   else await task().catch(() => undefined);
 }
 
-/** The cookies and paths of these options, for a host building its flow deps once. */
-export function flowCookiesAndPaths(options: CookieSettings & PathSettings): Pick<TwoFactorFlowDeps, "cookies" | "paths"> {
+/** The cookies and paths a flow step answers with: from the options, so one setting changes both ends. */
+export function flowCookiesAndPaths(options: CookieSettings & PathSettings): { cookies: TwoFactorCookies; paths: TwoFactorPaths } {
   return { cookies: twoFactorCookies(options), paths: twoFactorPaths(options) };
 }

@@ -1,7 +1,7 @@
 import type { RequestInfo } from "../http/client-ip";
 import { notifyMember } from "../notifications";
 import { safeReturnPath } from "../return-path";
-import { runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
+import { flowCookiesAndPaths, runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
 import type { PendingSignIn } from "./pending-sign-in";
 import { completePhoneSetup, type SetupCompletion } from "./setup";
 import { consumeSignInTicket } from "./sign-in-ticket";
@@ -26,6 +26,7 @@ export async function verifyPhoneForSignIn(
   input: { pending: PendingSignIn; code: string; request: RequestInfo },
 ): Promise<SignInSetupAnswer> {
   const { pending } = input;
+  const { cookies, paths } = flowCookiesAndPaths(deps.options);
   const done = await completePhoneSetup(deps, {
     userId: pending.userId,
     attemptNonce: pending.nonce,
@@ -35,10 +36,10 @@ export async function verifyPhoneForSignIn(
     signIn: pending,
   });
   if (!done.ok && done.code === "SIGN_IN_ENDED") {
-    return { ok: false, code: done.code, failure: done, cookies: [deps.cookies.pendingSignIn.clear()], redirectTo: deps.paths.signInEnded };
+    return { ok: false, code: done.code, failure: done, cookies: [cookies.pendingSignIn.clear()], redirectTo: paths.signInEnded };
   }
   if (!done.ok) return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };
-  const cookie = await deps.cookies.pendingSignIn.set({ ...pending, ticket: done.ticket ?? undefined }, deps.sessionPassword);
+  const cookie = await cookies.pendingSignIn.set({ ...pending, ticket: done.ticket ?? undefined }, deps.sessionPassword);
   await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, done.email, { kind: "two_factor_set_up", phoneMasked: done.phoneMasked })));
   return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked, cookies: [cookie], redirectTo: null };
 }
@@ -55,12 +56,13 @@ export type SetupFinishAnswer = FlowAnswer &
 /** Once the backup codes are stored: the pending sign-in ends and the host's session starts. */
 export async function finishSignInSetup(deps: TwoFactorFlowDeps, pending: PendingSignIn): Promise<SetupFinishAnswer> {
   if (!pending.ticket) return { ok: false, code: "PHONE_NOT_VERIFIED", cookies: [], redirectTo: null };
-  const cookies = [deps.cookies.pendingSignIn.clear()];
+  const { cookies: flowCookies, paths } = flowCookiesAndPaths(deps.options);
+  const cookies = [flowCookies.pendingSignIn.clear()];
   const now = deps.clock.now();
   const grant = await consumeSignInTicket(deps.db, pending.ticket, now);
-  if (!grant) return { ok: false, code: "SESSION_EXPIRED", cookies, redirectTo: deps.paths.signInExpired };
+  if (!grant) return { ok: false, code: "SESSION_EXPIRED", cookies, redirectTo: paths.signInExpired };
   cookies.push(...(await deps.startSession(grant, now)));
   const returnTo = safeReturnPath(pending.returnTo);
   const next = returnTo === "/" ? "" : `?next=${encodeURIComponent(returnTo)}`;
-  return { ok: true, cookies, redirectTo: `${deps.paths.setupDone}${next}` };
+  return { ok: true, cookies, redirectTo: `${paths.setupDone}${next}` };
 }

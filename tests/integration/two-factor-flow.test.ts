@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { completeSignInChallenge } from "@/lib/two-factor/challenge-completion";
-import type { CookieInstruction } from "@/lib/two-factor/cookies";
-import { flowCookiesAndPaths, type TwoFactorFlowDeps } from "@/lib/two-factor/flow";
-import { twoFactorOptions } from "@/lib/two-factor/options";
+import { twoFactorCookies, type CookieInstruction } from "@/lib/two-factor/cookies";
+import type { TwoFactorFlowDeps } from "@/lib/two-factor/flow";
 import { finishSignInSetup, verifyPhoneForSignIn } from "@/lib/two-factor/setup-completion";
 import { sendSetupCode } from "@/lib/two-factor/setup";
 import type { SessionGrant } from "@/lib/two-factor/sign-in-ticket";
@@ -30,7 +29,6 @@ describe.each(databaseTargets())("the flow's answers on $name", (target) => {
     grants = [];
     deps = {
       ...base,
-      ...flowCookiesAndPaths(twoFactorOptions(hostOptions)),
       email,
       sessionPassword,
       // The host's session strategy: the core passes the grant through and returns its cookies.
@@ -101,7 +99,7 @@ describe.each(databaseTargets())("the flow's answers on $name", (target) => {
     expect(verified).toMatchObject({ ok: true, redirectTo: null });
     expect(names(verified.cookies)).toEqual(["__Host-acme-pending"]);
     const jar = { get: (name: string) => verified.cookies.find((c) => c.name === name) };
-    const carried = await deps.cookies.pendingSignIn.read(jar, sessionPassword, base.clock.now().getTime());
+    const carried = await twoFactorCookies(base.options).pendingSignIn.read(jar, sessionPassword, base.clock.now().getTime());
     expect(carried?.ticket).toEqual(expect.any(String));
     expect(email.messagesTo(user.email).at(-1)?.subject).toBe("Two-step authentication is on");
 
