@@ -90,6 +90,20 @@ describe.each(databaseTargets())("the flow's answers on $name", (target) => {
     expect(setup).toMatchObject({ ok: false, code: "SESSION_EXPIRED", redirectTo: "/account/mfa/setup" });
   });
 
+  it("the failure that locks answers the lock, and its email waits for the host's 'after the answer'", async () => {
+    const { user, phone } = await createEnrolledUser(base);
+    const { pending, code } = await startChallenge(base, user, phone);
+    const deferred: (() => Promise<void>)[] = [];
+    const locking: TwoFactorFlowDeps = { ...deps, options: { ...deps.options, lockoutThreshold: 1 }, defer: (task) => deferred.push(task) };
+    const before = email.messagesTo(user.email).length;
+    const done = await completeSignInChallenge(locking, { method: "sms", pending, code: wrongCode(code), trustThisDevice: false, request: testRequest() });
+    expect(done).toMatchObject({ ok: false, code: "LOCKED", cookies: [], redirectTo: null });
+    expect(email.messagesTo(user.email).length).toBe(before);
+    expect(deferred).toHaveLength(1);
+    await deferred[0]!();
+    expect(email.messagesTo(user.email).slice(before).map((m) => m.subject)).toEqual([expect.stringMatching(/locked/i)]);
+  });
+
   it("setup during sign-in carries the ticket in the pending cookie, then ends it and starts the host's session once", async () => {
     const { user } = await createOrgUser(handle.db);
     const phone = freshPhone();
