@@ -10,7 +10,7 @@ import { decideGate, decideGateFromCookies } from "../lib/auth/gate";
 import { decideGateForRequest } from "../lib/auth/gate-request";
 import { readSessionClaims } from "../lib/auth/session-token";
 import { andThen } from "../lib/edge-crypto";
-import { unsealPendingSignIn } from "../lib/two-factor/pending-sign-in";
+import { unsealPendingSignIn } from "../lib/two-factor/cookies";
 import type { Secrets } from "./lib/config";
 import { mintSessionCookie, PENDING_COOKIE, pendingCookie, SESSION_COOKIE } from "./lib/forms";
 

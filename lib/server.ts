@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from "./clock";
 import { hmacSha256 } from "./crypto";
 import { getDb, type Db } from "./db/client";
+import { PORTAL_TWO_FACTOR_SETTINGS } from "./auth/portal-cookies";
 import { smsSenderFromEnv, type SmsSender } from "./sms";
 import { twoFactorOptions, type TwoFactorDeps } from "./two-factor/options";
 
@@ -28,6 +29,7 @@ export async function twoFactorDeps(host: string | null): Promise<TwoFactorDeps>
     sms: processSmsSender(),
     codeKey: hmacSha256(secret, "connect-2fa/sms-code-key"),
     options: twoFactorOptions({
+      ...PORTAL_TWO_FACTOR_SETTINGS,
       webOtpHost: host ? host.replace(/:\d+$/, "") : null,
       allowedCountries: allowed && allowed.length > 0 ? allowed : null,
       ...(process.env.SMS_DAILY_CAP ? { maxSmsPerDay: Number(process.env.SMS_DAILY_CAP) || null } : {}),

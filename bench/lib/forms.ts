@@ -3,13 +3,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { SESSION_MAX_AGE_SECONDS } from "../../lib/auth/config.edge";
-import { pendingSignInCookieName, sealPendingSignIn } from "../../lib/two-factor/pending-sign-in";
+import { sealPendingSignIn, twoFactorCookies } from "../../lib/two-factor/cookies";
 import { DIST_DIR, ROOT } from "./config";
 
 /** next-auth's session cookie on http (on https it is "__Secure-authjs.session-token"). */
 export const SESSION_COOKIE = "authjs.session-token";
 /** The pending sign-in cookie of a production server. */
-export const PENDING_COOKIE = pendingSignInCookieName(true);
+export const PENDING_COOKIE = twoFactorCookies({ cookiePrefix: "c2fa", secureCookies: true }).pendingSignIn.name;
 
 /** A server action's id, from the build's server-reference manifest. */
 export function serverActionId(file: string, exportedName: string): string {

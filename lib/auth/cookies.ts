@@ -1,74 +1,49 @@
-import { sealData } from "iron-session";
 import { cookies, headers } from "next/headers";
 import { sessionPassword } from "../config/secrets";
-import { unsealIron } from "./iron-unseal";
-import {
-  PENDING_SIGN_IN_TTL_SECONDS,
-  pendingSignInCookieName,
-  sealPendingSignIn,
-  unsealPendingSignIn,
-  type PendingSignIn,
-} from "../two-factor/pending-sign-in";
-import { trustedDeviceCookieName } from "../two-factor/trusted-devices";
+import type { CookieInstruction } from "../two-factor/cookies";
+import type { PendingSignIn } from "../two-factor/pending-sign-in";
+import { portalCookies } from "./portal-cookies";
 
-const production = () => process.env.NODE_ENV === "production";
-// __Host- cookies must be Secure, path "/", and carry no Domain: bound to this exact origin.
-const base = () => ({ httpOnly: true, secure: production(), sameSite: "lax" as const, path: "/" });
+/** The edge's half of a flow's answer: sets (or clears) each cookie the core described. */
+export async function applyCookies(instructions: readonly CookieInstruction[]): Promise<void> {
+  if (instructions.length === 0) return;
+  const jar = await cookies();
+  for (const { name, value, attributes } of instructions) jar.set(name, value, attributes);
+}
 
 export async function readPendingSignIn(): Promise<PendingSignIn | null> {
-  const value = (await cookies()).get(pendingSignInCookieName())?.value;
-  return unsealPendingSignIn(value, sessionPassword(), Date.now());
+  return portalCookies.pendingSignIn.read(await cookies(), sessionPassword(), Date.now());
 }
 
 export async function writePendingSignIn(pending: PendingSignIn): Promise<void> {
-  const sealed = await sealPendingSignIn(pending, sessionPassword());
-  (await cookies()).set(pendingSignInCookieName(), sealed, { ...base(), maxAge: PENDING_SIGN_IN_TTL_SECONDS });
+  await applyCookies([await portalCookies.pendingSignIn.set(pending, sessionPassword())]);
 }
 
 export async function clearPendingSignIn(): Promise<void> {
-  (await cookies()).set(pendingSignInCookieName(), "", { ...base(), maxAge: 0 });
+  await applyCookies([portalCookies.pendingSignIn.clear()]);
 }
 
-// The email typed at sign-in, kept while a two-step sign-in may still end, so "Sign in again" does
-// not make the member type it again. Not a secret; never read for anything but that prefill.
-const signInEmailCookieName = () => (production() ? "__Host-c2fa-sign-in-email" : "c2fa-sign-in-email");
-
 export async function writeSignInEmail(email: string): Promise<void> {
-  (await cookies()).set(signInEmailCookieName(), email, { ...base(), maxAge: 2 * PENDING_SIGN_IN_TTL_SECONDS });
+  await applyCookies([portalCookies.signInEmail.set(email)]);
 }
 
 export async function readSignInEmail(): Promise<string | undefined> {
-  const value = (await cookies()).get(signInEmailCookieName())?.value;
-  return value && value.length <= 254 ? value : undefined;
+  return portalCookies.signInEmail.read(await cookies());
 }
 
 export async function readDeviceToken(): Promise<string | undefined> {
-  return (await cookies()).get(trustedDeviceCookieName())?.value;
-}
-
-export async function writeDeviceToken(token: string, expiresAt: Date): Promise<void> {
-  (await cookies()).set(trustedDeviceCookieName(), token, { ...base(), expires: expiresAt });
+  return portalCookies.trustedDevice.read(await cookies());
 }
 
 export async function requestHost(): Promise<string | null> {
   return (await headers()).get("host");
 }
 
-const confirmationCookieName = () => (production() ? "__Host-c2fa-confirmed" : "c2fa-confirmed");
-
 /** When this session last confirmed its second factor (ms), or null. Bound to user and session. */
 export async function readConfirmation(userId: string, authTime: number): Promise<number | null> {
-  const value = (await cookies()).get(confirmationCookieName())?.value;
-  if (!value) return null;
-  try {
-    const data = ((await unsealIron(value, sessionPassword(), Date.now())) ?? {}) as { userId?: string; authTime?: number; at?: number };
-    return data.userId === userId && data.authTime === authTime && typeof data.at === "number" ? data.at : null;
-  } catch {
-    return null;
-  }
+  return portalCookies.confirmation.read(await cookies(), { userId, authTime }, sessionPassword(), Date.now());
 }
 
 export async function writeConfirmation(userId: string, authTime: number, at: number): Promise<void> {
-  const sealed = await sealData({ userId, authTime, at }, { password: sessionPassword(), ttl: 600 });
-  (await cookies()).set(confirmationCookieName(), sealed, { ...base(), maxAge: 600 });
+  await applyCookies([await portalCookies.confirmation.set({ userId, authTime, at }, sessionPassword())]);
 }

@@ -1,6 +1,6 @@
 import { andThen, type MaybePromise } from "../edge-crypto";
-import { pendingSignInCookieName, unsealPendingSignIn } from "../two-factor/pending-sign-in";
 import { decideGateFromCookies, type GateCookies, type GateDecision } from "./gate";
+import { portalCookies } from "./portal-cookies";
 import { readSessionClaims, type CookieJar } from "./session-token";
 
 /** What the gate reads of a request: its path and query, and its cookies. */
@@ -38,7 +38,7 @@ class RequestCookies implements GateCookies {
   hasPendingSignIn(): MaybePromise<boolean> {
     const password = this.env.SESSION_PASSWORD ?? "";
     if (password.length < 32) return false;
-    return andThen(unsealPendingSignIn(this.cookies.get(pendingSignInCookieName())?.value, password, this.nowMs), found);
+    return andThen(portalCookies.pendingSignIn.read(this.cookies, password, this.nowMs), found);
   }
 }
 

@@ -1,5 +1,6 @@
 import { andThen, type MaybePromise } from "../edge-crypto";
-import { safeReturnPath } from "./return-path";
+import { portalPaths } from "./portal-cookies";
+import { safeReturnPath } from "../return-path";
 
 /**
  * The middleware's decision, from cookies alone (no database at the edge). It is only the
@@ -18,8 +19,9 @@ export interface GateInput {
   isApi: boolean;
 }
 
-const PUBLIC_PREFIXES = ["/sign-in", "/password-reset", "/api/auth", "/dev/outbox"];
-const TWO_FACTOR_PREFIX = "/two-factor";
+const SIGN_IN = portalPaths.signIn;
+const PUBLIC_PREFIXES = [SIGN_IN, "/password-reset", "/api/auth", "/dev/outbox"];
+const TWO_FACTOR_PREFIX = portalPaths.twoFactor;
 
 /** `pathname === prefix || pathname.startsWith(`${prefix}/`)`, without building a string per request. */
 function underPrefix(pathname: string, prefix: string) {
@@ -33,7 +35,7 @@ export function decideGate(input: GateInput): GateDecision {
   if (PUBLIC_PREFIXES.some((prefix) => underPrefix(pathname, prefix))) return { action: "allow" };
   if (underPrefix(pathname, TWO_FACTOR_PREFIX)) {
     if (input.hasPendingSignIn) return { action: "allow" };
-    return { action: "redirect", to: input.hasSession ? "/" : "/sign-in" };
+    return { action: "redirect", to: input.hasSession ? "/" : SIGN_IN };
   }
   if (input.hasSession) return { action: "allow" };
   if (input.isApi) return { action: "deny", status: 401 };
@@ -41,7 +43,7 @@ export function decideGate(input: GateInput): GateDecision {
   const returnTo = safeReturnPath(`${pathname}${input.search}`);
   return {
     action: "redirect",
-    to: returnTo === "/" ? "/sign-in" : `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`,
+    to: returnTo === "/" ? SIGN_IN : `${SIGN_IN}?callbackUrl=${encodeURIComponent(returnTo)}`,
   };
 }
 

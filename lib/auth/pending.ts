@@ -2,17 +2,16 @@ import { redirect } from "next/navigation";
 import { getDb } from "../db/client";
 import type { PendingSignIn } from "../two-factor/pending-sign-in";
 import { loadPendingStanding } from "../two-factor/pending-standing";
+import { stagePath } from "../two-factor/paths";
 import { clearPendingSignIn, readPendingSignIn } from "./cookies";
+import { portalPaths } from "./portal-cookies";
 
-export const SIGN_IN_EXPIRED_PATH = "/sign-in?expired=1";
-/** A pending sign-in that something ended (a password reset, a 2FA reset, a phone change, or setup done elsewhere). */
-export const SIGN_IN_ENDED_PATH = "/sign-in?ended=1";
 
 /** The pending sign-in of this stage, or where the visitor belongs instead (from the cookie alone). */
 export async function pendingSignInOf(stage: PendingSignIn["stage"]): Promise<{ pending: PendingSignIn } | { redirectTo: string }> {
   const pending = await readPendingSignIn();
-  if (!pending) return { redirectTo: SIGN_IN_EXPIRED_PATH };
-  if (pending.stage !== stage) return { redirectTo: pending.stage === "setup" ? "/two-factor/setup" : "/two-factor/challenge" };
+  if (!pending) return { redirectTo: portalPaths.signInExpired };
+  if (pending.stage !== stage) return { redirectTo: stagePath(portalPaths, pending.stage) };
   return { pending };
 }
 
@@ -24,12 +23,12 @@ export async function pendingSignInOf(stage: PendingSignIn["stage"]): Promise<{ 
 export async function requirePendingSignIn(stage: PendingSignIn["stage"]): Promise<PendingSignIn> {
   const found = await pendingSignInOf(stage);
   if ("redirectTo" in found) redirect(found.redirectTo);
-  if ((await loadPendingStanding(await getDb(), found.pending)) === "ended") redirect(SIGN_IN_ENDED_PATH);
+  if ((await loadPendingStanding(await getDb(), found.pending)) === "ended") redirect(portalPaths.signInEnded);
   return found.pending;
 }
 
 /** For actions and routes whose step the core refused with SIGN_IN_ENDED: the cookie goes, the browser to sign-in. */
 export async function endPendingSignInCookie(): Promise<string> {
   await clearPendingSignIn();
-  return SIGN_IN_ENDED_PATH;
+  return portalPaths.signInEnded;
 }

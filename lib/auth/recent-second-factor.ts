@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { hasRecentSecondFactor } from "../two-factor/confirm";
 import { readConfirmation } from "./cookies";
-import { safeReturnPath } from "./return-path";
+import { safeReturnPath } from "../return-path";
 
 type SessionViewer = { user: { id: string }; amr: string[]; authTime: number };
 

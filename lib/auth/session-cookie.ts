@@ -1,7 +1,8 @@
-import { cookies, headers } from "next/headers";
-import type { Db } from "../db/client";
+import { headers } from "next/headers";
+import type { CookieInstruction } from "../two-factor/cookies";
 import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
-import { consumeSignInTicket, type SessionGrant } from "./sign-in-ticket";
+import type { SessionGrant } from "../two-factor/sign-in-ticket";
+import { applyCookies } from "./cookies";
 import { encodeSessionToken } from "./session-token";
 
 /**
@@ -21,29 +22,21 @@ export function sessionTokenFor(claims: { userId: string; amr: string[]; authTim
 }
 
 /**
- * Starts the next-auth session of a completed sign-in: the token, claims and cookie that
+ * The next-auth session cookie of a completed sign-in: the token, claims and cookie that
  * next-auth's `signIn` would set, without running its request pipeline (an internal request,
- * CSRF, callbacks, a key derivation per token) on the verify path.
+ * CSRF, callbacks, a key derivation per token) on the verify path. The portal's session strategy,
+ * handed to the core as `startSession`.
  */
-export async function startSession(grant: SessionGrant, now: Date): Promise<void> {
+export async function sessionCookies(grant: SessionGrant, now: Date): Promise<CookieInstruction[]> {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error("AUTH_SECRET is not set");
   const secure = usesSecureCookies({ AUTH_URL: process.env.AUTH_URL, NEXTAUTH_URL: process.env.NEXTAUTH_URL }, (await headers()).get("x-forwarded-proto"));
   const name = `${secure ? "__Secure-" : ""}authjs.session-token`;
   const token = await sessionTokenFor({ userId: grant.userId, amr: grant.amr, authTime: now.getTime() }, secret, name);
-  (await cookies()).set(name, token, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure,
-    expires: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
-  });
+  return [{ name, value: token, attributes: { httpOnly: true, sameSite: "lax", path: "/", secure, expires: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) } }];
 }
 
-/** The session of a setup finished in an earlier request. False when the ticket was used or expired. */
-export async function startSessionWithTicket(db: Db, ticket: string, now: Date): Promise<boolean> {
-  const grant = await consumeSignInTicket(db, ticket, now);
-  if (!grant) return false;
-  await startSession(grant, now);
-  return true;
+/** Starts the session of a sign-in that needs no second factor (or whose factors are done). */
+export async function startSession(grant: SessionGrant, now: Date): Promise<void> {
+  await applyCookies(await sessionCookies(grant, now));
 }

@@ -32,6 +32,20 @@ export interface TwoFactorOptions {
   allowedCountries: string[] | null;
   /** Codes texted by the whole installation per 24 hours (SMS pumping cap); null = no cap. @default 10_000 */
   maxSmsPerDay: number | null;
+  /** Start of every cookie's name (`<prefix>-pending`, `<prefix>-device`, ...). @default "c2fa" */
+  cookiePrefix: string;
+  /**
+   * The site is served over HTTPS: cookies are `Secure` and named `__Host-<prefix>-...`. Only a
+   * development server on plain http sets it false (the portal: outside a production build).
+   * @default true
+   */
+  secureCookies: boolean;
+  /** Where the two-factor pages live (`<path>/setup`, `<path>/challenge`). @default "/two-factor" */
+  twoFactorPath: string;
+  /** The host's sign-in page, where an ended or expired sign-in goes. @default "/sign-in" */
+  signInPath: string;
+  /** Where a sign-in goes once setup is done and the backup codes are stored. @default "/two-step-enabled" */
+  setupDonePath: string;
 }
 
 export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
@@ -49,6 +63,11 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   maxTrustedDevicesPerUser: 10,
   allowedCountries: null,
   maxSmsPerDay: 10_000,
+  cookiePrefix: "c2fa",
+  secureCookies: true,
+  twoFactorPath: "/two-factor",
+  signInPath: "/sign-in",
+  setupDonePath: "/two-step-enabled",
 };
 
 /** What the core is given: tests inject a clock, a fake sender and a fresh database. */

@@ -1,6 +1,5 @@
-import { getDb } from "../db/client";
 import { challengeStatus } from "./challenge-status";
-import { DEFAULT_TWO_FACTOR_OPTIONS } from "./options";
+import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
 import { loadSecondFactorState } from "./policy";
 import { maskPhone } from "./phone-number";
@@ -9,16 +8,16 @@ import { maskPhone } from "./phone-number";
  * For the challenge page: the masked phone, whether a code was texted for this sign-in (a failed
  * send leaves no challenge), when "Resend code" opens, and until when the second factor is locked.
  */
-export async function twoFactorPageStatus(pending: PendingSignIn) {
-  const db = await getDb();
+export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "clock" | "options">, pending: PendingSignIn) {
+  const { db } = deps;
   const status = await challengeStatus(db, {
     userId: pending.userId,
     purpose: "sign_in",
     attemptNonce: pending.nonce,
-    resendIntervalMs: DEFAULT_TWO_FACTOR_OPTIONS.resendIntervalMs,
+    resendIntervalMs: deps.options.resendIntervalMs,
   });
   const state = await loadSecondFactorState(db, pending.userId);
-  const now = new Date();
+  const now = deps.clock.now();
   return {
     phoneMasked: state?.phoneE164 ? maskPhone(state.phoneE164) : status.phoneMasked,
     resendAt: status.resendAt,

@@ -1,11 +1,7 @@
-import { sealData } from "iron-session";
-import { unsealIron } from "../auth/iron-unseal";
-import { isPromiseLike, type MaybePromise } from "../edge-crypto";
-
 /**
  * The pending sign-in: what exists between a correct password and a completed second factor.
  * It is a sealed cookie, not a session: no page but the two-factor pages accepts it.
- * Edge-safe (the middleware reads it).
+ * Edge-safe (the middleware reads it); its cookie is in ./cookies.ts.
  */
 export interface PendingSignIn {
   userId: string;
@@ -23,30 +19,12 @@ export interface PendingSignIn {
 /** @default 600 (10 minutes) */
 export const PENDING_SIGN_IN_TTL_SECONDS = 600;
 
-export function pendingSignInCookieName(production = process.env.NODE_ENV === "production"): string {
-  return production ? "__Host-c2fa-pending" : "c2fa-pending";
-}
-
-export function sealPendingSignIn(pending: PendingSignIn, password: string): Promise<string> {
-  return sealData(pending, { password, ttl: PENDING_SIGN_IN_TTL_SECONDS });
-}
-
-function pendingOf(unsealed: unknown, nowMs: number): PendingSignIn | null {
+/** The pending sign-in an unsealed cookie holds, if it is one and still young; else null. */
+export function pendingSignInOf(unsealed: unknown, nowMs: number): PendingSignIn | null {
   const data = (unsealed ?? {}) as Partial<PendingSignIn>;
   if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number") return null;
   if (data.stage !== "setup" && data.stage !== "challenge") return null;
   if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
   if (nowMs - data.createdAt > PENDING_SIGN_IN_TTL_SECONDS * 1000 || data.createdAt > nowMs + 60_000) return null;
   return data as PendingSignIn;
-}
-
-/** Null for a missing, tampered or expired cookie. A value, not a promise, with node:crypto. */
-export function unsealPendingSignIn(sealed: string | undefined, password: string, nowMs: number): MaybePromise<PendingSignIn | null> {
-  if (!sealed) return null;
-  try {
-    const unsealed = unsealIron(sealed, password, nowMs);
-    return isPromiseLike(unsealed) ? Promise.resolve(unsealed).then((data) => pendingOf(data, nowMs), () => null) : pendingOf(unsealed, nowMs);
-  } catch {
-    return null;
-  }
 }

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
-import { issueSignInTicket } from "../auth/sign-in-ticket";
-import { users } from "../db/schema";
+import { issueSignInTicket } from "./sign-in-ticket";
+import { smsChallenges, users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";
@@ -19,6 +19,15 @@ export type SetupSendResult = SendCodeResult | (Failure<"INVALID_PHONE"> & { mes
 
 /** The pending sign-in a setup step belongs to; null on the Security page (a session, not a sign-in). */
 export type SetupSignIn = Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket"> | null;
+
+/**
+ * The attempt a Security-page code belongs to (a sign-in's is its pending sign-in's nonce): bound
+ * to the session (its user and issue time) and to the flow, so a first setup and a later phone
+ * change are separate attempts, and a code texted for one session works in no other.
+ */
+export function selfSetupNonce(session: { user: { id: string }; authTime: number }, enrolled: boolean): string {
+  return `${enrolled ? "change-phone" : "self-setup"}:${session.user.id}:${session.authTime}`;
+}
 
 /** "Send code": checks the number against the article's rule, then texts a code to it. */
 export async function sendSetupCode(

@@ -1,5 +1,5 @@
 import { recordAuditEvent } from "../audit";
-import type { AuthMethod, SessionGrant } from "../auth/sign-in-ticket";
+import type { AuthMethod, SessionGrant } from "./sign-in-ticket";
 import { randomToken } from "../crypto";
 import type { DbOrTx } from "../db/client";
 import { failure, type Failure } from "../errors";

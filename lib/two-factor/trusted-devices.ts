@@ -4,10 +4,6 @@ import type { Db } from "../db/client";
 import { trustedDevices } from "../db/schema";
 import type { TwoFactorOptions } from "./options";
 
-export function trustedDeviceCookieName(production = process.env.NODE_ENV === "production"): string {
-  return production ? "__Host-c2fa-device" : "c2fa-device";
-}
-
 /**
  * Remembers this browser for the user: returns the 256-bit token for the cookie; only its hash is
  * stored. Past the per-user maximum the least recently used devices are revoked.

@@ -5,7 +5,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
+import { consumeSignInTicket } from "@/lib/two-factor/sign-in-ticket";
 import { sha256 } from "@/lib/crypto";
 import { openDatabase, type DatabaseHandle, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";

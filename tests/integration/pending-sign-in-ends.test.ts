@@ -2,7 +2,7 @@ import { and, eq, gte } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestPasswordReset, resetPasswordWithToken } from "@/lib/auth/password-reset";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
+import { consumeSignInTicket } from "@/lib/two-factor/sign-in-ticket";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { auditEvents, backupCodes, organizations, users } from "@/lib/db/schema";
 import { resetMemberTwoFactor } from "@/lib/two-factor/member-admin";

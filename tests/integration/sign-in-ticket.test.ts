@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeSignInTicket, issueSignInTicket } from "@/lib/auth/sign-in-ticket";
+import { consumeSignInTicket, issueSignInTicket } from "@/lib/two-factor/sign-in-ticket";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { signInTickets } from "@/lib/db/schema";
 import { databaseTargets } from "../helpers/databases";

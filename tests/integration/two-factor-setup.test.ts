@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeSignInTicket } from "@/lib/auth/sign-in-ticket";
+import { consumeSignInTicket } from "@/lib/two-factor/sign-in-ticket";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { auditEvents, backupCodes, signInTickets, smsChallenges, trustedDevices, users } from "@/lib/db/schema";
 import { countUnusedBackupCodes } from "@/lib/two-factor/backup-codes";

@@ -5,10 +5,11 @@ import { sealData } from "iron-session";
 import { describe, expect, it } from "vitest";
 import { decideGate, decideGateFromCookies } from "@/lib/auth/gate";
 import { decideGateForRequest } from "@/lib/auth/gate-request";
-import { unsealIron } from "@/lib/auth/iron-unseal";
+import { unsealIron } from "@/lib/iron-unseal";
 import { encodeSessionToken, readSessionClaims } from "@/lib/auth/session-token";
 import { equalBytes, nodePrimitives, webCryptoPrimitives } from "@/lib/edge-crypto";
-import { pendingSignInCookieName, sealPendingSignIn, unsealPendingSignIn } from "@/lib/two-factor/pending-sign-in";
+import { portalCookies } from "@/lib/auth/portal-cookies";
+import { sealPendingSignIn, unsealPendingSignIn } from "@/lib/two-factor/cookies";
 
 const SECRET = "a-test-auth-secret-of-at-least-32-characters!";
 const PASSWORD = "a-session-password-of-at-least-32-chars!";
@@ -144,9 +145,9 @@ describe("the middleware's decision for a request", async () => {
   const cookieStates = {
     none: {},
     session: { [NAME]: session },
-    pending: { [pendingSignInCookieName()]: pending },
-    both: { [NAME]: session, [pendingSignInCookieName()]: pending },
-    tampered: { [NAME]: `${session.slice(0, -3)}${session.endsWith("AAA") ? "BBB" : "AAA"}`, [pendingSignInCookieName()]: `${pending.slice(0, 30)}x${pending.slice(31)}` },
+    pending: { [portalCookies.pendingSignIn.name]: pending },
+    both: { [NAME]: session, [portalCookies.pendingSignIn.name]: pending },
+    tampered: { [NAME]: `${session.slice(0, -3)}${session.endsWith("AAA") ? "BBB" : "AAA"}`, [portalCookies.pendingSignIn.name]: `${pending.slice(0, 30)}x${pending.slice(31)}` },
   };
 
   it("is decideGate's over the cookies' validity, for every path, and a value, not a promise, on Node", async () => {

@@ -1,6 +1,6 @@
 import { sealData, unsealData } from "iron-session";
 import { describe, expect, it } from "vitest";
-import { unsealIron } from "@/lib/auth/iron-unseal";
+import { unsealIron } from "@/lib/iron-unseal";
 import { nodePrimitives, webCryptoPrimitives } from "@/lib/edge-crypto";
 
 const PASSWORD = "a-session-password-of-at-least-32-chars!";

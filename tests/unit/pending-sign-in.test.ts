@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  PENDING_SIGN_IN_TTL_SECONDS,
-  pendingSignInCookieName,
-  sealPendingSignIn,
-  unsealPendingSignIn,
-  type PendingSignIn,
-} from "@/lib/two-factor/pending-sign-in";
+import { sealPendingSignIn, twoFactorCookies, unsealPendingSignIn } from "@/lib/two-factor/cookies";
+import { PENDING_SIGN_IN_TTL_SECONDS, type PendingSignIn } from "@/lib/two-factor/pending-sign-in";
 
 const password = "p".repeat(32);
 const now = Date.parse("2026-11-28T10:00:00Z");
@@ -27,7 +22,7 @@ describe("the pending sign-in cookie", () => {
   });
 
   it("uses a __Host- cookie name in production", () => {
-    expect(pendingSignInCookieName(true)).toBe("__Host-c2fa-pending");
-    expect(pendingSignInCookieName(false)).toBe("c2fa-pending");
+    expect(twoFactorCookies({ cookiePrefix: "c2fa", secureCookies: true }).pendingSignIn.name).toBe("__Host-c2fa-pending");
+    expect(twoFactorCookies({ cookiePrefix: "c2fa", secureCookies: false }).pendingSignIn.name).toBe("c2fa-pending");
   });
 });

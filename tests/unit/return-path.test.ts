@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decideGate } from "@/lib/auth/gate";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 import { anySpelling, LISTED_SPELLINGS, resolvedPortalPath } from "../helpers/return-path-spellings";
 
 const PORTAL = "https://portal.example";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { validatedAction } from "@/lib/action";
 import { readDeviceToken, requestHost, writePendingSignIn, writeSignInEmail } from "@/lib/auth/cookies";
 import { checkPassword } from "@/lib/auth/password-sign-in";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 import { startSession } from "@/lib/auth/session-cookie";
 import { formatWait } from "@/lib/duration";
 import { ERROR_MESSAGES } from "@/lib/errors";

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { readSignInEmail } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
 import { Card, FormMessage } from "@/components/ui";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };

@@ -7,7 +7,7 @@ import { validatedAction, type ActionState } from "@/lib/action";
 import { getViewer } from "@/lib/auth/dal";
 import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
 import { resumePath } from "@/lib/auth/resume";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyMember } from "@/lib/notifications";

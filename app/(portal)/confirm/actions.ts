@@ -7,7 +7,7 @@ import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost, writeConfirmation } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
 import { checkPassword } from "@/lib/auth/password-sign-in";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyMember } from "@/lib/notifications";

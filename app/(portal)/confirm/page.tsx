@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/dal";
 import { requestHost } from "@/lib/auth/cookies";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
 import { CONFIRMATION_TTL_MS, confirmationLockedUntil } from "@/lib/two-factor/confirm";

@@ -18,12 +18,7 @@ import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
 import { loadSecondFactorState } from "@/lib/two-factor/policy";
 import { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "@/lib/two-factor/self-service";
-import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
-
-// Codes sent from the Security page are bound to this session (its user and issue time) and to the
-// flow: a first setup and a later phone change are separate attempts.
-const selfSetupNonce = (viewer: { user: { id: string }; authTime: number }, enrolled: boolean) =>
-  `${enrolled ? "change-phone" : "self-setup"}:${viewer.user.id}:${viewer.authTime}`;
+import { completePhoneSetup, selfSetupNonce, sendSetupCode } from "@/lib/two-factor/setup";
 
 /** The Security page's phone form: a first setup, or a phone change (no backup code verifies a new number). */
 const phoneScreen = (enrolled: boolean | undefined, now: Date, formData: FormData) =>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/dal";
-import { safeReturnPath } from "@/lib/auth/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 
 export const metadata: Metadata = { title: "Two-step authentication enabled" };
 

@@ -1,8 +1,10 @@
 import { redirect } from "next/navigation";
 import { readPendingSignIn } from "@/lib/auth/cookies";
+import { portalPaths } from "@/lib/auth/portal-cookies";
+import { stagePath } from "@/lib/two-factor/paths";
 
 export default async function TwoFactorIndex() {
   const pending = await readPendingSignIn();
-  if (!pending) redirect("/sign-in?expired=1");
-  redirect(pending.stage === "setup" ? "/two-factor/setup" : "/two-factor/challenge");
+  if (!pending) redirect(portalPaths.signInExpired);
+  redirect(stagePath(portalPaths, pending.stage));
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { CancelSignIn } from "@/components/cancel-sign-in";
 import { Card } from "@/components/ui";
+import { requestHost } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
@@ -15,7 +16,7 @@ const isInstant = (value: unknown): value is string => typeof value === "string"
 export default async function ChallengePage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const pending = await requirePendingSignIn("challenge");
   const { notice, liftsAt } = await searchParams;
-  const status = await twoFactorPageStatus(pending);
+  const status = await twoFactorPageStatus(await twoFactorDeps(await requestHost()), pending);
   return (
     <Card title="Two-step verification">
       <ChallengeForm

@@ -1,20 +1,17 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
-import { clearPendingSignIn, requestHost, writePendingSignIn } from "@/lib/auth/cookies";
+import { applyCookies, requestHost } from "@/lib/auth/cookies";
 import { endPendingSignInCookie, requirePendingSignIn } from "@/lib/auth/pending";
-import { safeReturnPath } from "@/lib/auth/return-path";
-import { startSessionWithTicket } from "@/lib/auth/session-cookie";
-import { emailSenderFromEnv } from "@/lib/email";
-import { notifyMember } from "@/lib/notifications";
-import { appDeps, twoFactorDeps } from "@/lib/server";
+import { portalFlowDeps } from "@/lib/auth/two-factor-flow";
+import { twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
 import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
-import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
+import { sendSetupCode } from "@/lib/two-factor/setup";
+import { finishSignInSetup, verifyPhoneForSignIn } from "@/lib/two-factor/setup-completion";
 
 export const sendSetupCodeAction = withPhoneSuggestion(
   validatedAction(
@@ -36,19 +33,11 @@ export const verifySetupCodeAction = validatedAction(
   z.object({ code: smsCodeField }),
   async (data, { request, formData }): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
-    const deps = await twoFactorDeps(await requestHost());
-    const done = await completePhoneSetup(deps, {
-      userId: pending.userId,
-      attemptNonce: pending.nonce,
-      code: data.code,
-      request,
-      selfEnabled: false,
-      signIn: pending,
-    });
-    if (!done.ok && done.code === "SIGN_IN_ENDED") redirect(await endPendingSignInCookie());
-    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done, messageContext("setup", deps.clock.now(), formData)) } };
-    await writePendingSignIn({ ...pending, ticket: done.ticket ?? undefined });
-    after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "two_factor_set_up", phoneMasked: done.phoneMasked }));
+    const deps = await portalFlowDeps(await requestHost());
+    const done = await verifyPhoneForSignIn(deps, { pending, code: data.code, request });
+    await applyCookies(done.cookies);
+    if (done.redirectTo) redirect(done.redirectTo);
+    if (!done.ok) return { ok: false, fieldErrors: { code: twoFactorMessage(done.failure, messageContext("setup", deps.clock.now(), formData)) } };
     return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked };
   },
 );
@@ -58,12 +47,9 @@ export const finishSetupAction = validatedAction(
   z.object({ stored: z.literal("on", { message: "Confirm that you have stored your backup codes." }) }),
   async (): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
-    if (!pending.ticket) return { ok: false, error: "Verify your phone first." };
-    await clearPendingSignIn();
-    const { db, clock } = await appDeps();
-    if (!(await startSessionWithTicket(db, pending.ticket, clock.now()))) redirect("/sign-in?expired=1");
-    const returnTo = safeReturnPath(pending.returnTo);
-    const next = returnTo === "/" ? "" : `?next=${encodeURIComponent(returnTo)}`;
-    redirect(`/two-step-enabled${next}`);
+    const done = await finishSignInSetup(await portalFlowDeps(await requestHost()), pending);
+    await applyCookies(done.cookies);
+    if (done.redirectTo) redirect(done.redirectTo);
+    return { ok: false, error: "Verify your phone first." };
   },
 );

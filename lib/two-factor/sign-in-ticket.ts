@@ -7,9 +7,9 @@ import { signInTickets, users } from "../db/schema";
 export type AuthMethod = "pwd" | "sms" | "backup_code" | "trusted_device";
 
 /**
- * What a completed sign-in hands to lib/auth/session-cookie.ts: whose session, and the methods
- * used. Only the sign-in steps of lib/two-factor produce one, once every required factor is done
- * and committed.
+ * What a completed sign-in hands to the host's session strategy (the portal's is
+ * lib/auth/session-cookie.ts): whose session, and the methods used. Only the sign-in steps of
+ * lib/two-factor produce one, once every required factor is done and committed.
  */
 export interface SessionGrant {
   userId: string;

@@ -1,4 +1,4 @@
-import { cryptoPrimitives, equalBytes, fromBase64url, type CryptoPrimitives, type MaybePromise } from "../edge-crypto";
+import { cryptoPrimitives, equalBytes, fromBase64url, type CryptoPrimitives, type MaybePromise } from "./edge-crypto";
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder("utf-8", { fatal: true });

@@ -1,0 +1,64 @@
+import { notifyMember, browserName, type MemberNotice } from "../notifications";
+import type { RequestInfo } from "../http/client-ip";
+import { safeReturnPath } from "../return-path";
+import type { CookieInstruction } from "./cookies";
+import { flowCookiesAndPaths, runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
+import { stagePath } from "./paths";
+import type { PendingSignIn } from "./pending-sign-in";
+import { completeWithBackupCode, completeWithSmsCode, type SecondFactorCompletion } from "./sign-in";
+
+const METHODS = { sms: completeWithSmsCode, backup: completeWithBackupCode } as const;
+export type ChallengeMethod = keyof typeof METHODS;
+
+type CompletionFailure = Exclude<SecondFactorCompletion, { ok: true }>;
+
+export type ChallengeAnswer = FlowAnswer &
+  (
+    | { ok: true; redirectTo: string }
+    /** No pending sign-in of the challenge stage: the browser goes where it belongs. */
+    | { ok: false; code: "SESSION_EXPIRED"; redirectTo: string }
+    /** Something ended the sign-in: its cookie goes, the browser to sign-in. */
+    | { ok: false; code: "SIGN_IN_ENDED"; failure: CompletionFailure; redirectTo: string }
+    | { ok: false; code: "LOCKED"; failure: Extract<CompletionFailure, { code: "LOCKED" }>; redirectTo: null }
+    /** The code was not accepted: the answer for the code's field. */
+    | { ok: false; code: Exclude<CompletionFailure["code"], "SIGN_IN_ENDED" | "LOCKED">; failure: CompletionFailure; redirectTo: null }
+  );
+
+/**
+ * The sign-in challenge's last step: checks the code of the pending sign-in (`pending`, read from
+ * its cookie by the edge; null when missing or expired) and, when it is right, answers with the
+ * trusted-device cookie if asked for, the host's session cookies and the pending sign-in's end.
+ */
+export async function completeSignInChallenge(
+  deps: TwoFactorFlowDeps,
+  input: { method: ChallengeMethod; pending: PendingSignIn | null; code: string; trustThisDevice: boolean; request: RequestInfo },
+): Promise<ChallengeAnswer> {
+  const { pending } = input;
+  const { cookies: flowCookies, paths } = flowCookiesAndPaths(deps.options);
+  if (!pending) return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: paths.signInExpired };
+  if (pending.stage !== "challenge") return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: stagePath(paths, pending.stage) };
+  const done = await METHODS[input.method](deps, { pending, code: input.code, trustThisDevice: input.trustThisDevice, request: input.request });
+  if (!done.ok) {
+    if (done.code === "SIGN_IN_ENDED") {
+      return { ok: false, code: done.code, failure: done, cookies: [flowCookies.pendingSignIn.clear()], redirectTo: paths.signInEnded };
+    }
+    if (done.code === "LOCKED") {
+      const { startedFor, lockedUntil } = done;
+      if (startedFor) await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, startedFor, { kind: "second_factor_locked", until: lockedUntil, where: "sign_in" })));
+      return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };
+    }
+    return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };
+  }
+  const cookies: CookieInstruction[] = [];
+  if (done.deviceToken && done.deviceExpiresAt) cookies.push(flowCookies.trustedDevice.set(done.deviceToken, done.deviceExpiresAt));
+  const notices: MemberNotice[] = [];
+  if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(input.request.userAgent), trustedForMs: deps.options.trustedDeviceTtlMs });
+  if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
+  if (notices.length > 0) {
+    await runAfterAnswer(deps, async () => {
+      for (const notice of notices) await notifyMember(deps.email, done.email, notice);
+    });
+  }
+  cookies.push(...(await deps.startSession(done.session, deps.clock.now())), flowCookies.pendingSignIn.clear());
+  return { ok: true, cookies, redirectTo: safeReturnPath(pending.returnTo) };
+}
