@@ -1,9 +1,13 @@
+import { after } from "next/server";
 import { systemClock, type Clock } from "./clock";
-import { hmacSha256 } from "./crypto";
+import { sessionPassword } from "./config/secrets";
 import { getDb, type Db } from "./db/client";
+import { emailSenderFromEnv } from "./email";
 import { PORTAL_TWO_FACTOR_SETTINGS } from "./auth/portal-cookies";
+import { sessionCookies } from "./auth/session-cookie";
 import { smsSenderFromEnv, type SmsSender } from "./sms";
-import { twoFactorOptions, type TwoFactorDeps } from "./two-factor/options";
+import { createTwoFactor, type TwoFactor } from "./two-factor";
+import type { TwoFactorFlowDeps } from "./two-factor/flow";
 
 /** What the app hands the core: the process database and the real clock. */
 export async function appDeps(): Promise<{ db: Db; clock: Clock }> {
@@ -18,21 +22,31 @@ function processSmsSender(): SmsSender {
   return globalForSms.__connect2faSms;
 }
 
-/** The two-factor core's dependencies, from the environment. `host` is for the WebOTP line. */
-export async function twoFactorDeps(host: string | null): Promise<TwoFactorDeps> {
+/**
+ * The portal mounts the plugin as any host would, through its one entry point, with what it reads
+ * of its environment. Made per request (a few property reads and one HMAC), so a changed
+ * environment is seen at once; the SMS sender and the database are the process's.
+ */
+export function portalTwoFactor(): TwoFactor {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error("AUTH_SECRET is not set");
   const allowed = process.env.SMS_ALLOWED_COUNTRIES?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
-  return {
-    db: await getDb(),
-    clock: systemClock,
+  return createTwoFactor({
+    ...PORTAL_TWO_FACTOR_SETTINGS,
+    allowedCountries: allowed && allowed.length > 0 ? allowed : null,
+    ...(process.env.SMS_DAILY_CAP ? { maxSmsPerDay: Number(process.env.SMS_DAILY_CAP) || null } : {}),
+    database: getDb,
     sms: processSmsSender(),
-    codeKey: hmacSha256(secret, "connect-2fa/sms-code-key"),
-    options: twoFactorOptions({
-      ...PORTAL_TWO_FACTOR_SETTINGS,
-      webOtpHost: host ? host.replace(/:\d+$/, "") : null,
-      allowedCountries: allowed && allowed.length > 0 ? allowed : null,
-      ...(process.env.SMS_DAILY_CAP ? { maxSmsPerDay: Number(process.env.SMS_DAILY_CAP) || null } : {}),
-    }),
-  };
+    // Chosen when a notice is sent, as the outbox or SMTP settings may change under a test.
+    email: { send: (message) => emailSenderFromEnv().send(message) },
+    secret,
+    sessionPassword: sessionPassword(),
+    startSession: sessionCookies,
+    defer: (task) => after(task),
+  });
+}
+
+/** The two-factor core's dependencies for one request. `host` is for the WebOTP line. */
+export function twoFactorDeps(host: string | null): Promise<TwoFactorFlowDeps> {
+  return portalTwoFactor().deps({ host });
 }

@@ -1,0 +1,101 @@
+import { systemClock, type Clock } from "../clock";
+import { hmacSha256 } from "../crypto";
+import type { Db } from "../db/client";
+import type { EmailSender } from "../email/sender";
+import type { SmsSender } from "../sms/sender";
+import { twoFactorCookies, type CookieInstruction } from "./cookies";
+import type { TwoFactorFlowDeps } from "./flow";
+import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorOptions } from "./options";
+import { twoFactorPaths } from "./paths";
+import type { SessionGrant } from "./sign-in-ticket";
+
+/**
+ * What a host gives `createTwoFactor`: every security number, path and cookie setting of
+ * `TwoFactorOptions` (each with its `@default`), and the parts only the host has. The plugin reads
+ * no environment variable: the host reads its own and passes them here.
+ */
+export interface TwoFactorConfig extends Partial<TwoFactorOptions> {
+  /** The database the plugin's tables live in (drizzle, node-postgres or PGlite); asked once per step. */
+  database: () => Db | Promise<Db>;
+  /** The SMS transport (lib/sms: Vonage, the dev outbox, or the host's own). */
+  sms: SmsSender;
+  /** The member notices' transport (a trusted device, a backup code used, a lock, setup done). */
+  email: EmailSender;
+  /** Keys the codes kept at rest (HMAC). At least 32 characters of secret. */
+  secret: string;
+  /** Seals the pending sign-in cookie (iron). At least 32 characters of secret. */
+  sessionPassword: string;
+  /**
+   * The host's session strategy: the cookies that start a session once the second factor is done.
+   * The plugin never knows the session's format.
+   */
+  startSession(grant: SessionGrant, now: Date): Promise<CookieInstruction[]>;
+  /** The clock every step reads. @default the system clock */
+  clock?: Clock;
+  /** Runs a notice after the answer is sent (Next.js: `after`). @default undefined: notices are sent before the answer */
+  defer?: (task: () => Promise<void>) => void;
+}
+
+/** A configuration mistake, said when the plugin is created rather than at a member's first sign-in. */
+export class TwoFactorConfigError extends Error {
+  override name = "TwoFactorConfigError";
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+function optionsOf(config: TwoFactorConfig): TwoFactorOptions {
+  const options = { ...DEFAULT_TWO_FACTOR_OPTIONS };
+  for (const key of Object.keys(DEFAULT_TWO_FACTOR_OPTIONS) as (keyof TwoFactorOptions)[]) {
+    if (config[key] !== undefined) (options as Record<string, unknown>)[key] = config[key];
+  }
+  return options;
+}
+
+function checked(config: TwoFactorConfig): TwoFactorOptions {
+  if (config.secret.length < MIN_SECRET_LENGTH) throw new TwoFactorConfigError(`secret must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (config.sessionPassword.length < MIN_SECRET_LENGTH) throw new TwoFactorConfigError(`sessionPassword must be at least ${MIN_SECRET_LENGTH} characters`);
+  const options = optionsOf(config);
+  for (const key of ["twoFactorPath", "signInPath", "setupDonePath"] as const) {
+    if (!/^\/[A-Za-z0-9/_-]*$/.test(options[key]) || options[key].includes("//")) throw new TwoFactorConfigError(`${key} must be a path from the root, such as "/two-factor"`);
+  }
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(options.cookiePrefix)) throw new TwoFactorConfigError("cookiePrefix must be 1 to 32 letters, digits, '-' or '_'");
+  return options;
+}
+
+/**
+ * The plugin's one entry point: the resolved options, the flow's cookies and paths, and the deps
+ * each step of the core takes. Create it once per process; `deps` is cheap per request.
+ */
+export function createTwoFactor(config: TwoFactorConfig) {
+  const options = checked(config);
+  const codeKey = hmacSha256(config.secret, "connect-2fa/sms-code-key");
+  const clock = config.clock ?? systemClock;
+  return {
+    options,
+    cookies: twoFactorCookies(options),
+    paths: twoFactorPaths(options),
+    /**
+     * What the core's steps take, for one request. `host`: the request's host, used for the WebOTP
+     * line (`@host #code`) when the `webOtpHost` option is not set.
+     */
+    async deps(request: { host?: string | null } = {}): Promise<TwoFactorFlowDeps> {
+      const webOtpHost = options.webOtpHost ?? (request.host ? request.host.replace(/:\d+$/, "") : null);
+      return {
+        db: await config.database(),
+        clock,
+        sms: config.sms,
+        codeKey,
+        options: webOtpHost === options.webOtpHost ? options : { ...options, webOtpHost },
+        startSession: config.startSession,
+        email: config.email,
+        defer: config.defer,
+        sessionPassword: config.sessionPassword,
+      };
+    },
+  };
+}
+
+export type TwoFactor = ReturnType<typeof createTwoFactor>;
+export type { TwoFactorOptions } from "./options";
+export type { CookieInstruction } from "./cookies";
+export type { SessionGrant } from "./sign-in-ticket";
