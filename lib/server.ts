@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from "./clock";
 import { hmacSha256 } from "./crypto";
 import { getDb, type Db } from "./db/client";
+import { outboxWriter } from "./outbox";
 import { smsSenderFromEnv, type SmsSender } from "./sms";
 import { twoFactorOptions, type TwoFactorDeps } from "./two-factor/options";
 
@@ -13,7 +14,7 @@ const globalForSms = globalThis as unknown as { __connect2faSms?: SmsSender };
 
 /** One SMS sender per process (the Vonage client keeps its connection pool). */
 function processSmsSender(): SmsSender {
-  globalForSms.__connect2faSms ??= smsSenderFromEnv(process.env, getDb);
+  globalForSms.__connect2faSms ??= smsSenderFromEnv(process.env, outboxWriter(getDb));
   return globalForSms.__connect2faSms;
 }
 
