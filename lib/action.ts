@@ -29,6 +29,12 @@ export interface ActionState {
   backupCodes?: string[];
 }
 
+/** What a validated action's body is handed beside the parsed data. */
+export interface ActionContext {
+  request: RequestInfo;
+  formData: FormData;
+}
+
 export type FormValidation<T> = { ok: true; data: T; values: Record<string, string> } | { ok: false; state: ActionState };
 
 /** Parses a submitted form with zod: the data, or the field messages to show (bad input changes nothing). */
@@ -55,7 +61,7 @@ export function validateForm<S extends z.ZodType>(schema: S, formData: FormData,
  */
 export function validatedAction<S extends z.ZodType>(
   schema: S,
-  act: (data: z.infer<S>, context: { request: RequestInfo; formData: FormData }) => Promise<ActionState>,
+  act: (data: z.infer<S>, context: ActionContext) => Promise<ActionState>,
   options: { echo?: string[] } = {},
 ) {
   return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {

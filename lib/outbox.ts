@@ -25,6 +25,23 @@ export function nextOutboxTimestamp(now = Date.now()): Date {
   return new Date(lastStamp);
 }
 
+/** Stores one message in the outbox: its id. */
+export async function storeOutboxMessage(
+  db: Db,
+  message: { channel: OutboxChannel; recipient: string; subject?: string | null; body: string },
+): Promise<string> {
+  const [row] = await db
+    .insert(outboxMessages)
+    .values({ ...message, createdAt: nextOutboxTimestamp() })
+    .returning({ id: outboxMessages.id });
+  return row!.id;
+}
+
+/** `storeOutboxMessage` on the database `getDb` opens: what the SMS outbox sender is handed. */
+export function outboxWriter(getDb: () => Promise<Db>) {
+  return async (message: Parameters<typeof storeOutboxMessage>[1]) => storeOutboxMessage(await getDb(), message);
+}
+
 export async function listOutboxMessages(db: Db, { limit = 100 }: { limit?: number } = {}): Promise<OutboxMessage[]> {
   return db
     .select()

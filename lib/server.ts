@@ -5,6 +5,7 @@ import { getDb, type Db } from "./db/client";
 import { emailSenderFromEnv } from "./email";
 import { PORTAL_TWO_FACTOR_SETTINGS } from "./auth/portal-cookies";
 import { sessionCookies } from "./auth/session-cookie";
+import { outboxWriter } from "./outbox";
 import { smsSenderFromEnv, type SmsSender } from "./sms";
 import { createTwoFactor, type TwoFactor } from "./two-factor";
 import type { TwoFactorFlowDeps } from "./two-factor/flow";
@@ -18,7 +19,7 @@ const globalForSms = globalThis as unknown as { __connect2faSms?: SmsSender };
 
 /** One SMS sender per process (the Vonage client keeps its connection pool). */
 function processSmsSender(): SmsSender {
-  globalForSms.__connect2faSms ??= smsSenderFromEnv(process.env, getDb);
+  globalForSms.__connect2faSms ??= smsSenderFromEnv(process.env, outboxWriter(getDb));
   return globalForSms.__connect2faSms;
 }
 

@@ -36,9 +36,12 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
     if (focusPhone) phoneInput.current?.focus();
   }, [focusPhone]);
 
-  useEffect(() => {
-    if (sendState.ok) setDialogOpen(true);
-  }, [sendState]);
+  // Each code sent opens the dialog once (React's "adjust state when a prop changes", not an effect).
+  const [openedFor, setOpenedFor] = useState<ActionState | null>(null);
+  if (sendState.ok && sendState !== openedFor) {
+    setOpenedFor(sendState);
+    setDialogOpen(true);
+  }
 
   const onVerified = useCallback((state: ActionState) => {
     setBackupCodes(state.backupCodes ?? []);

@@ -4,6 +4,7 @@ import { cache } from "react";
 import { getDb } from "../db/client";
 import { isOrganizationAdmin, type Viewer } from "../users";
 import { loadLiveSession, type SessionViewer } from "./live-session";
+import type { CookieJar } from "./session-token";
 
 /**
  * The data-access layer: the server-side check behind every page, server action and route
@@ -14,6 +15,11 @@ import { loadLiveSession, type SessionViewer } from "./live-session";
 export const getViewer = cache(async (): Promise<SessionViewer | null> =>
   loadLiveSession(await cookies(), process.env.AUTH_SECRET, Date.now(), getDb),
 );
+
+/** The same judgement of the session in `cookies` (next-auth's own routes, lib/auth/session-route.ts). */
+export async function sessionIsLive(cookies: CookieJar): Promise<boolean> {
+  return (await loadLiveSession(cookies, process.env.AUTH_SECRET, Date.now(), getDb)) !== null;
+}
 
 /** For pages: sends an anonymous visitor to sign-in. */
 export async function requireViewer() {

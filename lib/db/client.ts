@@ -34,7 +34,7 @@ export interface DatabaseOptions {
 export const DEFAULT_PGLITE_DIR = path.join(".data", "pglite");
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
-  await useSafeQueryErrors();
+  await makeDrizzleQueryErrorsSafe();
   if (options.url) {
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
@@ -81,7 +81,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 }
 
 /** Every query of this process's copy of drizzle throws DatabaseQueryError, never the statement and its parameters. */
-async function useSafeQueryErrors() {
+async function makeDrizzleQueryErrorsSafe() {
   const [{ PgPreparedQuery }, { NoopCache }] = await Promise.all([import("drizzle-orm/pg-core"), import("drizzle-orm/cache/core")]);
   installSafeQueryErrors(PgPreparedQuery, NoopCache);
 }

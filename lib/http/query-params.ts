@@ -8,6 +8,7 @@ export type SearchParams = Record<string, string | string[] | undefined>;
  * C0 and C1 controls (NUL included: PostgreSQL text cannot hold it, so it would fail the query),
  * and U+FFFD, which the URL decoder puts where the address held invalid UTF-8.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const UNREADABLE = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
 
 /** Text typed into a filter: trimmed, at most `maxLength` characters, nothing a person cannot type. */

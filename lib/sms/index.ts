@@ -1,6 +1,5 @@
-import { getDb as defaultGetDb, type Db } from "@/lib/db/client";
 import { isOutboxEnabled, type Env } from "@/lib/outbox";
-import { createOutboxSmsSender } from "./outbox-sender";
+import { createOutboxSmsSender, type StoreInOutbox } from "./outbox-sender";
 import type { SmsSender } from "./sender";
 import { createVonageSmsSender } from "./vonage-sender";
 
@@ -15,8 +14,8 @@ function positiveInt(value: string | undefined): number | undefined {
   return value && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** Vonage when VONAGE_API_KEY is set; else the dev outbox when enabled; else a sender that refuses. */
-export function smsSenderFromEnv(env: Env = process.env, getDb: () => Promise<Db> = defaultGetDb): SmsSender {
+/** Vonage when VONAGE_API_KEY is set; else the dev outbox (through `storeInOutbox`) when enabled; else a sender that refuses. */
+export function smsSenderFromEnv(env: Env, storeInOutbox: StoreInOutbox): SmsSender {
   if (env.VONAGE_API_KEY) {
     if (!env.VONAGE_API_SECRET) return notConfigured("VONAGE_API_SECRET is not set");
     return createVonageSmsSender({
@@ -27,7 +26,7 @@ export function smsSenderFromEnv(env: Env = process.env, getDb: () => Promise<Db
       timeoutMs: positiveInt(env.VONAGE_TIMEOUT_MS),
     });
   }
-  if (isOutboxEnabled(env)) return createOutboxSmsSender(getDb);
+  if (isOutboxEnabled(env)) return createOutboxSmsSender(storeInOutbox);
   return notConfigured("VONAGE_API_KEY is not set");
 }
 

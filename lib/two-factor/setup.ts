@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { issueSignInTicket } from "./sign-in-ticket";
-import { smsChallenges, users } from "../db/schema";
+import { users } from "../db/schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";

@@ -10,7 +10,7 @@ import type { PendingSignIn } from "./pending-sign-in";
 import { loadPendingStanding } from "./pending-standing";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
-import { trustDevice, useTrustedDevice } from "./trusted-devices";
+import { recognizeTrustedDevice, trustDevice } from "./trusted-devices";
 import { checkSmsCode, spendSmsCode, type VerifyCodeFailure, type VerifyCodeInput } from "./verify-code";
 
 export type AfterPassword =
@@ -35,7 +35,7 @@ export async function continueAfterPassword(
     return { next: "session", session: { userId: state.userId, amr } };
   };
   if (!state.required) return signedIn(["pwd"]);
-  if (state.enrolled && (await useTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
+  if (state.enrolled && (await recognizeTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
     await recordAuditEvent(db, { ...audit, type: "two_factor.trusted_device_used" });
     return signedIn(["pwd", "trusted_device"]);
   }

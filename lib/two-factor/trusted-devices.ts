@@ -35,8 +35,8 @@ export async function trustDevice(
   return { token, expiresAt };
 }
 
-/** True only for a live, unrevoked device issued to this very user. */
-export async function useTrustedDevice(db: Db, userId: string, token: string | undefined, now: Date): Promise<boolean> {
+/** True only for a live, unrevoked device issued to this very user; notes its last use. */
+export async function recognizeTrustedDevice(db: Db, userId: string, token: string | undefined, now: Date): Promise<boolean> {
   if (!token || token.length > 128) return false;
   const [used] = await db
     .update(trustedDevices)

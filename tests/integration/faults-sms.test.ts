@@ -222,7 +222,7 @@ describe.each(databaseTargets())("bad input stores nothing on $name", (target) =
     const pending = pendingFor(user.id, { now: deps.clock.now() });
     let called = 0;
     const schema = z.object({ backupCode: backupCodeField, trustDevice: checkboxField });
-    const useBackup = validatedAction(schema, async (data) => {
+    const submitBackupCode = validatedAction(schema, async (data) => {
       called += 1;
       const done = await completeWithBackupCode(deps, { pending, code: data.backupCode, trustThisDevice: data.trustDevice, request });
       return done.ok ? { ok: true } : { ok: false, fieldErrors: { backupCode: twoFactorMessage(done, { screen: "challenge", now: deps.clock.now() }) } };
@@ -240,7 +240,7 @@ describe.each(databaseTargets())("bad input stores nothing on $name", (target) =
       backupCodes[0]!.replace(/-/g, "\u0000"),
     ];
     for (const bad of malformed) {
-      const state = await useBackup({}, form({ backupCode: bad }));
+      const state = await submitBackupCode({}, form({ backupCode: bad }));
       expect(state, JSON.stringify(bad.slice(0, 20))).toMatchObject({
         ok: false,
         fieldErrors: { backupCode: "A backup code has 12 letters and digits, like ABCD-EFGH-JKMN." },

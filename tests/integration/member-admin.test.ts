@@ -4,7 +4,7 @@ import type { DatabaseHandle } from "@/lib/db/client";
 import { auditEvents, organizations, users, type Role } from "@/lib/db/schema";
 import { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices, type Actor } from "@/lib/two-factor/member-admin";
 import { completeWithBackupCode, completeWithSmsCode, continueAfterPassword } from "@/lib/two-factor/sign-in";
-import { trustDevice, useTrustedDevice } from "@/lib/two-factor/trusted-devices";
+import { recognizeTrustedDevice, trustDevice } from "@/lib/two-factor/trusted-devices";
 import { databaseTargets } from "../helpers/databases";
 import { createOrganization, createUser, testRequest } from "../helpers/fixtures";
 import { auditEventsAbout, twoFactorSnapshot } from "../helpers/member-state";
@@ -104,7 +104,7 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
     expect(
       await completeWithBackupCode(deps, { pending: pendingFor(member.id, { now: resetAt }), code: member.backupCodes[1]!, trustThisDevice: false, request: testRequest() }),
     ).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
-    expect(await useTrustedDevice(handle.db, member.id, member.deviceToken, resetAt)).toBe(false);
+    expect(await recognizeTrustedDevice(handle.db, member.id, member.deviceToken, resetAt)).toBe(false);
     // a session signed in just before the reset is older than sessions_valid_after, so the server refuses it
     expect(resetAt.getTime() - 1).toBeLessThan((await twoFactorSnapshot(handle.db, member.id, resetAt)).sessionsValidAfter.getTime());
 
@@ -146,7 +146,7 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
       expect(await reset(admin.actor, target.id)).toEqual({ ok: false, code: "FORBIDDEN" });
       expect(await revoke(admin.actor, target.id)).toEqual({ ok: false, code: "FORBIDDEN" });
       expect(await twoFactorSnapshot(handle.db, target.id, deps.clock.now())).toEqual(before);
-      expect(await useTrustedDevice(handle.db, target.id, target.deviceToken, deps.clock.now())).toBe(true);
+      expect(await recognizeTrustedDevice(handle.db, target.id, target.deviceToken, deps.clock.now())).toBe(true);
       expect((await auditEventsAbout(handle.db, target.id)).filter((e) => e.actorUserId === admin.id)).toEqual([]);
     }
   });
@@ -154,7 +154,7 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
   it("the owner may reset an admin and revoke an admin's devices", async () => {
     const { owner, admin, otherAdmin } = await organization();
     expect(await revoke(owner.actor, otherAdmin.id)).toEqual({ ok: true, email: otherAdmin.email, revoked: 1 });
-    expect(await useTrustedDevice(handle.db, otherAdmin.id, otherAdmin.deviceToken, deps.clock.now())).toBe(false);
+    expect(await recognizeTrustedDevice(handle.db, otherAdmin.id, otherAdmin.deviceToken, deps.clock.now())).toBe(false);
     expect(await reset(owner.actor, admin.id)).toEqual({ ok: true, email: admin.email });
     expect(await twoFactorSnapshot(handle.db, admin.id, deps.clock.now())).toMatchObject({ phoneE164: null, unusedBackupCodes: 0 });
     expect(await reset(owner.actor, otherAdmin.id)).toMatchObject({ ok: true });
@@ -195,7 +195,7 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
       expect(await twoFactorSnapshot(handle.db, target.id, deps.clock.now())).toEqual(before);
       expect(await auditEventsAbout(handle.db, target.id)).toEqual(eventsBefore);
     }
-    expect(await useTrustedDevice(handle.db, theirs.member.id, theirs.member.deviceToken, deps.clock.now())).toBe(true);
+    expect(await recognizeTrustedDevice(handle.db, theirs.member.id, theirs.member.deviceToken, deps.clock.now())).toBe(true);
     // an unknown user id is not found either
     expect(await reset(mine.owner.actor, crypto.randomUUID())).toEqual({ ok: false, code: "NOT_FOUND" });
     // the answer for "not in your organization" is the same as for "no such user"
@@ -213,7 +213,7 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
     const at = deps.clock.now();
     expect(await revoke(admin.actor, member.id)).toEqual({ ok: true, email: member.email, revoked: 2 });
     for (const token of [member.deviceToken, second.token]) {
-      expect(await useTrustedDevice(handle.db, member.id, token, at)).toBe(false);
+      expect(await recognizeTrustedDevice(handle.db, member.id, token, at)).toBe(false);
       expect(await afterPassword(member.id, token)).toMatchObject({ next: "second_factor", pending: { stage: "challenge" }, sent: { ok: true } });
       deps.clock.advance(60_000);
     }

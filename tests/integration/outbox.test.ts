@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@/lib/db/client";
 import { emailSenderFromEnv } from "@/lib/email";
 import { createOutboxEmailSender } from "@/lib/email/outbox-sender";
 import { createSmtpEmailSender } from "@/lib/email/smtp-sender";
-import { isOutboxEnabled, latestOutboxMessage, listOutboxMessages } from "@/lib/outbox";
+import { isOutboxEnabled, latestOutboxMessage, listOutboxMessages, outboxWriter } from "@/lib/outbox";
 import { smsConfigurationWarning, smsSenderFromEnv } from "@/lib/sms";
 import { createOutboxSmsSender } from "@/lib/sms/outbox-sender";
 import { startFakeVonage, type FakeVonage } from "../fakes/vonage-server";
@@ -26,7 +26,7 @@ describe.each(databaseTargets())("dev outbox on $name", (target) => {
   });
 
   it("stores SMS and email that the outbox page lists newest first", async () => {
-    const sms = createOutboxSmsSender(getDb);
+    const sms = createOutboxSmsSender(outboxWriter(getDb));
     const email = createOutboxEmailSender(getDb);
     expect(await sms.send({ to: "+17891234567", text: "Your Connect code is 111111." })).toMatchObject({ ok: true });
     expect(await email.send({ to: "ann@example.com", subject: "Reset your password", text: "Open\nhttps://x/1" })).toEqual({
@@ -45,7 +45,7 @@ describe.each(databaseTargets())("dev outbox on $name", (target) => {
   });
 
   it("finds the latest message to one recipient on one channel", async () => {
-    const sms = createOutboxSmsSender(getDb);
+    const sms = createOutboxSmsSender(outboxWriter(getDb));
     for (const code of ["333333", "444444"]) await sms.send({ to: "+447700900123", text: `Code ${code}` });
     expect(await latestOutboxMessage(handle.db, { channel: "sms", recipient: "+447700900123" })).toMatchObject({
       body: "Code 444444",
@@ -54,7 +54,7 @@ describe.each(databaseTargets())("dev outbox on $name", (target) => {
   });
 
   it("sends SMS to the outbox in development, without Vonage credentials", async () => {
-    const sender = smsSenderFromEnv({ NODE_ENV: "development" }, getDb);
+    const sender = smsSenderFromEnv({ NODE_ENV: "development" }, outboxWriter(getDb));
     expect(await sender.send({ to: "+15550001111", text: "dev code 555555" })).toMatchObject({ ok: true });
     expect(await latestOutboxMessage(handle.db, { channel: "sms", recipient: "+15550001111" })).toMatchObject({
       body: "dev code 555555",
@@ -63,14 +63,14 @@ describe.each(databaseTargets())("dev outbox on $name", (target) => {
 
   it("sends SMS through Vonage, not the outbox, once VONAGE_API_KEY is set", async () => {
     const env = { NODE_ENV: "development", VONAGE_API_KEY: "k", VONAGE_API_SECRET: "s", VONAGE_REST_HOST: fake.url };
-    expect(await smsSenderFromEnv(env, getDb).send({ to: "+15550002222", text: "vonage 666666" })).toMatchObject({ ok: true });
+    expect(await smsSenderFromEnv(env, outboxWriter(getDb)).send({ to: "+15550002222", text: "vonage 666666" })).toMatchObject({ ok: true });
     expect(fake.messages).toMatchObject([{ to: "15550002222", from: "Connect", text: "vonage 666666" }]);
     expect(await latestOutboxMessage(handle.db, { channel: "sms", recipient: "+15550002222" })).toBeNull();
   });
 
   it("refuses to send SMS in production without Vonage credentials or OUTBOX_ENABLED", async () => {
     const env = { NODE_ENV: "production" };
-    expect(await smsSenderFromEnv(env, getDb).send({ to: "+15550003333", text: "777777" })).toEqual({
+    expect(await smsSenderFromEnv(env, outboxWriter(getDb)).send({ to: "+15550003333", text: "777777" })).toEqual({
       ok: false,
       reason: "not_configured",
       detail: "VONAGE_API_KEY is not set",
@@ -85,14 +85,14 @@ describe.each(databaseTargets())("dev outbox on $name", (target) => {
     const env = { NODE_ENV: "production", OUTBOX_ENABLED: "1" };
     expect(isOutboxEnabled(env)).toBe(true);
     expect(isOutboxEnabled({ NODE_ENV: "production", OUTBOX_ENABLED: "true" })).toBe(false);
-    expect(await smsSenderFromEnv(env, getDb).send({ to: "+15550004444", text: "888888" })).toMatchObject({ ok: true });
+    expect(await smsSenderFromEnv(env, outboxWriter(getDb)).send({ to: "+15550004444", text: "888888" })).toMatchObject({ ok: true });
     expect(smsConfigurationWarning(env)).toContain("/dev/outbox");
     expect(smsConfigurationWarning({ NODE_ENV: "production", VONAGE_API_KEY: "k", VONAGE_API_SECRET: "s" })).toBeNull();
     expect(smsConfigurationWarning({ NODE_ENV: "development" })).toBeNull();
   });
 
   it("refuses SMS when VONAGE_API_KEY is set without its secret", async () => {
-    const result = await smsSenderFromEnv({ NODE_ENV: "development", VONAGE_API_KEY: "k" }, getDb).send({
+    const result = await smsSenderFromEnv({ NODE_ENV: "development", VONAGE_API_KEY: "k" }, outboxWriter(getDb)).send({
       to: "+15550005555",
       text: "999999",
     });

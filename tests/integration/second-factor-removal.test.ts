@@ -5,7 +5,7 @@ import { users } from "@/lib/db/schema";
 import { resetMemberTwoFactor } from "@/lib/two-factor/member-admin";
 import { turnOffTwoFactor } from "@/lib/two-factor/self-service";
 import { completeWithBackupCode, completeWithSmsCode } from "@/lib/two-factor/sign-in";
-import { trustDevice, useTrustedDevice } from "@/lib/two-factor/trusted-devices";
+import { trustDevice, recognizeTrustedDevice } from "@/lib/two-factor/trusted-devices";
 import { databaseTargets } from "../helpers/databases";
 import { createOrganization, createUser, testRequest } from "../helpers/fixtures";
 import { auditEventsAbout, twoFactorSnapshot } from "../helpers/member-state";
@@ -65,7 +65,7 @@ describe.each(databaseTargets())("taking a user's second factor away on $name", 
       // the sign-in begun before it ends, whichever factor it is finished with
       expect(await completeWithSmsCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toMatchObject({ ok: false, code: "SIGN_IN_ENDED" });
       expect(await completeWithBackupCode(deps, { pending, code: backupCodes[0]!, trustThisDevice: false, request: testRequest() })).toMatchObject({ ok: false, code: "SIGN_IN_ENDED" });
-      expect(await useTrustedDevice(handle.db, user.id, device.token, at)).toBe(false);
+      expect(await recognizeTrustedDevice(handle.db, user.id, device.token, at)).toBe(false);
 
       const recorded = (await auditEventsAbout(handle.db, user.id)).filter((e) => e.type === "two_factor.disabled" || e.type === "two_factor.reset_by_admin");
       expect(recorded).toMatchObject([

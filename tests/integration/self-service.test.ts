@@ -6,7 +6,7 @@ import { setOrganizationRequiresTwoFactor } from "@/lib/organizations";
 import { countUnusedBackupCodes } from "@/lib/two-factor/backup-codes";
 import { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "@/lib/two-factor/self-service";
 import { completeWithBackupCode, completeWithSmsCode, continueAfterPassword } from "@/lib/two-factor/sign-in";
-import { listTrustedDevices, trustDevice, useTrustedDevice } from "@/lib/two-factor/trusted-devices";
+import { listTrustedDevices, recognizeTrustedDevice, trustDevice } from "@/lib/two-factor/trusted-devices";
 import { databaseTargets } from "../helpers/databases";
 import { createOrganization, createUser, testRequest } from "../helpers/fixtures";
 import { auditEventsAbout, twoFactorSnapshot } from "../helpers/member-state";
@@ -26,7 +26,7 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
 
   const afterPassword = (userId: string, deviceToken?: string) =>
     continueAfterPassword(deps, { userId, returnTo: "/", deviceToken, request: testRequest() });
-  const useBackup = (userId: string, code: string) =>
+  const spendBackupCode = (userId: string, code: string) =>
     completeWithBackupCode(deps, { pending: pendingFor(userId, { now: deps.clock.now() }), code, trustThisDevice: false, request: testRequest() });
 
   /** A member of an organization that does not require 2FA, who turned it on for their own account. */
@@ -40,7 +40,7 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
   describe("new backup codes", () => {
     it("gives 10 new codes and the old set stops working at once, used or not", async () => {
       const { user, backupCodes: old } = await createEnrolledUser(deps);
-      expect((await useBackup(user.id, old[0]!)).ok).toBe(true);
+      expect((await spendBackupCode(user.id, old[0]!)).ok).toBe(true);
 
       const result = await regenerateBackupCodes(deps, { userId: user.id, request: testRequest() });
       if (!result.ok) throw new Error(`expected new codes, got ${result.code}`);
@@ -51,8 +51,8 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
         expect(old).not.toContain(code);
       }
       expect(await countUnusedBackupCodes(handle.db, user.id)).toBe(10);
-      for (const code of [old[1]!, old[9]!]) expect(await useBackup(user.id, code)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
-      expect((await useBackup(user.id, result.codes[0]!)).ok).toBe(true);
+      for (const code of [old[1]!, old[9]!]) expect(await spendBackupCode(user.id, code)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
+      expect((await spendBackupCode(user.id, result.codes[0]!)).ok).toBe(true);
       expect(await countUnusedBackupCodes(handle.db, user.id)).toBe(9);
       expect((await auditEventsAbout(handle.db, user.id)).filter((e) => e.type === "two_factor.backup_codes_regenerated")).toHaveLength(1);
     });
@@ -93,9 +93,9 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
         liveTrustedDevices: 0,
         liveCodes: 0,
       });
-      expect(await useTrustedDevice(handle.db, user.id, device.token, deps.clock.now())).toBe(false);
+      expect(await recognizeTrustedDevice(handle.db, user.id, device.token, deps.clock.now())).toBe(false);
       expect(await completeWithSmsCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toMatchObject({ ok: false });
-      expect(await useBackup(user.id, backupCodes[0]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
+      expect(await spendBackupCode(user.id, backupCodes[0]!)).toMatchObject({ ok: false, code: "INVALID_BACKUP_CODE" });
 
       const next = await afterPassword(user.id);
       if (next.next !== "session") throw new Error("expected the password alone to sign in");
@@ -135,7 +135,7 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
       const revokedId = (await listTrustedDevices(handle.db, user.id, revoked.token, deps.clock.now())).find((d) => d.current)!.id;
       expect(await revokeOwnTrustedDevice(deps, { userId: user.id, deviceId: revokedId, request: testRequest() })).toBe(true);
       // the laptop was used again today
-      expect(await useTrustedDevice(handle.db, user.id, laptop.token, new Date(start - 60_000))).toBe(true);
+      expect(await recognizeTrustedDevice(handle.db, user.id, laptop.token, new Date(start - 60_000))).toBe(true);
 
       const list = await listTrustedDevices(handle.db, user.id, phone.token, deps.clock.now());
       expect(list.map(({ userAgent, current, lastUsedAt, createdAt }) => ({ userAgent, current, lastUsedAt, createdAt }))).toEqual([
@@ -170,7 +170,7 @@ describe.each(databaseTargets())("the member's Security page on $name", (target)
       const bobs = await trustDevice(handle.db, { userId: bob.user.id, userAgent: "bob's", now: deps.clock.now() }, deps.options);
       const bobsId = (await listTrustedDevices(handle.db, bob.user.id, bobs.token, deps.clock.now()))[0]!.id;
       expect(await revokeOwnTrustedDevice(deps, { userId: alice.user.id, deviceId: bobsId, request: testRequest() })).toBe(false);
-      expect(await useTrustedDevice(handle.db, bob.user.id, bobs.token, deps.clock.now())).toBe(true);
+      expect(await recognizeTrustedDevice(handle.db, bob.user.id, bobs.token, deps.clock.now())).toBe(true);
       expect(await listTrustedDevices(handle.db, bob.user.id, undefined, deps.clock.now())).toHaveLength(1);
       expect((await auditEventsAbout(handle.db, alice.user.id)).filter((e) => e.type === "two_factor.trusted_device_revoked")).toEqual([]);
       expect(await revokeOwnTrustedDevice(deps, { userId: alice.user.id, deviceId: crypto.randomUUID(), request: testRequest() })).toBe(false);

@@ -4,7 +4,7 @@ import { sha256 } from "@/lib/crypto";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { trustedDevices } from "@/lib/db/schema";
 import { completeWithBackupCode, completeWithSmsCode, continueAfterPassword } from "@/lib/two-factor/sign-in";
-import { revokeTrustedDevices, trustDevice, useTrustedDevice } from "@/lib/two-factor/trusted-devices";
+import { recognizeTrustedDevice, revokeTrustedDevices, trustDevice } from "@/lib/two-factor/trusted-devices";
 import { databaseTargets } from "../helpers/databases";
 import { testRequest } from "../helpers/fixtures";
 import { createEnrolledUser, dumpAllRows, enrollUser, makeDeps, pendingFor, startChallenge, type TestDeps } from "../helpers/two-factor";
@@ -67,7 +67,7 @@ describe.each(databaseTargets())("two-factor trusted devices on $name", (target)
     const alice = await createEnrolledUser(deps);
     const bob = await createEnrolledUser(deps);
     const { token } = await trustedSignIn(alice.user, alice.phone);
-    expect(await useTrustedDevice(handle.db, bob.user.id, token, deps.clock.now())).toBe(false);
+    expect(await recognizeTrustedDevice(handle.db, bob.user.id, token, deps.clock.now())).toBe(false);
     expect(await afterPassword(bob.user.id, token)).toMatchObject({ next: "second_factor", sent: { ok: true } });
     expect(await afterPassword(alice.user.id, token)).toMatchObject({ next: "session" });
     expect(await afterPassword(alice.user.id, "made-up-token")).toMatchObject({ next: "second_factor" });
@@ -93,7 +93,7 @@ describe.each(databaseTargets())("two-factor trusted devices on $name", (target)
     }
     // device 0 is used again, so device 1 becomes the least recently used
     deps.clock.advance(1_000);
-    expect(await useTrustedDevice(handle.db, user.id, tokens[0], deps.clock.now())).toBe(true);
+    expect(await recognizeTrustedDevice(handle.db, user.id, tokens[0], deps.clock.now())).toBe(true);
     deps.clock.advance(1_000);
     tokens.push((await trustDevice(handle.db, { userId: user.id, userAgent: "device 10", now: deps.clock.now() }, deps.options)).token);
 
@@ -104,7 +104,7 @@ describe.each(databaseTargets())("two-factor trusted devices on $name", (target)
     expect(active).toHaveLength(10);
     deps.clock.advance(1_000);
     const works = [];
-    for (const token of tokens) works.push(await useTrustedDevice(handle.db, user.id, token, deps.clock.now()));
+    for (const token of tokens) works.push(await recognizeTrustedDevice(handle.db, user.id, token, deps.clock.now()));
     expect(works).toEqual([true, false, true, true, true, true, true, true, true, true, true]);
   });
 
@@ -115,7 +115,7 @@ describe.each(databaseTargets())("two-factor trusted devices on $name", (target)
     const second = await trustedSignIn(user, phone);
     expect(await revokeTrustedDevices(handle.db, user.id, deps.clock.now())).toBe(2);
     for (const { token } of [first, second]) {
-      expect(await useTrustedDevice(handle.db, user.id, token, deps.clock.now())).toBe(false);
+      expect(await recognizeTrustedDevice(handle.db, user.id, token, deps.clock.now())).toBe(false);
     }
     expect(await afterPassword(user.id, first.token)).toMatchObject({ next: "second_factor" });
 

@@ -3,16 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
 import { z } from "zod";
-import { validatedAction } from "@/lib/action";
-import { getViewer } from "@/lib/auth/dal";
 import { sendToConfirmation, viewerHasRecentSecondFactor } from "@/lib/auth/recent-second-factor";
 import { resumePath } from "@/lib/auth/resume";
 import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
+import { organizationAdminAction } from "@/lib/guarded-action";
 import { notifyRequirementChange } from "@/lib/notifications";
 import { setOrganizationRequiresTwoFactor } from "@/lib/organizations";
 import { appDeps } from "@/lib/server";
-import { isOrganizationAdmin } from "@/lib/users";
 
 const settingsSchema = z
   .object({
@@ -28,10 +26,7 @@ const settingsSchema = z
     }
   });
 
-export const saveAccountSettingsAction = validatedAction(settingsSchema, async (data, { request }) => {
-  const viewer = await getViewer();
-  if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-  if (!viewer.organization || !isOrganizationAdmin(viewer.role)) return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
+export const saveAccountSettingsAction = organizationAdminAction(settingsSchema, async (data, { request, viewer }) => {
   const { db, clock } = await appDeps();
   const now = clock.now();
   const required = data.requireTwoFactor === "on";

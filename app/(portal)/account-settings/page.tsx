@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireOrganizationAdmin } from "@/lib/auth/dal";
-import { viewerHasRecentSecondFactor } from "@/lib/auth/recent-second-factor";
 import { readResume } from "@/lib/auth/resume";
-import { getDb } from "@/lib/db/client";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import type { SearchParams } from "@/lib/http/query-params";
-import { enrollmentProgress, listMembers, parseMembersQuery } from "@/lib/members";
-import { getOrganization } from "@/lib/organizations";
+import { parseMembersQuery } from "@/lib/members";
+import { loadAccountSettings } from "@/lib/queries/account-settings";
 import type { MemberIntent } from "./member-row-actions";
 import { MembersTable } from "./members-table";
 import { SettingsForm, type ResumedRequirement } from "./settings-form";
@@ -31,14 +29,8 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
   const params = await searchParams;
   const { query, problems } = parseMembersQuery(params);
   const { search } = query;
-  const db = await getDb();
-  const [org, progress, members] = await Promise.all([
-    getOrganization(db, viewer.organization.id),
-    enrollmentProgress(db, viewer.organization.id),
-    listMembers(db, { organizationId: viewer.organization.id, ...query, now: new Date() }),
-  ]);
+  const { grace, progress, members, recentSecondFactor: recent } = await loadAccountSettings(viewer, query);
   // Back from "Confirm it's you": the admin action asked for is shown ready to confirm (never done on a GET).
-  const recent = await viewerHasRecentSecondFactor(viewer, Date.now());
   const intent = readResume(params, MEMBER_INTENTS);
   const member = typeof params.member === "string" ? params.member : null;
   const resume = intent && member && recent ? { intent, userId: member } : null;
@@ -53,7 +45,7 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
         <p className="mb-6 text-slate-600">{viewer.organization.name}</p>
         <SettingsForm
           requireTwoFactor={viewer.organization.requireTwoFactor}
-          graceUntil={org?.twoFactorGraceUntil?.toISOString() ?? null}
+          grace={grace}
           ownSecondFactor={viewer.user.twoFactorEnrolled}
           resumed={requirement}
         />

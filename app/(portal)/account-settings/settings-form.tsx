@@ -10,17 +10,17 @@ export type ResumedRequirement = { required: boolean; graceDays: number | null }
 
 export function SettingsForm(props: {
   requireTwoFactor: boolean;
-  graceUntil: string | null;
+  /** The grace period still running (the server's clock decides; an ended one is not offered again). */
+  grace: { until: string; daysLeft: number } | null;
   ownSecondFactor: boolean;
   resumed?: ResumedRequirement | null;
 }) {
   const { resumed } = props;
   const requireTwoFactor = resumed ? resumed.required : props.requireTwoFactor;
-  // A grace period that has ended is not offered again by default: re-saving must not reopen it.
-  const graceUntil = props.graceUntil && Date.parse(props.graceUntil) > Date.now() ? props.graceUntil : null;
+  const { grace } = props;
   const [state, action, pending] = useActionState(saveAccountSettingsAction, {});
   const [required, setRequired] = useState(requireTwoFactor);
-  const [deadline, setDeadline] = useState((resumed ? resumed.graceDays : graceUntil) ? "days" : "next_sign_in");
+  const [deadline, setDeadline] = useState((resumed ? resumed.graceDays : grace) ? "days" : "next_sign_in");
   const save = useRef<HTMLButtonElement>(null);
   const resuming = Boolean(resumed);
   useEffect(() => {
@@ -81,7 +81,7 @@ export function SettingsForm(props: {
                 type="number"
                 min={1}
                 max={30}
-                defaultValue={resumed?.graceDays ?? (graceUntil ? Math.max(1, Math.ceil((Date.parse(graceUntil) - Date.now()) / 86_400_000)) : 7)}
+                defaultValue={resumed?.graceDays ?? grace?.daysLeft ?? 7}
                 aria-label="Number of days (1 to 30)"
                 aria-invalid={state.fieldErrors?.graceDays ? true : undefined}
                 className="w-20 rounded-md border border-slate-300 px-2 py-1"

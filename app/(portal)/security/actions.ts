@@ -6,11 +6,11 @@ import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost } from "@/lib/auth/cookies";
-import { getViewer } from "@/lib/auth/dal";
+import type { SessionViewer } from "@/lib/auth/live-session";
 import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
 import { resumePath } from "@/lib/auth/resume";
 import { emailSenderFromEnv } from "@/lib/email";
-import { ERROR_MESSAGES } from "@/lib/errors";
+import { signedInAction, withRecentSecondFactor } from "@/lib/guarded-action";
 import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
@@ -24,23 +24,19 @@ import { completePhoneSetup, selfSetupNonce, sendSetupCode } from "@/lib/two-fac
 const phoneScreen = (enrolled: boolean | undefined, now: Date, formData: FormData) =>
   messageContext(enrolled ? "change-phone" : "setup", now, formData);
 
-/** The viewer and the core; changing an existing phone needs a recent second factor. */
-async function securityContext(changing: string) {
-  const viewer = await getViewer();
-  if (!viewer) return null;
+/** The core and the viewer's second factor; changing an existing phone (not a first setup) needs a recent second factor. */
+async function securityContext(viewer: SessionViewer, changing: string) {
   const deps = await twoFactorDeps(await requestHost());
   const state = await loadSecondFactorState(deps.db, viewer.user.id, deps.clock.now());
   if (state?.enrolled) await requireRecentSecondFactor(viewer, changing);
-  return { viewer, deps, state };
+  return { deps, state };
 }
 
 export const sendSelfSetupCodeAction = withPhoneSuggestion(
-  validatedAction(
+  signedInAction(
     z.object({ phone: phoneField }),
-    async (data, { request, formData }): Promise<ActionState> => {
-      const context = await securityContext("/security/phone");
-      if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-      const { viewer, deps, state } = context;
+    async (data, { request, formData, viewer }): Promise<ActionState> => {
+      const { deps, state } = await securityContext(viewer, "/security/phone");
       const attemptNonce = selfSetupNonce(viewer, Boolean(state?.enrolled));
       const sent = await sendSetupCode(deps, { userId: viewer.user.id, attemptNonce, phone: data.phone, request });
       if (!sent.ok) return { ok: false, error: "message" in sent ? sent.message : twoFactorMessage(sent, phoneScreen(state?.enrolled, deps.clock.now(), formData)) };
@@ -51,12 +47,10 @@ export const sendSelfSetupCodeAction = withPhoneSuggestion(
   ),
 );
 
-export const verifySelfSetupCodeAction = validatedAction(
+export const verifySelfSetupCodeAction = signedInAction(
   z.object({ code: smsCodeField }),
-  async (data, { request, formData }): Promise<ActionState> => {
-    const context = await securityContext("/security/phone");
-    if (!context) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-    const { viewer, deps, state } = context;
+  async (data, { request, formData, viewer }): Promise<ActionState> => {
+    const { deps, state } = await securityContext(viewer, "/security/phone");
     const done = await completePhoneSetup(deps, {
       userId: viewer.user.id,
       attemptNonce: selfSetupNonce(viewer, Boolean(state?.enrolled)),
@@ -89,32 +83,36 @@ export const finishPhoneChangeAction = validatedAction(
   },
 );
 
-export const regenerateBackupCodesAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
-  const viewer = await getViewer();
-  if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-  await requireRecentSecondFactor(viewer, resumePath("/security", { resume: "new-backup-codes" }));
-  const deps = await twoFactorDeps(null);
-  const done = await regenerateBackupCodes(deps, { userId: viewer.user.id, request });
-  if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
-  revalidatePath("/security");
-  return { ok: true, backupCodes: done.codes, message: "New backup codes created. The old codes no longer work." };
-});
+export const regenerateBackupCodesAction = signedInAction(
+  z.object({}),
+  withRecentSecondFactor(
+    () => resumePath("/security", { resume: "new-backup-codes" }),
+    async (_data, { request, viewer }): Promise<ActionState> => {
+      const deps = await twoFactorDeps(null);
+      const done = await regenerateBackupCodes(deps, { userId: viewer.user.id, request });
+      if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
+      revalidatePath("/security");
+      return { ok: true, backupCodes: done.codes, message: "New backup codes created. The old codes no longer work." };
+    },
+  ),
+);
 
-export const turnOffTwoFactorAction = validatedAction(z.object({}), async (_data, { request }): Promise<ActionState> => {
-  const viewer = await getViewer();
-  if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
-  await requireRecentSecondFactor(viewer, resumePath("/security", { resume: "turn-off" }));
-  const deps = await twoFactorDeps(null);
-  const done = await turnOffTwoFactor(deps, { userId: viewer.user.id, request });
-  if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
-  redirect("/security?off=1");
-});
+export const turnOffTwoFactorAction = signedInAction(
+  z.object({}),
+  withRecentSecondFactor(
+    () => resumePath("/security", { resume: "turn-off" }),
+    async (_data, { request, viewer }): Promise<ActionState> => {
+      const deps = await twoFactorDeps(null);
+      const done = await turnOffTwoFactor(deps, { userId: viewer.user.id, request });
+      if (!done.ok) return { ok: false, error: twoFactorMessage(done, messageContext("security", deps.clock.now())) };
+      redirect("/security?off=1");
+    },
+  ),
+);
 
-export const revokeDeviceAction = validatedAction(
+export const revokeDeviceAction = signedInAction(
   z.object({ deviceId: z.string().min(1).max(64) }),
-  async (data, { request }): Promise<ActionState> => {
-    const viewer = await getViewer();
-    if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+  async (data, { request, viewer }): Promise<ActionState> => {
     const revoked = await revokeOwnTrustedDevice(await twoFactorDeps(null), { userId: viewer.user.id, deviceId: data.deviceId, request });
     if (!revoked) return { ok: false, error: "That device is not one of your trusted devices." };
     redirect("/security?revoked=1");

@@ -1,16 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SetupFlow } from "@/components/two-factor/setup-flow";
-import { readDeviceToken } from "@/lib/auth/cookies";
 import { requireViewer } from "@/lib/auth/dal";
-import { viewerHasRecentSecondFactor } from "@/lib/auth/recent-second-factor";
 import { readResume } from "@/lib/auth/resume";
-import { getDb } from "@/lib/db/client";
 import { browserName } from "@/lib/notifications";
-import { countUnusedBackupCodes } from "@/lib/two-factor/backup-codes";
+import { loadSecurityPage } from "@/lib/queries/security";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor/phone-number";
-import { loadSecondFactorState } from "@/lib/two-factor/policy";
-import { listTrustedDevices } from "@/lib/two-factor/trusted-devices";
 import { finishSelfSetupAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "./actions";
 import { RevokeDevice, SecurityActions, type SecurityIntent } from "./security-actions";
 
@@ -30,15 +25,12 @@ const when = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ") +
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
   const params = await searchParams;
-  const db = await getDb();
-  const now = new Date();
-  const state = await loadSecondFactorState(db, viewer.user.id, now);
-  const enrolled = Boolean(state?.enrolled && state.phoneE164);
   const notice = Object.keys(NOTICES).find((key) => params[key] === "1");
   // Back from "Confirm it's you": the action asked for is shown ready to confirm (never done on a GET).
   const intent = readResume(params, INTENTS);
-  const resume = enrolled && intent && (await viewerHasRecentSecondFactor(viewer, now.getTime())) ? intent : null;
-  const devices = enrolled ? await listTrustedDevices(db, viewer.user.id, await readDeviceToken(), now) : [];
+  const { state, enrolled } = await loadSecurityPage(viewer, { resuming: intent !== null });
+  const resume = enrolled?.recentSecondFactor ? intent : null;
+  const devices = enrolled?.devices ?? [];
   return (
     <section aria-labelledby="security-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
       <h1 id="security-title" className="mb-6 text-2xl font-semibold">Security</h1>
@@ -46,7 +38,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 p-4 text-green-900">{NOTICES[notice]}</p>
       ) : null}
       <h2 className="mb-2 text-lg font-semibold">Two-step authentication</h2>
-      {enrolled && state?.phoneE164 ? (
+      {state && enrolled ? (
         <>
           <dl className="mb-6 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
             <dt className="font-medium text-slate-600">Status</dt>
@@ -56,11 +48,11 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             </dd>
             <dt className="font-medium text-slate-600">Phone</dt>
             <dd>
-              <span data-testid="two-factor-phone">{maskPhone(state.phoneE164)}</span>{" "}
+              <span data-testid="two-factor-phone">{maskPhone(enrolled.phoneE164)}</span>{" "}
               <Link href="/security/phone" className="ml-2 text-sm underline">Change phone number</Link>
             </dd>
             <dt className="font-medium text-slate-600">Backup codes left</dt>
-            <dd data-testid="backup-codes-left">{await countUnusedBackupCodes(db, viewer.user.id)}</dd>
+            <dd data-testid="backup-codes-left">{enrolled.backupCodesLeft}</dd>
           </dl>
           <SecurityActions canTurnOff={!state.requiredByOrganization} resume={resume} />
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getDb } from "@/lib/db/client";
-import { isOutboxEnabled, listOutboxMessages } from "@/lib/outbox";
+import { isOutboxEnabled } from "@/lib/outbox";
+import { loadOutboxPage } from "@/lib/queries/outbox";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +17,7 @@ function formatSent(date: Date) {
 export default async function DevOutboxPage() {
   // Codes and sign-in links in clear: the page exists only where the outbox is enabled.
   if (!isOutboxEnabled()) notFound();
-  const messages = await listOutboxMessages(await getDb(), { limit: 100 });
+  const messages = await loadOutboxPage();
 
   return (
     <main className="mx-auto max-w-6xl px-4 py-8">

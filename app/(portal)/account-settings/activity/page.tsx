@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
-import { listActivity, parseActivityQuery } from "@/lib/activity";
+import { parseActivityQuery } from "@/lib/activity";
 import { ACTIVITY_EVENT_NAMES, activitySentence } from "@/lib/activity-sentence";
 import { AUDIT_EVENT_TYPES } from "@/lib/audit";
 import { requireOrganizationAdmin } from "@/lib/auth/dal";
-import { getDb } from "@/lib/db/client";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import type { SearchParams } from "@/lib/http/query-params";
+import { loadActivityLog } from "@/lib/queries/activity-log";
 
 export const metadata: Metadata = { title: "Activity log" };
 
@@ -15,8 +15,8 @@ export default async function ActivityPage({ searchParams }: { searchParams: Pro
   const viewer = await requireOrganizationAdmin();
   // A filter or page that is not valid is shown as such and left out: the page still answers (200).
   const { query, problems } = parseActivityQuery(await searchParams);
-  const { member, type, page } = query;
-  const activity = await listActivity(await getDb(), { organizationId: viewer.organization.id, memberEmail: member || undefined, type, page });
+  const { member, type } = query;
+  const activity = await loadActivityLog(viewer.organization.id, query);
   const href = (p: number) => {
     const query = new URLSearchParams({ ...(member ? { member } : {}), ...(type ? { type } : {}), ...(p > 1 ? { page: String(p) } : {}) }).toString();
     return `/account-settings/activity${query ? `?${query}` : ""}`;

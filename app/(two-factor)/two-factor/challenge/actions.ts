@@ -8,7 +8,7 @@ import { twoFactorDeps } from "@/lib/server";
 import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
 import { resendSignInCode } from "@/lib/two-factor/sign-in";
 import { z } from "zod";
-import { BACKUP_CODE_FORM, completeChallenge, SMS_CODE_FORM, type ChallengeMethod } from "./complete";
+import { BACKUP_CODE_FORM, completeChallenge, SMS_CODE_FORM } from "./complete";
 
 // With JavaScript the challenge forms post to ./verify (route.ts); these actions serve the same
 // forms without it, so they answer a finished step with a redirect (303) to where the browser goes.

@@ -54,12 +54,14 @@ export function ChallengeForm(props: {
     return twoFactorMessage(known, { screen: "challenge", now, timeZone });
   };
   // A new code makes the answers about the old one stale: they are hidden until the next try.
+  // Only a new resend answer marks the SMS answer shown at that moment as stale (state adjusted
+  // while rendering, as React advises for state derived from a change, not in an effect).
   const [staleSmsState, setStaleSmsState] = useState<ActionState | null>(null);
-  useEffect(() => {
+  const [seenResendState, setSeenResendState] = useState(resendState);
+  if (resendState !== seenResendState) {
+    setSeenResendState(resendState);
     if (resendState.ok) setStaleSmsState(smsState);
-    // Only a new resend answer marks the SMS answer shown at that moment as stale.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [resendState]);
+  }
   const smsShown = smsState === staleSmsState ? {} : smsState;
   const lockedUntil = latest([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, resendState.lockedUntil]);
   const locked = useCountdown(lockedUntil) > 0;

@@ -1,10 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { validateForm, type ActionState } from "@/lib/action";
-import { loggableError } from "@/lib/db/loggable-error";
-import { reportDatabaseFailure } from "@/lib/db/outage";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { FORM_BODY_LIMIT_BYTES, formDataOf, readBoundedBody } from "@/lib/http/bounded-body";
 import { requestInfoFromHeaders, type RequestInfo } from "@/lib/http/client-ip";
+import { reportRouteFailure } from "@/lib/http/route-failure";
 import { isSameOriginRequest } from "@/lib/http/same-origin";
 import { BACKUP_CODE_FORM, completeChallenge, SMS_CODE_FORM } from "../complete";
 
@@ -26,7 +25,7 @@ export async function POST(request: NextRequest) {
     return await verify(formData, requestInfoFromHeaders(request.headers));
   } catch (error) {
     // Fails closed: nothing was signed in, and the transaction left nothing half-done.
-    if (!reportDatabaseFailure(error)) console.error(`two-factor verify failed: ${loggableError(error)}`);
+    reportRouteFailure("two-factor verify", error);
     return answer({ ok: false, error: ERROR_MESSAGES.SERVICE_UNAVAILABLE }, { status: 503 });
   }
 }

@@ -1,0 +1,86 @@
+// The import walls of README.md's Architecture section, checked by `npm run lint` (so in
+// `npm test` and CI). Each rule names the wall it holds.
+// No baseline of known violations: every crossing fails.
+
+/** The database: its modules in lib/db and the drivers. */
+const DATABASE = ["^lib/db/", "^node_modules/(drizzle-orm|pg|pg-[^/]+|@electric-sql/pglite)/"];
+/**
+ * The breaker's flag lives beside the breaker (lib/db/outage.ts) but is a process-wide boolean with
+ * no imports and no database access: the middleware reads it to answer 503 (README, Architecture).
+ */
+const NOT_DATABASE = ["^lib/db/outage-flag\\.ts$"];
+
+/** What runs on Node.js only: its built-ins and the packages that need them (iron-session and jose run on the edge too). */
+const NODE_ONLY = [
+  "^node:",
+  `^(${require("node:module").builtinModules.join("|")})(/|$)`,
+  "^node_modules/(nodemailer|@vonage|@node-rs)/",
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      comment: "Wall: no import cycles anywhere.",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "middleware-reaches-no-database",
+      comment: "Wall: the middleware reaches no database module (it decides from cookies alone; it must stay edge-safe).",
+      severity: "error",
+      from: { path: "^middleware\\.ts$" },
+      to: { reachable: true, path: DATABASE, pathNot: NOT_DATABASE },
+    },
+    {
+      name: "middleware-reaches-no-node-only-module",
+      comment: "Wall: the middleware reaches no Node-only module (moving it back to the edge stays a one-line change).",
+      severity: "error",
+      from: { path: "^middleware\\.ts$" },
+      to: { reachable: true, path: NODE_ONLY },
+    },
+    {
+      name: "app-reaches-database-only-through-lib",
+      comment: "Wall: app/ reaches the database only through lib/ (loaders in lib/queries, actions' lib calls): no lib/db or drizzle import.",
+      severity: "error",
+      from: { path: "^app/" },
+      to: { path: ["^lib/db/", "^node_modules/drizzle-orm/"] },
+    },
+    {
+      name: "core-imports-no-app-or-next",
+      comment: "Wall: the two-factor core imports nothing from app/ nor Next.js (a host mounts it; the edge acts on its answers).",
+      severity: "error",
+      from: { path: "^lib/two-factor/" },
+      to: { path: ["^app/", "^node_modules/next/", "^node_modules/next-auth/"] },
+    },
+    {
+      name: "core-imports-no-portal-auth",
+      comment: "Wall: no cycle between lib/auth (the portal's sessions, which use the core) and the core: the core imports nothing from lib/auth.",
+      severity: "error",
+      from: { path: "^lib/two-factor/" },
+      to: { path: "^lib/auth/" },
+    },
+    {
+      name: "sms-knows-no-users-or-codes",
+      comment: "Wall: lib/sms delivers a text to a number and knows nothing of users, codes, sessions or the database.",
+      severity: "error",
+      from: { path: "^lib/sms/" },
+      to: { path: ["^lib/users\\.ts$", "^lib/two-factor/", "^lib/db/", "^lib/auth/"] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: ["^\\.next", "^node_modules/\\.cache"] },
+    // The graph of what runs: type-only imports are erased at build time and reach nothing at run time.
+    tsPreCompilationDeps: false,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".json", ".d.ts"],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

@@ -1,0 +1,24 @@
+import { readDeviceToken } from "../auth/cookies";
+import type { SessionViewer } from "../auth/live-session";
+import { viewerHasRecentSecondFactor } from "../auth/recent-second-factor";
+import { appDeps } from "../server";
+import { countUnusedBackupCodes } from "../two-factor/backup-codes";
+import { loadSecondFactorState } from "../two-factor/policy";
+import { listTrustedDevices } from "../two-factor/trusted-devices";
+
+/**
+ * What the Security page shows the viewer: their second factor, backup codes left and trusted
+ * devices. `resuming`: back from "Confirm it's you", whether the confirmation still holds.
+ */
+export async function loadSecurityPage(viewer: SessionViewer, input: { resuming: boolean }) {
+  const { db, clock } = await appDeps();
+  const now = clock.now();
+  const state = await loadSecondFactorState(db, viewer.user.id, now);
+  if (!state?.enrolled || !state.phoneE164) return { state, enrolled: null };
+  const [recentSecondFactor, devices, backupCodesLeft] = await Promise.all([
+    input.resuming ? viewerHasRecentSecondFactor(viewer, now.getTime()) : false,
+    readDeviceToken().then((token) => listTrustedDevices(db, viewer.user.id, token, now)),
+    countUnusedBackupCodes(db, viewer.user.id),
+  ]);
+  return { state, enrolled: { phoneE164: state.phoneE164, recentSecondFactor, devices, backupCodesLeft } };
+}
