@@ -63,6 +63,13 @@ module.exports = {
       to: { path: "^lib/auth/" },
     },
     {
+      name: "app-mounts-the-plugin-through-its-entry-points",
+      comment: "Wall: the portal is the plugin's first host: its pages, actions and components use lib/two-factor only through its entry points (index: server, client: browser).",
+      severity: "error",
+      from: { path: "^(app|components)/" },
+      to: { path: "^lib/two-factor/", pathNot: "^lib/two-factor/(index|client)\\.ts$" },
+    },
+    {
       name: "sms-knows-no-users-or-codes",
       comment: "Wall: lib/sms delivers a text to a number and knows nothing of users, codes, sessions or the database.",
       severity: "error",

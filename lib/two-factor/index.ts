@@ -99,3 +99,20 @@ export type TwoFactor = ReturnType<typeof createTwoFactor>;
 export type { TwoFactorOptions } from "./options";
 export type { CookieInstruction } from "./cookies";
 export type { SessionGrant } from "./sign-in-ticket";
+
+// The core's steps a host's edges call with `await twoFactor.deps(...)`. A host imports the plugin
+// from here (server), "./client" (client components) or "./cookies" (the middleware) only.
+export * from "./client";
+export { formatPhoneInternational, maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "./phone-number";
+export { completeSignInChallenge, type ChallengeMethod } from "./challenge-completion";
+export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmSecondFactor, sendConfirmationCode } from "./confirm";
+export { backupCodeField, checkboxField, phoneField, smsCodeField, withPhoneSuggestion } from "./fields";
+export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices } from "./member-admin";
+export { messageContext } from "./messages";
+export { twoFactorPageStatus } from "./page-status";
+export { stagePath } from "./paths";
+export { loadSecondFactorState } from "./policy";
+export { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "./self-service";
+export { completePhoneSetup, selfSetupNonce, sendSetupCode } from "./setup";
+export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
+export { continueAfterPassword, resendSignInCode } from "./sign-in";

@@ -10,7 +10,7 @@ import { startSession } from "@/lib/auth/session-cookie";
 import { formatWait } from "@/lib/duration";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { twoFactorDeps } from "@/lib/server";
-import { continueAfterPassword } from "@/lib/two-factor/sign-in";
+import { continueAfterPassword } from "@/lib/two-factor";
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long.").email("Enter a valid email address."),

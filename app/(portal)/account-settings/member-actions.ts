@@ -10,7 +10,7 @@ import { emailSenderFromEnv } from "@/lib/email";
 import { organizationAdminAction, withRecentSecondFactor, type AdminViewer } from "@/lib/guarded-action";
 import { notifyMember } from "@/lib/notifications";
 import { appDeps } from "@/lib/server";
-import { resetMemberTwoFactor, revokeMemberTrustedDevices } from "@/lib/two-factor/member-admin";
+import { resetMemberTwoFactor, revokeMemberTrustedDevices } from "@/lib/two-factor";
 
 const memberSchema = z.object({ userId: z.string().min(1).max(64), returnTo: z.string().max(2048).optional() });
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { MEMBER_SEARCH_MAX_LENGTH, type MemberRow } from "@/lib/members";
-import { mayActOn } from "@/lib/two-factor/member-admin";
+import { mayActOn } from "@/lib/two-factor";
 
 type Role = MemberRow["role"];
 import { MemberRowActions, type MemberIntent } from "./member-row-actions";

@@ -12,8 +12,7 @@ import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
-import { confirmSecondFactor, sendConfirmationCode } from "@/lib/two-factor/confirm";
-import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
+import { confirmSecondFactor, sendConfirmationCode, messageContext, twoFactorMessage } from "@/lib/two-factor";
 
 export const sendConfirmCodeAction = validatedAction(z.object({}), async (_data, { request, formData }): Promise<ActionState> => {
   const viewer = await getViewer();

@@ -7,7 +7,7 @@ import { Button, Field, FormMessage } from "@/components/ui";
 import { confirmAction, sendConfirmCodeAction } from "./actions";
 import { TimeZoneField, useBrowserTimeZone } from "@/components/two-factor/time-zone";
 import { useLock } from "@/components/two-factor/use-lock";
-import { twoFactorMessage } from "@/lib/two-factor/messages";
+import { twoFactorMessage } from "@/lib/two-factor/client";
 
 export function ConfirmForm({ next, lockedUntil: lockedAtOpen }: { next: string; lockedUntil: string | null }) {
   const [method, setMethod] = useState<"sms" | "backup">("sms");

@@ -5,7 +5,7 @@ import { requestHost } from "@/lib/auth/cookies";
 import { safeReturnPath } from "@/lib/return-path";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
-import { CONFIRMATION_TTL_MS, confirmationLockedUntil } from "@/lib/two-factor/confirm";
+import { CONFIRMATION_TTL_MS, confirmationLockedUntil } from "@/lib/two-factor";
 import { ConfirmForm } from "./confirm-form";
 
 export const metadata: Metadata = { title: "Confirm it's you" };

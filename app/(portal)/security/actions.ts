@@ -13,12 +13,7 @@ import { emailSenderFromEnv } from "@/lib/email";
 import { signedInAction, withRecentSecondFactor } from "@/lib/guarded-action";
 import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
-import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
-import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
-import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
-import { loadSecondFactorState } from "@/lib/two-factor/policy";
-import { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "@/lib/two-factor/self-service";
-import { completePhoneSetup, selfSetupNonce, sendSetupCode } from "@/lib/two-factor/setup";
+import { phoneField, smsCodeField, withPhoneSuggestion, messageContext, twoFactorMessage, formatPhoneInternational, loadSecondFactorState, regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor, completePhoneSetup, selfSetupNonce, sendSetupCode } from "@/lib/two-factor";
 
 /** The Security page's phone form: a first setup, or a phone change (no backup code verifies a new number). */
 const phoneScreen = (enrolled: boolean | undefined, now: Date, formData: FormData) =>

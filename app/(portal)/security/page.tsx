@@ -5,7 +5,7 @@ import { requireViewer } from "@/lib/auth/dal";
 import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
 import { loadSecurityPage } from "@/lib/queries/security";
-import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor/phone-number";
+import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
 import { finishSelfSetupAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "./actions";
 import { RevokeDevice, SecurityActions, type SecurityIntent } from "./security-actions";
 

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { readPendingSignIn } from "@/lib/auth/cookies";
 import { portalPaths } from "@/lib/auth/portal-cookies";
-import { stagePath } from "@/lib/two-factor/paths";
+import { stagePath } from "@/lib/two-factor";
 
 export default async function TwoFactorIndex() {
   const pending = await readPendingSignIn();

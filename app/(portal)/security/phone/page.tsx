@@ -3,7 +3,7 @@ import Link from "next/link";
 import { SetupFlow } from "@/components/two-factor/setup-flow";
 import { requireViewer } from "@/lib/auth/dal";
 import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
-import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor/phone-number";
+import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
 import { finishPhoneChangeAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "../actions";
 
 export const metadata: Metadata = { title: "Change phone number" };

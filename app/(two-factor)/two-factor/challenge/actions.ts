@@ -5,8 +5,7 @@ import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost } from "@/lib/auth/cookies";
 import { endPendingSignInCookie, requirePendingSignIn } from "@/lib/auth/pending";
 import { twoFactorDeps } from "@/lib/server";
-import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
-import { resendSignInCode } from "@/lib/two-factor/sign-in";
+import { messageContext, twoFactorMessage, resendSignInCode } from "@/lib/two-factor";
 import { z } from "zod";
 import { BACKUP_CODE_FORM, completeChallenge, SMS_CODE_FORM } from "./complete";
 

@@ -10,7 +10,7 @@ import { useCountdown } from "@/components/two-factor/use-countdown";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
 import { Button, Field, FormMessage } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
-import { twoFactorMessage, type TwoFactorErrorCode, type TwoFactorFailure } from "@/lib/two-factor/messages";
+import { twoFactorMessage, type TwoFactorErrorCode, type TwoFactorFailure } from "@/lib/two-factor/client";
 import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
 import { useVerifySubmit } from "./use-verify-submit";
 

@@ -3,9 +3,7 @@ import type { ActionState } from "@/lib/action";
 import { applyCookies, readPendingSignIn, requestHost } from "@/lib/auth/cookies";
 import { portalFlowDeps } from "@/lib/auth/two-factor-flow";
 import type { RequestInfo } from "@/lib/http/client-ip";
-import { completeSignInChallenge, type ChallengeMethod } from "@/lib/two-factor/challenge-completion";
-import { backupCodeField, checkboxField, smsCodeField } from "@/lib/two-factor/fields";
-import { twoFactorMessage, type TwoFactorMessageContext } from "@/lib/two-factor/messages";
+import { completeSignInChallenge, type ChallengeMethod, backupCodeField, checkboxField, smsCodeField, twoFactorMessage, type TwoFactorMessageContext } from "@/lib/two-factor";
 
 // The sign-in challenge's second step, shared by its server actions (forms without JavaScript)
 // and its route handler (the same forms with JavaScript: no page is rendered into the answer).

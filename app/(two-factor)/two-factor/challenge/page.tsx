@@ -5,8 +5,7 @@ import { requestHost } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
-import { isTwoFactorErrorCode } from "@/lib/two-factor/messages";
-import { twoFactorPageStatus } from "@/lib/two-factor/page-status";
+import { isTwoFactorErrorCode, twoFactorPageStatus } from "@/lib/two-factor";
 import { ChallengeForm } from "./challenge-form";
 
 export const metadata: Metadata = { title: "Two-step verification" };

@@ -7,11 +7,7 @@ import { applyCookies, requestHost } from "@/lib/auth/cookies";
 import { endPendingSignInCookie, requirePendingSignIn } from "@/lib/auth/pending";
 import { portalFlowDeps } from "@/lib/auth/two-factor-flow";
 import { twoFactorDeps } from "@/lib/server";
-import { phoneField, smsCodeField, withPhoneSuggestion } from "@/lib/two-factor/fields";
-import { messageContext, twoFactorMessage } from "@/lib/two-factor/messages";
-import { formatPhoneInternational } from "@/lib/two-factor/phone-number";
-import { sendSetupCode } from "@/lib/two-factor/setup";
-import { finishSignInSetup, verifyPhoneForSignIn } from "@/lib/two-factor/setup-completion";
+import { phoneField, smsCodeField, withPhoneSuggestion, messageContext, twoFactorMessage, formatPhoneInternational, sendSetupCode, finishSignInSetup, verifyPhoneForSignIn } from "@/lib/two-factor";
 
 export const sendSetupCodeAction = withPhoneSuggestion(
   validatedAction(

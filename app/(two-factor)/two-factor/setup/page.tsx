@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { CancelSignIn } from "@/components/cancel-sign-in";
 import { Card } from "@/components/ui";
 import { requirePendingSignIn } from "@/lib/auth/pending";
-import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor/phone-number";
+import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
 import { SetupFlow } from "@/components/two-factor/setup-flow";
 import { finishSetupAction, sendSetupCodeAction, verifySetupCodeAction } from "./actions";
 
