@@ -111,6 +111,7 @@ export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices } from "./me
 export { messageContext } from "./messages";
 export { twoFactorPageStatus } from "./page-status";
 export { stagePath } from "./paths";
+export { twoFactorGate, type GateCookies, type GateDecision, type GateSettings } from "./gate";
 export { loadSecondFactorState } from "./policy";
 export { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "./self-service";
 export { completePhoneSetup, selfSetupNonce, sendSetupCode } from "./setup";
