@@ -11,6 +11,20 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { twoFactorUserColumns } from "../two-factor/schema";
+
+// The plugin's own tables, by name: its partial declaration of "users" (twoFactorUsers) must not
+// be exported here, where drizzle-kit reads the schema.
+export {
+  backupCodes,
+  CHALLENGE_PURPOSES,
+  signInTickets,
+  smsChallenges,
+  trustedDevices,
+  type ChallengePurpose,
+  type SmsChallenge,
+  type TrustedDevice,
+} from "../two-factor/schema";
 
 const id = () =>
   text("id")
@@ -27,20 +41,10 @@ export const users = pgTable("users", {
   email: text("email").notNull().unique(),
   emailVerified: at("email_verified"),
   image: text("image"),
-  // Second factor state of the user.
-  phoneE164: text("phone_e164"),
-  phoneVerifiedAt: at("phone_verified_at"),
-  twoFactorEnabledAt: at("two_factor_enabled_at"),
-  twoFactorSelfEnabled: boolean("two_factor_self_enabled").notNull().default(false),
-  secondFactorFailures: integer("second_factor_failures").notNull().default(0),
-  secondFactorLockedUntil: at("second_factor_locked_until"),
-  /** Last completed second factor (sign-in or confirmation), for the members table. */
-  lastSecondFactorAt: at("last_second_factor_at"),
+  // Second factor state of the user: the plugin's columns.
+  ...twoFactorUserColumns(),
   // JWT sessions issued before this instant are refused on the server.
   sessionsValidAfter: at("sessions_valid_after").notNull().defaultNow(),
-  // Pending sign-ins (password done, second factor not) begun before this instant are refused.
-  // Set by everything that ends sessions or changes the second factor (null: none ended yet).
-  pendingSignInsValidAfter: at("pending_sign_ins_valid_after"),
   createdAt: at("created_at").notNull().defaultNow(),
 }, (t) => [
   // Members search: "starts with" on email and name, served by btree pattern indexes.
@@ -158,19 +162,6 @@ export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   windowStartedAt: at("window_started_at").notNull(),
 });
 
-/** A single-use ticket that next-auth's Credentials provider turns into a session. */
-export const signInTickets = pgTable("sign_in_tickets", {
-  id: id(),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  tokenHash: text("token_hash").notNull().unique(),
-  amr: jsonb("amr").$type<string[]>().notNull(),
-  issuedAt: at("issued_at").notNull().defaultNow(),
-  expiresAt: at("expires_at").notNull(),
-  consumedAt: at("consumed_at"),
-});
-
 /** Sessions ended by sign-out: a JWT copied before sign-out must not outlive it. */
 export const endedSessions = pgTable(
   "ended_sessions",
@@ -182,69 +173,6 @@ export const endedSessions = pgTable(
     endedAt: at("ended_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.authTime] })],
-);
-
-// ---- Two-factor ----
-
-export const CHALLENGE_PURPOSES = ["setup", "sign_in", "confirm"] as const;
-export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
-
-export const smsChallenges = pgTable(
-  "sms_challenges",
-  {
-    id: id(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    purpose: text("purpose", { enum: CHALLENGE_PURPOSES }).notNull(),
-    // Binds the challenge to one pending sign-in attempt (hash of the attempt nonce).
-    attemptHash: text("attempt_hash").notNull(),
-    phoneE164: text("phone_e164").notNull(),
-    codeHmac: text("code_hmac").notNull(),
-    attempts: integer("attempts").notNull().default(0),
-    createdAt: at("created_at").notNull(),
-    /** Null while the SMS is on its way; a failed delivery deletes the row, so it never counts. */
-    sentAt: at("sent_at"),
-    expiresAt: at("expires_at").notNull(),
-    consumedAt: at("consumed_at"),
-    voidedAt: at("voided_at"),
-  },
-  (t) => [
-    index("sms_challenges_user_idx").on(t.userId, t.createdAt),
-    index("sms_challenges_phone_idx").on(t.phoneE164, t.createdAt),
-    index("sms_challenges_created_idx").on(t.createdAt),
-  ],
-);
-
-export const backupCodes = pgTable(
-  "backup_codes",
-  {
-    id: id(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    codeHash: text("code_hash").notNull(),
-    createdAt: at("created_at").notNull().defaultNow(),
-    usedAt: at("used_at"),
-  },
-  (t) => [index("backup_codes_user_idx").on(t.userId)],
-);
-
-export const trustedDevices = pgTable(
-  "trusted_devices",
-  {
-    id: id(),
-    userId: text("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    tokenHash: text("token_hash").notNull().unique(),
-    userAgent: text("user_agent"),
-    createdAt: at("created_at").notNull(),
-    lastUsedAt: at("last_used_at").notNull(),
-    expiresAt: at("expires_at").notNull(),
-    revokedAt: at("revoked_at"),
-  },
-  (t) => [index("trusted_devices_user_idx").on(t.userId)],
 );
 
 export const passwordResetTokens = pgTable("password_reset_tokens", {
@@ -274,5 +202,3 @@ export type User = typeof users.$inferSelect;
 export type Organization = typeof organizations.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
-export type SmsChallenge = typeof smsChallenges.$inferSelect;
-export type TrustedDevice = typeof trustedDevices.$inferSelect;

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import type { DbOrTx } from "../db/client";
-import { users } from "../db/schema";
+import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { countUnusedBackupCodes, markBackupCodeUsed, matchBackupCode } from "./backup-codes";
@@ -40,12 +40,12 @@ export function attemptBackupCode<T>(deps: TwoFactorDeps, input: BackupCodeInput
     const { userId } = input;
     const [user] = await db
       .select({
-        lockedUntil: users.secondFactorLockedUntil,
-        email: users.email,
+        lockedUntil: twoFactorUsers.secondFactorLockedUntil,
+        email: twoFactorUsers.email,
         ...standingColumns,
       })
-      .from(users)
-      .where(eq(users.id, userId))
+      .from(twoFactorUsers)
+      .where(eq(twoFactorUsers.id, userId))
       .for("update");
     if (!user || (input.pending && standingOf(input.pending, user) === "ended")) return failure("SIGN_IN_ENDED");
     if (user.lockedUntil && user.lockedUntil > now) return lockedFailure(user.lockedUntil, now);

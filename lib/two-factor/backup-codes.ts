@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { and, count, eq, isNull } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { backupCodes } from "../db/schema";
+import { backupCodes } from "./schema";
 
 // Crockford base32: no I, L, O, U, so a code read aloud or handwritten stays unambiguous.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

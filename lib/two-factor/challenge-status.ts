@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { sha256 } from "../crypto";
 import type { Db } from "../db/client";
-import { smsChallenges, type ChallengePurpose } from "../db/schema";
+import { smsChallenges, type ChallengePurpose } from "./schema";
 import { maskPhone } from "./phone-number";
 
 /** What a challenge page shows: where the last code went and when another may be asked for. */

@@ -2,7 +2,8 @@ import { and, desc, eq, gt, isNotNull, isNull, lt, notExists, sql } from "drizzl
 import type { AuditEventInput } from "../audit";
 import type { DbOrTx } from "../db/client";
 import { preparedPerDatabase } from "../db/prepared";
-import { auditEvents, memberships, smsChallenges, users, type ChallengePurpose } from "../db/schema";
+import { auditEvents, memberships } from "../db/schema";
+import { smsChallenges, twoFactorUsers, type ChallengePurpose } from "./schema";
 
 const p = sql.placeholder;
 
@@ -25,17 +26,17 @@ const liveChallengeQuery = preparedPerDatabase((db) => {
     .as("newest");
   return db
     .select({
-      email: users.email,
-      lockedUntil: users.secondFactorLockedUntil,
-      pendingSignInsValidAfter: users.pendingSignInsValidAfter,
+      email: twoFactorUsers.email,
+      lockedUntil: twoFactorUsers.secondFactorLockedUntil,
+      pendingSignInsValidAfter: twoFactorUsers.pendingSignInsValidAfter,
       organizationId: memberships.organizationId,
       challengeId: newest.id,
       codeHmac: newest.codeHmac,
     })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .from(twoFactorUsers)
+    .leftJoin(memberships, eq(memberships.userId, twoFactorUsers.id))
     .leftJoin(newest, sql`true`)
-    .where(eq(users.id, p("userId")))
+    .where(eq(twoFactorUsers.id, p("userId")))
     .limit(1)
     .prepare("find_live_sms_challenge");
 });
@@ -59,7 +60,7 @@ function tryCanBeSpent(db: DbOrTx) {
     isNull(smsChallenges.voidedAt),
     gt(smsChallenges.expiresAt, p("now")),
     lt(smsChallenges.attempts, p("maxTries")),
-    notExists(db.select({ id: users.id }).from(users).where(and(eq(users.id, p("userId")), gt(users.secondFactorLockedUntil, p("now"))))),
+    notExists(db.select({ id: twoFactorUsers.id }).from(twoFactorUsers).where(and(eq(twoFactorUsers.id, p("userId")), gt(twoFactorUsers.secondFactorLockedUntil, p("now"))))),
   );
 }
 
@@ -70,7 +71,7 @@ const consumeQuery = preparedPerDatabase((db) => {
     where ${tryCanBeSpent(db)}
     returning phone_e164`);
   const succeeded = db.$with("succeeded", { id: sql<string>`id`.as("id") }).as(sql`
-    update ${users} set second_factor_failures = 0, last_second_factor_at = ${p("now")}::timestamptz
+    update ${twoFactorUsers} set second_factor_failures = 0, last_second_factor_at = ${p("now")}::timestamptz
     where id = ${p("userId")} and exists (select 1 from consumed)
     returning id`);
   // Only when an event is asked for (auditType not null).

@@ -117,3 +117,5 @@ export { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from 
 export { completePhoneSetup, selfSetupNonce, sendSetupCode } from "./setup";
 export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
 export { continueAfterPassword, resendSignInCode } from "./sign-in";
+// The schema fragment a host spreads into its own drizzle schema (its migrations then make the tables).
+export { backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorUserColumns, type ChallengePurpose } from "./schema";

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { users } from "../db/schema";
+import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { TwoFactorOptions } from "./options";
 
@@ -18,9 +18,9 @@ export function lockedFailure(lockedUntil: Date, now: Date, startedFor?: string)
 /** The second factor is locked for this user until the returned time, or null. */
 export async function secondFactorLockedUntil(db: DbOrTx, userId: string, now: Date): Promise<Date | null> {
   const [row] = await db
-    .select({ lockedUntil: users.secondFactorLockedUntil })
-    .from(users)
-    .where(eq(users.id, userId))
+    .select({ lockedUntil: twoFactorUsers.secondFactorLockedUntil })
+    .from(twoFactorUsers)
+    .where(eq(twoFactorUsers.id, userId))
     .limit(1);
   return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
 }
@@ -36,23 +36,23 @@ export async function recordSecondFactorFailure(
   options: Pick<TwoFactorOptions, "lockoutThreshold" | "lockoutMs">,
 ): Promise<{ lockedUntil: Date | null; triesLeft: number }> {
   const lockUntil = new Date(now.getTime() + options.lockoutMs);
-  const locked = sql`coalesce(${users.secondFactorLockedUntil} > ${now.toISOString()}::timestamptz, false)`;
-  const reaches = sql`${users.secondFactorFailures} + 1 >= ${options.lockoutThreshold}`;
+  const locked = sql`coalesce(${twoFactorUsers.secondFactorLockedUntil} > ${now.toISOString()}::timestamptz, false)`;
+  const reaches = sql`${twoFactorUsers.secondFactorFailures} + 1 >= ${options.lockoutThreshold}`;
   // A failure that lands while the user is already locked (one that raced the locking try) starts
   // no new run: the count after the lock begins at zero.
   const [row] = await db
-    .update(users)
+    .update(twoFactorUsers)
     .set({
-      secondFactorFailures: sql`case when ${locked} then ${users.secondFactorFailures} when ${reaches} then 0 else ${users.secondFactorFailures} + 1 end`,
-      secondFactorLockedUntil: sql`case when not ${locked} and ${reaches} then ${lockUntil.toISOString()}::timestamptz else ${users.secondFactorLockedUntil} end`,
+      secondFactorFailures: sql`case when ${locked} then ${twoFactorUsers.secondFactorFailures} when ${reaches} then 0 else ${twoFactorUsers.secondFactorFailures} + 1 end`,
+      secondFactorLockedUntil: sql`case when not ${locked} and ${reaches} then ${lockUntil.toISOString()}::timestamptz else ${twoFactorUsers.secondFactorLockedUntil} end`,
     })
-    .where(eq(users.id, userId))
-    .returning({ lockedUntil: users.secondFactorLockedUntil, failures: users.secondFactorFailures });
+    .where(eq(twoFactorUsers.id, userId))
+    .returning({ lockedUntil: twoFactorUsers.secondFactorLockedUntil, failures: twoFactorUsers.secondFactorFailures });
   const lockedUntil = row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
   return { lockedUntil, triesLeft: lockedUntil ? 0 : Math.max(options.lockoutThreshold - (row?.failures ?? 0), 0) };
 }
 
 /** A completed second factor: ends the run of failures and is shown as the last 2FA sign-in. */
 export async function recordSecondFactorSuccess(db: DbOrTx, userId: string, now: Date): Promise<void> {
-  await db.update(users).set({ secondFactorFailures: 0, lastSecondFactorAt: now }).where(eq(users.id, userId));
+  await db.update(twoFactorUsers).set({ secondFactorFailures: 0, lastSecondFactorAt: now }).where(eq(twoFactorUsers.id, userId));
 }

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import type { Db, DbOrTx } from "../db/client";
-import { memberships, users, type Role } from "../db/schema";
+import { memberships, type Role } from "../db/schema";
+import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { removeUserSecondFactor } from "./second-factor-removal";
@@ -24,9 +25,9 @@ export function mayActOn(actor: Role, target: Role): boolean {
 /** The target, only if they belong to the actor's organization: another organization's member is "not found". */
 async function targetInOrganization(db: DbOrTx, actor: Actor, targetUserId: string) {
   const [target] = await db
-    .select({ userId: memberships.userId, role: memberships.role, email: users.email })
+    .select({ userId: memberships.userId, role: memberships.role, email: twoFactorUsers.email })
     .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(twoFactorUsers, eq(twoFactorUsers.id, memberships.userId))
     .where(and(eq(memberships.userId, targetUserId), eq(memberships.organizationId, actor.organizationId)))
     .limit(1);
   return target ?? null;

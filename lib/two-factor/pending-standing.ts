@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { users } from "../db/schema";
+import { twoFactorUsers } from "./schema";
 import type { PendingSignIn } from "./pending-sign-in";
 
 /**
@@ -27,8 +27,8 @@ export function standingOf(pending: Pick<PendingSignIn, "createdAt" | "stage" | 
 
 /** The user's columns a standing is judged from, for any read that needs it. */
 export const standingColumns = {
-  pendingSignInsValidAfter: users.pendingSignInsValidAfter,
-  enrolled: sql<boolean>`(${users.phoneE164} is not null and ${users.phoneVerifiedAt} is not null)`,
+  pendingSignInsValidAfter: twoFactorUsers.pendingSignInsValidAfter,
+  enrolled: sql<boolean>`(${twoFactorUsers.phoneE164} is not null and ${twoFactorUsers.phoneVerifiedAt} is not null)`,
 };
 
 /** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */
@@ -39,8 +39,8 @@ export async function loadPendingStanding(
 ): Promise<PendingStanding> {
   const query = db
     .select(standingColumns)
-    .from(users)
-    .where(eq(users.id, pending.userId))
+    .from(twoFactorUsers)
+    .where(eq(twoFactorUsers.id, pending.userId))
     .limit(1);
   const [row] = options.forUpdate ? await query.for("update") : await query;
   return standingOf(pending, row ?? null);
@@ -48,5 +48,5 @@ export async function loadPendingStanding(
 
 /** Ends every pending sign-in of the user begun before `now` (run it in the change's own transaction). */
 export async function endPendingSignIns(db: DbOrTx, userId: string, now: Date): Promise<void> {
-  await db.update(users).set({ pendingSignInsValidAfter: now }).where(eq(users.id, userId));
+  await db.update(twoFactorUsers).set({ pendingSignInsValidAfter: now }).where(eq(twoFactorUsers.id, userId));
 }

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { memberships, organizations, users } from "../db/schema";
+import { memberships, organizations } from "../db/schema";
+import { twoFactorUsers } from "./schema";
 
 export interface SecondFactorState {
   userId: string;
@@ -26,20 +27,20 @@ export interface SecondFactorState {
 export async function loadSecondFactorState(db: DbOrTx, userId: string, now = new Date()): Promise<SecondFactorState | null> {
   const [row] = await db
     .select({
-      userId: users.id,
-      email: users.email,
-      phoneE164: users.phoneE164,
-      phoneVerifiedAt: users.phoneVerifiedAt,
-      selfEnabled: users.twoFactorSelfEnabled,
-      lockedUntil: users.secondFactorLockedUntil,
+      userId: twoFactorUsers.id,
+      email: twoFactorUsers.email,
+      phoneE164: twoFactorUsers.phoneE164,
+      phoneVerifiedAt: twoFactorUsers.phoneVerifiedAt,
+      selfEnabled: twoFactorUsers.twoFactorSelfEnabled,
+      lockedUntil: twoFactorUsers.secondFactorLockedUntil,
       organizationId: memberships.organizationId,
       requiredByOrganization: organizations.requireTwoFactor,
       graceUntil: organizations.twoFactorGraceUntil,
     })
-    .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .from(twoFactorUsers)
+    .leftJoin(memberships, eq(memberships.userId, twoFactorUsers.id))
     .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(users.id, userId))
+    .where(eq(twoFactorUsers.id, userId))
     .limit(1);
   if (!row) return null;
   const requiredByOrganization = row.requiredByOrganization ?? false;

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import type { DbOrTx } from "../db/client";
-import { backupCodes, users } from "../db/schema";
+import { users } from "../db/schema";
+import { backupCodes } from "./schema";
 import type { RequestInfo } from "../http/client-ip";
 import { voidLiveCodes } from "./code-consumption";
 import { revokeTrustedDevices } from "./trusted-devices";

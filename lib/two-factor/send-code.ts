@@ -3,7 +3,7 @@ import { recordAuditEvent } from "../audit";
 import { sha256 } from "../crypto";
 import type { DbOrTx } from "../db/client";
 import { rowsOf } from "../db/rows";
-import { smsChallenges, type ChallengePurpose } from "../db/schema";
+import { smsChallenges, type ChallengePurpose } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { lockedFailure, type LockedFailure } from "./lockout";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { issueSignInTicket } from "./sign-in-ticket";
-import { users } from "../db/schema";
+import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";
@@ -91,14 +91,14 @@ export function completePhoneSetup(
     });
     if (!verified.ok) return verified;
     await db
-      .update(users)
+      .update(twoFactorUsers)
       .set({
         phoneE164: verified.phoneE164,
         phoneVerifiedAt: now,
         twoFactorEnabledAt: now,
         ...(input.selfEnabled ? { twoFactorSelfEnabled: true } : {}),
       })
-      .where(eq(users.id, input.userId));
+      .where(eq(twoFactorUsers.id, input.userId));
     await revokeTrustedDevices(db, input.userId, now);
     if (state?.enrolled) await endPendingSignIns(db, input.userId, now);
     // Codes still live on a previous number stop working with the change.

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, notExists } from "drizzle-orm";
 import { randomToken, sha256 } from "../crypto";
 import type { Db } from "../db/client";
-import { signInTickets, users } from "../db/schema";
+import { signInTickets, twoFactorUsers } from "./schema";
 
 /** Authentication methods, as in RFC 8176 (amr). */
 export type AuthMethod = "pwd" | "sms" | "backup_code" | "trusted_device";
@@ -49,9 +49,9 @@ export async function issueSignInTicket(
  */
 export async function consumeSignInTicket(db: Db, ticket: string, now: Date): Promise<SessionGrant | null> {
   const endedSince = db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.id, signInTickets.userId), gt(users.pendingSignInsValidAfter, signInTickets.issuedAt)));
+    .select({ id: twoFactorUsers.id })
+    .from(twoFactorUsers)
+    .where(and(eq(twoFactorUsers.id, signInTickets.userId), gt(twoFactorUsers.pendingSignInsValidAfter, signInTickets.issuedAt)));
   const [row] = await db
     .update(signInTickets)
     .set({ consumedAt: now })

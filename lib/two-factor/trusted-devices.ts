@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import { randomToken, sha256 } from "../crypto";
 import type { Db } from "../db/client";
-import { trustedDevices } from "../db/schema";
+import { trustedDevices } from "./schema";
 import type { TwoFactorOptions } from "./options";
 
 /**

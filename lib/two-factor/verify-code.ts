@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "../audit";
 import { constantTimeEqual, sha256 } from "../crypto";
 import type { DbOrTx } from "../db/client";
-import { smsChallenges, type ChallengePurpose } from "../db/schema";
+import { smsChallenges, type ChallengePurpose } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { consumeMatchedChallenge, findLiveChallenge, spendWrongTry, type LiveChallenge, type OwnAuditEvent } from "./code-consumption";

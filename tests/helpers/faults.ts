@@ -231,13 +231,14 @@ export function dbWithTransactionHooks(db: Db, hooks: TransactionHooks): Db {
 
 /**
  * A Db whose transactions throw at a given write (an insert, update or delete of `table`): a crash
- * in the middle of a multi-step transaction. Writes outside transactions go through.
+ * in the middle of a multi-step transaction. Writes outside transactions go through. Tables match
+ * by SQL name: the core writes the users table through its own declaration (twoFactorUsers).
  */
 export function dbFailingInTransaction(db: Db, failOn: { op: "insert" | "update" | "delete"; table: PgTable; error?: Error }): Db {
   const error = failOn.error ?? new Error(`injected failure: ${failOn.op}`);
   return dbWithTransactionHooks(db, {
     beforeStatement: ({ op, table }) => {
-      if (op === failOn.op && table === failOn.table) throw error;
+      if (op === failOn.op && table && tableName(table) === tableName(failOn.table)) throw error;
     },
   });
 }

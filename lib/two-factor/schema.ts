@@ -1,0 +1,121 @@
+import { boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * The plugin's tables, as a drizzle schema fragment a host spreads into its own schema, so its own
+ * `drizzle-kit generate` makes the migrations. Their user ids reference the host's `users` table.
+ */
+
+const id = () =>
+  text("id")
+    .primaryKey()
+    .$defaultFn(() => crypto.randomUUID());
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/**
+ * The second-factor columns the plugin keeps on the host's `users` table. A function: drizzle's
+ * column builders belong to one table, so each table that spreads them gets fresh ones.
+ */
+export function twoFactorUserColumns() {
+  return {
+    phoneE164: text("phone_e164"),
+    phoneVerifiedAt: at("phone_verified_at"),
+    twoFactorEnabledAt: at("two_factor_enabled_at"),
+    twoFactorSelfEnabled: boolean("two_factor_self_enabled").notNull().default(false),
+    secondFactorFailures: integer("second_factor_failures").notNull().default(0),
+    secondFactorLockedUntil: at("second_factor_locked_until"),
+    /** Last completed second factor (sign-in or confirmation), for the members table. */
+    lastSecondFactorAt: at("last_second_factor_at"),
+    // Pending sign-ins (password done, second factor not) begun before this instant are refused.
+    // Set by everything that ends sessions or changes the second factor (null: none ended yet).
+    pendingSignInsValidAfter: at("pending_sign_ins_valid_after"),
+  };
+}
+
+/**
+ * What the plugin reads and writes of the host's `users` table: its id, its email (the notices'
+ * recipient) and the second-factor columns. Not a table of its own: the host's full `users` table
+ * (with `...twoFactorUserColumns()`) is the one its migrations make; never export this from the
+ * host's schema file.
+ */
+export const twoFactorUsers = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull(),
+  ...twoFactorUserColumns(),
+});
+
+/** A single-use ticket the host's session strategy turns into a session. */
+export const signInTickets = pgTable("sign_in_tickets", {
+  id: id(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  amr: jsonb("amr").$type<string[]>().notNull(),
+  issuedAt: at("issued_at").notNull().defaultNow(),
+  expiresAt: at("expires_at").notNull(),
+  consumedAt: at("consumed_at"),
+});
+
+export const CHALLENGE_PURPOSES = ["setup", "sign_in", "confirm"] as const;
+export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
+
+export const smsChallenges = pgTable(
+  "sms_challenges",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: CHALLENGE_PURPOSES }).notNull(),
+    // Binds the challenge to one pending sign-in attempt (hash of the attempt nonce).
+    attemptHash: text("attempt_hash").notNull(),
+    phoneE164: text("phone_e164").notNull(),
+    codeHmac: text("code_hmac").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: at("created_at").notNull(),
+    /** Null while the SMS is on its way; a failed delivery deletes the row, so it never counts. */
+    sentAt: at("sent_at"),
+    expiresAt: at("expires_at").notNull(),
+    consumedAt: at("consumed_at"),
+    voidedAt: at("voided_at"),
+  },
+  (t) => [
+    index("sms_challenges_user_idx").on(t.userId, t.createdAt),
+    index("sms_challenges_phone_idx").on(t.phoneE164, t.createdAt),
+    index("sms_challenges_created_idx").on(t.createdAt),
+  ],
+);
+
+export const backupCodes = pgTable(
+  "backup_codes",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+    usedAt: at("used_at"),
+  },
+  (t) => [index("backup_codes_user_idx").on(t.userId)],
+);
+
+export const trustedDevices = pgTable(
+  "trusted_devices",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    userAgent: text("user_agent"),
+    createdAt: at("created_at").notNull(),
+    lastUsedAt: at("last_used_at").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [index("trusted_devices_user_idx").on(t.userId)],
+);
+
+export type SmsChallenge = typeof smsChallenges.$inferSelect;
+export type TrustedDevice = typeof trustedDevices.$inferSelect;
