@@ -1,5 +1,6 @@
 // `npm run bench`: issue 6's figures, each beside a baseline measured in the same run.
 // See bench/README.md for what each figure means.
+import "./lib/production-env";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";

@@ -20,10 +20,11 @@ export function hasRecentSecondFactor(
   session: { amr: string[]; authTime: number },
   confirmedAt: number | null,
   nowMs: number,
+  ttlMs = CONFIRMATION_TTL_MS,
 ): boolean {
   const signedInWithSecondFactor = session.amr.includes("sms") || session.amr.includes("backup_code");
-  if (signedInWithSecondFactor && nowMs - session.authTime < CONFIRMATION_TTL_MS) return true;
-  return confirmedAt !== null && nowMs - confirmedAt < CONFIRMATION_TTL_MS && confirmedAt <= nowMs;
+  if (signedInWithSecondFactor && nowMs - session.authTime < ttlMs) return true;
+  return confirmedAt !== null && nowMs - confirmedAt < ttlMs && confirmedAt <= nowMs;
 }
 
 /** When the page opens while the second factor is locked: until when (its forms stay disabled until then). */

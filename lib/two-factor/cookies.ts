@@ -32,7 +32,8 @@ export interface CookieReader {
   get(name: string): { value: string } | undefined;
 }
 
-export type CookieSettings = Pick<TwoFactorOptions, "cookiePrefix" | "secureCookies">;
+/** The cookies' names and attributes; the lives default to the options' defaults (10 minutes each). */
+export type CookieSettings = Pick<TwoFactorOptions, "cookiePrefix" | "secureCookies"> & Partial<Pick<TwoFactorOptions, "pendingSignInTtlMs" | "confirmationTtlMs">>;
 
 /** How long "Confirm it's you" counts as a recent second factor. @default 600 (10 minutes) */
 export const CONFIRMATION_TTL_SECONDS = 600;
@@ -43,6 +44,9 @@ export type TwoFactorCookies = ReturnType<typeof twoFactorCookies>;
 /** The flow's cookies for these settings; build it once per host, not per request. */
 export function twoFactorCookies(settings: CookieSettings) {
   const { secureCookies: secure, cookiePrefix } = settings;
+  const pendingTtlMs = settings.pendingSignInTtlMs ?? PENDING_SIGN_IN_TTL_SECONDS * 1000;
+  const pendingTtlSeconds = Math.ceil(pendingTtlMs / 1000);
+  const confirmationTtlSeconds = Math.ceil((settings.confirmationTtlMs ?? CONFIRMATION_TTL_SECONDS * 1000) / 1000);
   // __Host- cookies must be Secure, path "/", and carry no Domain: bound to this exact origin.
   const nameOf = (suffix: string) => `${secure ? "__Host-" : ""}${cookiePrefix}-${suffix}`;
   const base: CookieAttributes = { httpOnly: true, secure, sameSite: "lax", path: "/" };
@@ -64,12 +68,12 @@ export function twoFactorCookies(settings: CookieSettings) {
     pendingSignIn: {
       name: names.pendingSignIn,
       async set(pending: PendingSignIn, password: string): Promise<CookieInstruction> {
-        return set(names.pendingSignIn, await sealPendingSignIn(pending, password), { maxAge: PENDING_SIGN_IN_TTL_SECONDS });
+        return set(names.pendingSignIn, await sealPendingSignIn(pending, password, pendingTtlSeconds), { maxAge: pendingTtlSeconds });
       },
       clear: () => clear(names.pendingSignIn),
       /** Null for a missing, tampered or expired cookie. A value, not a promise, with node:crypto. */
       read: (cookies: CookieReader, password: string, nowMs: number) =>
-        unsealPendingSignIn(cookies.get(names.pendingSignIn)?.value, password, nowMs),
+        unsealPendingSignIn(cookies.get(names.pendingSignIn)?.value, password, nowMs, pendingTtlMs),
     },
     trustedDevice: {
       name: names.trustedDevice,
@@ -80,7 +84,7 @@ export function twoFactorCookies(settings: CookieSettings) {
     // does not make the member type it again. Not a secret; never read for anything but that prefill.
     signInEmail: {
       name: names.signInEmail,
-      set: (email: string) => set(names.signInEmail, email, { maxAge: 2 * PENDING_SIGN_IN_TTL_SECONDS }),
+      set: (email: string) => set(names.signInEmail, email, { maxAge: 2 * pendingTtlSeconds }),
       read(cookies: CookieReader): string | undefined {
         const value = cookies.get(names.signInEmail)?.value;
         return value && value.length <= MAX_EMAIL_LENGTH ? value : undefined;
@@ -90,8 +94,8 @@ export function twoFactorCookies(settings: CookieSettings) {
     confirmation: {
       name: names.confirmation,
       async set(confirmed: { userId: string; authTime: number; at: number }, password: string): Promise<CookieInstruction> {
-        const sealed = await sealData(confirmed, { password, ttl: CONFIRMATION_TTL_SECONDS });
-        return set(names.confirmation, sealed, { maxAge: CONFIRMATION_TTL_SECONDS });
+        const sealed = await sealData(confirmed, { password, ttl: confirmationTtlSeconds });
+        return set(names.confirmation, sealed, { maxAge: confirmationTtlSeconds });
       },
       /** The confirmation's time (ms) for this user and session, or null. */
       async read(cookies: CookieReader, session: { userId: string; authTime: number }, password: string, nowMs: number): Promise<number | null> {
@@ -108,16 +112,23 @@ export function twoFactorCookies(settings: CookieSettings) {
   };
 }
 
-export function sealPendingSignIn(pending: PendingSignIn, password: string): Promise<string> {
-  return sealData(pending, { password, ttl: PENDING_SIGN_IN_TTL_SECONDS });
+export function sealPendingSignIn(pending: PendingSignIn, password: string, ttlSeconds = PENDING_SIGN_IN_TTL_SECONDS): Promise<string> {
+  return sealData(pending, { password, ttl: ttlSeconds });
 }
 
 /** Null for a missing, tampered or expired seal. A value, not a promise, with node:crypto. */
-export function unsealPendingSignIn(sealed: string | undefined, password: string, nowMs: number): MaybePromise<PendingSignIn | null> {
+export function unsealPendingSignIn(
+  sealed: string | undefined,
+  password: string,
+  nowMs: number,
+  ttlMs = PENDING_SIGN_IN_TTL_SECONDS * 1000,
+): MaybePromise<PendingSignIn | null> {
   if (!sealed) return null;
   try {
     const unsealed = unsealIron(sealed, password, nowMs);
-    return isPromiseLike(unsealed) ? Promise.resolve(unsealed).then((data) => pendingSignInOf(data, nowMs), () => null) : pendingSignInOf(unsealed, nowMs);
+    return isPromiseLike(unsealed)
+      ? Promise.resolve(unsealed).then((data) => pendingSignInOf(data, nowMs, ttlMs), () => null)
+      : pendingSignInOf(unsealed, nowMs, ttlMs);
   } catch {
     return null;
   }

@@ -46,6 +46,10 @@ export interface TwoFactorOptions {
   signInPath: string;
   /** Where a sign-in goes once setup is done and the backup codes are stored. @default "/two-step-enabled" */
   setupDonePath: string;
+  /** How long a sign-in may wait between the password and the second factor (its cookie's life). @default 600_000 (10 minutes) */
+  pendingSignInTtlMs: number;
+  /** How long "Confirm it's you" (or a sign-in with the second factor) counts as recent. @default 600_000 (10 minutes) */
+  confirmationTtlMs: number;
 }
 
 export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
@@ -68,6 +72,8 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   twoFactorPath: "/two-factor",
   signInPath: "/sign-in",
   setupDonePath: "/two-step-enabled",
+  pendingSignInTtlMs: 10 * 60_000,
+  confirmationTtlMs: 10 * 60_000,
 };
 
 /** What the core is given: tests inject a clock, a fake sender and a fresh database. */

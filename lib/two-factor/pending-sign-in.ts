@@ -16,15 +16,15 @@ export interface PendingSignIn {
   ticket?: string;
 }
 
-/** @default 600 (10 minutes) */
+/** The default life of a pending sign-in (the option `pendingSignInTtlMs`). @default 600 (10 minutes) */
 export const PENDING_SIGN_IN_TTL_SECONDS = 600;
 
 /** The pending sign-in an unsealed cookie holds, if it is one and still young; else null. */
-export function pendingSignInOf(unsealed: unknown, nowMs: number): PendingSignIn | null {
+export function pendingSignInOf(unsealed: unknown, nowMs: number, ttlMs = PENDING_SIGN_IN_TTL_SECONDS * 1000): PendingSignIn | null {
   const data = (unsealed ?? {}) as Partial<PendingSignIn>;
   if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number") return null;
   if (data.stage !== "setup" && data.stage !== "challenge") return null;
   if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
-  if (nowMs - data.createdAt > PENDING_SIGN_IN_TTL_SECONDS * 1000 || data.createdAt > nowMs + 60_000) return null;
+  if (nowMs - data.createdAt > ttlMs || data.createdAt > nowMs + 60_000) return null;
   return data as PendingSignIn;
 }

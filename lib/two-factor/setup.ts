@@ -8,7 +8,7 @@ import { replaceBackupCodes } from "./backup-codes";
 import { voidLiveCodes } from "./code-consumption";
 import type { TwoFactorDeps } from "./options";
 import { maskPhone, parsePhoneInput } from "./phone-number";
-import { PENDING_SIGN_IN_TTL_SECONDS, type PendingSignIn } from "./pending-sign-in";
+import type { PendingSignIn } from "./pending-sign-in";
 import { endPendingSignIns, loadPendingStanding } from "./pending-standing";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
@@ -111,7 +111,7 @@ export function completePhoneSetup(
       ? { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } }
       : { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
     const ticket = input.signIn
-      ? await issueSignInTicket(db, input.userId, ["pwd", "sms"], now, PENDING_SIGN_IN_TTL_SECONDS * 1000)
+      ? await issueSignInTicket(db, input.userId, ["pwd", "sms"], now, deps.options.pendingSignInTtlMs)
       : null;
     return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: Boolean(state?.enrolled) };
   });

@@ -27,6 +27,15 @@ describe("hasRecentSecondFactor", () => {
     expect(hasRecentSecondFactor(session(["pwd", method], 60 * 23), null, now)).toBe(false);
   });
 
+  it("a host's confirmationTtlMs is the window, for a sign-in with the second factor and for a confirmation", () => {
+    const old = session(["pwd"], 120);
+    expect(hasRecentSecondFactor(session(["pwd", "sms"], 2.99), null, now, 3 * MINUTE)).toBe(true);
+    expect(hasRecentSecondFactor(session(["pwd", "sms"], 3), null, now, 3 * MINUTE)).toBe(false);
+    expect(hasRecentSecondFactor(old, now - 2.99 * MINUTE, now, 3 * MINUTE)).toBe(true);
+    expect(hasRecentSecondFactor(old, now - 3 * MINUTE, now, 3 * MINUTE)).toBe(false);
+    expect(hasRecentSecondFactor(old, now - 20 * MINUTE, now, 30 * MINUTE)).toBe(true);
+  });
+
   it("a password-only or trusted-device session never counts by itself, however fresh", () => {
     expect(hasRecentSecondFactor(session(["pwd"], 0), null, now)).toBe(false);
     expect(hasRecentSecondFactor(session(["pwd", "trusted_device"], 0), null, now)).toBe(false);

@@ -119,3 +119,25 @@ describe("the cookie module", () => {
     expect(reached.filter((spec) => spec.startsWith("node:") || node.has(spec) || /\/db\/|drizzle|argon2|next\//.test(spec))).toEqual([]);
   });
 });
+
+describe("the lives a host sets", () => {
+  const host = twoFactorCookies({ cookiePrefix: "acme", secureCookies: true, pendingSignInTtlMs: 2 * 60_000, confirmationTtlMs: 5 * 60_000 });
+
+  it("a pending sign-in lives as long as the host's pendingSignInTtlMs: its cookie's max-age, and no longer when read", async () => {
+    const cookie = await host.pendingSignIn.set(pending, password);
+    expect(cookie.attributes.maxAge).toBe(120);
+    expect(host.signInEmail.set("a@example.com").attributes.maxAge).toBe(240);
+    const jar = readerOf(cookie);
+    for (const [ageMs, live] of [[0, true], [119_000, true], [121_000, false], [9 * 60_000, false]] as const) {
+      expect(await host.pendingSignIn.read(jar, password, now + ageMs), `${ageMs} ms old`).toEqual(live ? pending : null);
+    }
+    // The default keeps the ten minutes.
+    const ours = twoFactorCookies(DEFAULT_TWO_FACTOR_OPTIONS);
+    expect(await ours.pendingSignIn.read(readerOf(await ours.pendingSignIn.set(pending, password)), password, now + 9 * 60_000)).toEqual(pending);
+  });
+
+  it("a confirmation's cookie lives as long as the host's confirmationTtlMs", async () => {
+    const cookie = await host.confirmation.set({ userId: "u1", authTime: 1, at: now }, password);
+    expect(cookie.attributes.maxAge).toBe(300);
+  });
+});

@@ -5,7 +5,7 @@ import { requestHost } from "@/lib/auth/cookies";
 import { safeReturnPath } from "@/lib/return-path";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
-import { CONFIRMATION_TTL_MS, confirmationLockedUntil } from "@/lib/two-factor";
+import { confirmationLockedUntil } from "@/lib/two-factor";
 import { ConfirmForm } from "./confirm-form";
 
 export const metadata: Metadata = { title: "Confirm it's you" };
@@ -13,7 +13,8 @@ export const metadata: Metadata = { title: "Confirm it's you" };
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
   const { next } = await searchParams;
-  const lockedUntil = viewer.user.twoFactorEnrolled ? await confirmationLockedUntil(await twoFactorDeps(await requestHost()), viewer.user.id) : null;
+  const deps = await twoFactorDeps(await requestHost());
+  const lockedUntil = viewer.user.twoFactorEnrolled ? await confirmationLockedUntil(deps, viewer.user.id) : null;
   return (
     <section aria-labelledby="confirm-title" className="mx-auto max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
       <h1 id="confirm-title" className="mb-2 text-2xl font-semibold">
@@ -23,7 +24,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
         <>
           <p className="mb-6 text-slate-700">
             This change needs your password and your second factor again. After you confirm, you won&apos;t be asked again
-            for {formatDuration(CONFIRMATION_TTL_MS)}.
+            for {formatDuration(deps.options.confirmationTtlMs)}.
           </p>
           <ConfirmForm next={safeReturnPath(next)} lockedUntil={lockedUntil?.toISOString() ?? null} />
         </>
