@@ -2,7 +2,9 @@ import { recordAuditEvent } from "../audit";
 import type { DbOrTx } from "../db/client";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
+import { notifyMember } from "../notifications";
 import { attemptBackupCode } from "./backup-code-attempt";
+import { runAfterAnswer, type TwoFactorFlowDeps } from "./flow";
 import type { TwoFactorDeps } from "./options";
 import { secondFactorLockedUntil } from "./lockout";
 import { loadSecondFactorState } from "./policy";
@@ -83,4 +85,20 @@ export async function confirmSecondFactor(
     await confirmed(db);
     return { ok: true as const };
   });
+}
+
+/**
+ * `confirmSecondFactor`, and when the try locks the second factor, the member is emailed (after
+ * the answer when the host can defer): someone who knows the password may be guessing.
+ */
+export async function confirmSecondFactorAndNotify(
+  deps: TwoFactorFlowDeps,
+  input: Parameters<typeof confirmSecondFactor>[1],
+): ReturnType<typeof confirmSecondFactor> {
+  const confirmed = await confirmSecondFactor(deps, input);
+  if (!confirmed.ok && confirmed.code === "LOCKED" && confirmed.startedFor) {
+    const { startedFor, lockedUntil } = confirmed;
+    await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, startedFor, { kind: "second_factor_locked", until: lockedUntil, where: "confirm" })));
+  }
+  return confirmed;
 }

@@ -105,7 +105,7 @@ export type { SessionGrant } from "./sign-in-ticket";
 export * from "./client";
 export { formatPhoneInternational, maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "./phone-number";
 export { completeSignInChallenge, type ChallengeMethod } from "./challenge-completion";
-export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmSecondFactor, sendConfirmationCode } from "./confirm";
+export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmSecondFactor, confirmSecondFactorAndNotify, sendConfirmationCode } from "./confirm";
 export { backupCodeField, checkboxField, phoneField, smsCodeField, withPhoneSuggestion } from "./fields";
 export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices } from "./member-admin";
 export { messageContext } from "./messages";

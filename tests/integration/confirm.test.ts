@@ -2,11 +2,12 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { auditEvents, users } from "@/lib/db/schema";
-import { CONFIRMATION_TTL_MS, confirmSecondFactor, hasRecentSecondFactor, sendConfirmationCode } from "@/lib/two-factor/confirm";
+import { CONFIRMATION_TTL_MS, confirmSecondFactor, confirmSecondFactorAndNotify, hasRecentSecondFactor, sendConfirmationCode } from "@/lib/two-factor/confirm";
 import { maskPhone } from "@/lib/two-factor/phone-number";
 import { sendSetupCode } from "@/lib/two-factor/setup";
 import { completeWithBackupCode, completeWithSmsCode } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
+import { recordingEmailSender } from "../helpers/email";
 import { createUser, testRequest } from "../helpers/fixtures";
 import { createEnrolledUser, freshPhone, makeDeps, startChallenge, wrongCode, type TestDeps } from "../helpers/two-factor";
 
@@ -228,6 +229,29 @@ describe.each(databaseTargets())("confirm it's you on $name", (target) => {
       }
     },
   );
+
+  it("the member is emailed once when Confirm it's you locks, saying where the codes were tried, and not for the tries before", async () => {
+    const { user } = await createEnrolledUser(deps);
+    const email = recordingEmailSender();
+    const deferred: (() => Promise<void>)[] = [];
+    const host = { ...deps, email, sessionPassword: "s".repeat(32), startSession: async () => [], defer: (task: () => Promise<void>) => void deferred.push(task) };
+    const session = signedInAt();
+    for (let i = 0; i < deps.options.lockoutThreshold; i++) {
+      const answer = await confirmSecondFactorAndNotify(host, { userId: user.id, authTime: session, method: "backup", code: `ZZZZ-ZZZZ-ZZ${String(i).padStart(2, "0")}`, request: testRequest() });
+      expect(answer.ok).toBe(false);
+      // Nothing is sent before the answer: the host runs it after.
+      expect(email.messagesTo(user.email)).toHaveLength(0);
+    }
+    expect(deferred).toHaveLength(1);
+    await deferred[0]!();
+    const sent = email.messagesTo(user.email);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.subject).toBe("Two-step verification on your account is locked");
+    expect(sent[0]!.text).toContain(`on the "Confirm it's you" page of your Connect account`);
+    // Once locked, further tries are refused without another email.
+    await confirmSecondFactorAndNotify(host, { userId: user.id, authTime: session, method: "backup", code: "ZZZZ-ZZZZ-ZZ99", request: testRequest() });
+    expect(deferred).toHaveLength(1);
+  });
 
   it("a successful confirmation ends the run of failures", async () => {
     const { user, backupCodes } = await createEnrolledUser(deps);

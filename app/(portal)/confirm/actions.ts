@@ -1,18 +1,15 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { after } from "next/server";
 import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { requestHost, writeConfirmation } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/return-path";
-import { emailSenderFromEnv } from "@/lib/email";
 import { ERROR_MESSAGES } from "@/lib/errors";
-import { notifyMember } from "@/lib/notifications";
 import { twoFactorDeps } from "@/lib/server";
-import { confirmSecondFactor, sendConfirmationCode, messageContext, twoFactorMessage } from "@/lib/two-factor";
+import { confirmSecondFactorAndNotify, sendConfirmationCode, messageContext, twoFactorMessage } from "@/lib/two-factor";
 
 export const sendConfirmCodeAction = validatedAction(z.object({}), async (_data, { request, formData }): Promise<ActionState> => {
   const viewer = await getViewer();
@@ -42,19 +39,14 @@ export const confirmAction = validatedAction(
     const deps = await twoFactorDeps(await requestHost());
     const password = await checkPassword(deps, { email: viewer.user.email, password: data.password, request });
     if (!password.ok) return { ok: false, fieldErrors: { password: ERROR_MESSAGES.INVALID_CREDENTIALS.replace("email or ", "") } };
-    const confirmed = await confirmSecondFactor(deps, {
+    const confirmed = await confirmSecondFactorAndNotify(deps, {
       userId: viewer.user.id,
       authTime: viewer.authTime,
       method: data.method,
       code: data.code,
       request,
     });
-    if (!confirmed.ok && confirmed.code === "LOCKED") {
-      // The try that locked tells the member by email: someone may be guessing.
-      const { startedFor, lockedUntil } = confirmed;
-      if (startedFor) after(() => notifyMember(emailSenderFromEnv(), startedFor, { kind: "second_factor_locked", until: lockedUntil, where: "confirm" }));
-      return lockedState(confirmed, twoFactorMessage(confirmed, messageContext("confirm", deps.clock.now(), formData)));
-    }
+    if (!confirmed.ok && confirmed.code === "LOCKED") return lockedState(confirmed, twoFactorMessage(confirmed, messageContext("confirm", deps.clock.now(), formData)));
     if (!confirmed.ok) {
       return { ok: false, fieldErrors: { code: confirmed.code === "NOT_ENROLLED" ? NOT_ENROLLED : twoFactorMessage(confirmed, messageContext("confirm", deps.clock.now(), formData)) } };
     }
