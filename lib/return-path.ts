@@ -3,8 +3,8 @@
 const ORIGIN = "https://return-path.invalid";
 const MAX_LENGTH = 2048;
 
-// Pages that start a sign-in: returning to them would only loop.
-const NEVER_RETURN_TO = ["/sign-in", "/two-factor"];
+/** The portal's pages that start a sign-in: returning to them would only loop. A host names its own. */
+export const SIGN_IN_PAGES: readonly string[] = ["/sign-in", "/two-factor"];
 
 function isUnder(pathname: string, prefix: string): boolean {
   if (prefix === "/") return true;
@@ -24,11 +24,12 @@ function resolvedSameOrigin(value: string): URL | null {
  * The one judge of every return path (after sign-in, the second factor, setup, a confirmation,
  * the sign-in page visited while signed in, the middleware's callbackUrl): the value is resolved
  * with the WHATWG URL parser first, and kept only when it stays on this origin and under `scope`
- * (default "/"); otherwise the answer is `scope`. The answer is itself safe to hand to a browser:
+ * (default "/") and not on a page that starts a sign-in (`signInPages`: the host's sign-in and
+ * two-factor paths); otherwise the answer is `scope`. The answer is itself safe to hand to a browser:
  * a single "/" followed by neither "/" nor "\", with no whitespace or control character, so it
  * resolves to this origin against any page of the portal.
  */
-export function safeReturnPath(value: unknown, scope = "/"): string {
+export function safeReturnPath(value: unknown, scope = "/", signInPages: readonly string[] = SIGN_IN_PAGES): string {
   if (typeof value !== "string" || value.length > MAX_LENGTH) return scope;
   // Only a path from the root ("/…", or "\…" as a browser reads it): a relative value such as
   // "%2F%2Fevil.example" (decoded once) would land on a page nobody asked for.
@@ -36,7 +37,7 @@ export function safeReturnPath(value: unknown, scope = "/"): string {
   if (!/^[\u0000-\u0020]*[/\\]/.test(value)) return scope;
   const url = resolvedSameOrigin(value);
   if (!url) return scope;
-  if (!isUnder(url.pathname, scope) || NEVER_RETURN_TO.some((page) => isUnder(url.pathname, page))) return scope;
+  if (!isUnder(url.pathname, scope) || signInPages.some((page) => isUnder(url.pathname, page))) return scope;
   // The parser leaves "\" in a query or fragment; encoded, it cannot read as a slash anywhere.
   const path = `${url.pathname}${url.search}${url.hash}`.replaceAll("\\", "%5C");
   // "/..//host" resolves to the path "//host": same origin here, another host as a string.

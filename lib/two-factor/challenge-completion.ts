@@ -60,5 +60,5 @@ export async function completeSignInChallenge(
     });
   }
   cookies.push(...(await deps.startSession(done.session, deps.clock.now())), flowCookies.pendingSignIn.clear());
-  return { ok: true, cookies, redirectTo: safeReturnPath(pending.returnTo) };
+  return { ok: true, cookies, redirectTo: safeReturnPath(pending.returnTo, "/", [paths.signIn, paths.twoFactor]) };
 }

@@ -43,6 +43,7 @@ export function twoFactorGate(settings: GateSettings) {
   const { twoFactorPath, signInPath, publicPaths } = settings;
   const homePath = settings.homePath ?? "/";
   const isPublic = (pathname: string) => publicPaths.some((prefix) => underPrefix(pathname, prefix));
+  const signInPages = [signInPath, twoFactorPath];
 
   function decide(input: GateInput): GateDecision {
     const { pathname } = input;
@@ -56,7 +57,7 @@ export function twoFactorGate(settings: GateSettings) {
     if (input.hasSession) return { action: "allow" };
     if (input.isApi) return { action: "deny", status: 401 };
     if (input.hasPendingSignIn) return { action: "redirect", to: twoFactorPath };
-    const returnTo = safeReturnPath(`${pathname}${input.search}`);
+    const returnTo = safeReturnPath(`${pathname}${input.search}`, "/", signInPages);
     return { action: "redirect", to: returnTo === "/" ? signInPath : `${signInPath}?callbackUrl=${encodeURIComponent(returnTo)}` };
   }
 

@@ -62,7 +62,7 @@ export async function finishSignInSetup(deps: TwoFactorFlowDeps, pending: Pendin
   const grant = await consumeSignInTicket(deps.db, pending.ticket, now);
   if (!grant) return { ok: false, code: "SESSION_EXPIRED", cookies, redirectTo: paths.signInExpired };
   cookies.push(...(await deps.startSession(grant, now)));
-  const returnTo = safeReturnPath(pending.returnTo);
+  const returnTo = safeReturnPath(pending.returnTo, "/", [paths.signIn, paths.twoFactor]);
   const next = returnTo === "/" ? "" : `?next=${encodeURIComponent(returnTo)}`;
   return { ok: true, cookies, redirectTo: `${paths.setupDone}${next}` };
 }

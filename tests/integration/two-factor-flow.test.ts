@@ -69,6 +69,22 @@ describe.each(databaseTargets())("the flow's answers on $name", (target) => {
     expect(email.messagesTo(user.email).at(-1)?.subject).toMatch(/trusted/i);
   });
 
+  it("a sign-in never returns to the host's own sign-in or two-factor pages, and keeps any other page of the host's", async () => {
+    for (const [returnTo, expected] of [
+      ["/login?next=%2Fx", "/"],
+      ["/account/mfa/setup", "/"],
+      ["/account/mfa", "/"],
+      ["/sign-in/help", "/sign-in/help"],
+      ["/two-factor", "/two-factor"],
+      ["/reports?q=1", "/reports?q=1"],
+    ] as const) {
+      const { user, phone } = await createEnrolledUser(base);
+      const { pending, code } = await startChallenge(base, user, phone);
+      const done = await completeSignInChallenge(deps, { method: "sms", pending: { ...pending, returnTo }, code, trustThisDevice: false, request: testRequest() });
+      expect(done, returnTo).toMatchObject({ ok: true, redirectTo: expected });
+    }
+  });
+
   it("without 'trust this device' answers no device cookie", async () => {
     const { user, phone } = await createEnrolledUser(base);
     const { pending, code } = await startChallenge(base, user, phone);

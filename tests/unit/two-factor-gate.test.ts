@@ -36,6 +36,11 @@ describe("the plugin's gate on a host's paths", () => {
   });
 
   it("the portal's own paths mean nothing to the host's gate", () => {
+    // The portal's sign-in path is an ordinary page of the host's: kept as the return path.
+    expect(host.decide({ pathname: "/sign-in", search: "", isApi: false, hasSession: false, hasPendingSignIn: false })).toEqual({
+      action: "redirect",
+      to: "/login?callbackUrl=%2Fsign-in",
+    });
     // A pending sign-in visiting the portal's two-factor path is sent to the host's.
     expect(host.decide({ pathname: "/two-factor/challenge", search: "", isApi: false, hasSession: false, hasPendingSignIn: true })).toEqual({
       action: "redirect",
