@@ -3,6 +3,7 @@ import type { RequestInfo } from "../http/client-ip";
 import { safeReturnPath } from "../return-path";
 import type { CookieInstruction } from "./cookies";
 import { flowCookiesAndPaths, runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
+import { announceLock } from "./lockout";
 import { stagePath } from "./paths";
 import type { PendingSignIn } from "./pending-sign-in";
 import { completeWithBackupCode, completeWithSmsCode, type SecondFactorCompletion } from "./sign-in";
@@ -43,8 +44,7 @@ export async function completeSignInChallenge(
       return { ok: false, code: done.code, failure: done, cookies: [flowCookies.pendingSignIn.clear()], redirectTo: paths.signInEnded };
     }
     if (done.code === "LOCKED") {
-      const { startedFor, lockedUntil } = done;
-      if (startedFor) await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, startedFor, { kind: "second_factor_locked", until: lockedUntil, where: "sign_in" })));
+      await announceLock(deps, done, "sign_in");
       return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };
     }
     return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };

@@ -2,11 +2,10 @@ import { recordAuditEvent } from "../audit";
 import type { DbOrTx } from "../db/client";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
-import { notifyMember } from "../notifications";
 import { attemptBackupCode } from "./backup-code-attempt";
-import { runAfterAnswer, type TwoFactorFlowDeps } from "./flow";
+import type { TwoFactorFlowDeps } from "./flow";
 import type { TwoFactorDeps } from "./options";
-import { secondFactorLockedUntil } from "./lockout";
+import { announceLock, secondFactorLockedUntil } from "./lockout";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
@@ -96,9 +95,6 @@ export async function confirmSecondFactorAndNotify(
   input: Parameters<typeof confirmSecondFactor>[1],
 ): ReturnType<typeof confirmSecondFactor> {
   const confirmed = await confirmSecondFactor(deps, input);
-  if (!confirmed.ok && confirmed.code === "LOCKED" && confirmed.startedFor) {
-    const { startedFor, lockedUntil } = confirmed;
-    await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, startedFor, { kind: "second_factor_locked", until: lockedUntil, where: "confirm" })));
-  }
+  if (!confirmed.ok && confirmed.code === "LOCKED") await announceLock(deps, confirmed, "confirm");
   return confirmed;
 }

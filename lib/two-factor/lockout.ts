@@ -2,6 +2,8 @@ import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
+import { notifyMember } from "../notifications";
+import { runAfterAnswer, type TwoFactorFlowDeps } from "./flow";
 import type { TwoFactorOptions } from "./options";
 
 /**
@@ -9,6 +11,16 @@ import type { TwoFactorOptions } from "./options";
  * can be told (someone may be guessing).
  */
 export type LockedFailure = Failure<"LOCKED"> & { lockedUntil: Date; startedFor?: string };
+
+/**
+ * The try that started a lock tells the member by email, after the answer when the host can
+ * (someone who knows the password may be guessing); a lock met by a later try says nothing.
+ */
+export async function announceLock(deps: Pick<TwoFactorFlowDeps, "email" | "defer">, locked: LockedFailure, where: "sign_in" | "confirm"): Promise<void> {
+  const { startedFor, lockedUntil } = locked;
+  if (!startedFor) return;
+  await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, startedFor, { kind: "second_factor_locked", until: lockedUntil, where })));
+}
 
 export function lockedFailure(lockedUntil: Date, now: Date, startedFor?: string): LockedFailure {
   const locked = { ...failure("LOCKED", { retryAfterMs: Math.max(lockedUntil.getTime() - now.getTime(), 0) }), lockedUntil };

@@ -2,18 +2,16 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedAction, type ActionState } from "@/lib/action";
+import type { ActionState } from "@/lib/action";
 import { requestHost, writeConfirmation } from "@/lib/auth/cookies";
-import { getViewer } from "@/lib/auth/dal";
 import { checkPassword } from "@/lib/auth/password-sign-in";
 import { safeReturnPath } from "@/lib/return-path";
 import { ERROR_MESSAGES } from "@/lib/errors";
+import { signedInAction } from "@/lib/guarded-action";
 import { twoFactorDeps } from "@/lib/server";
 import { confirmSecondFactorAndNotify, sendConfirmationCode, messageContext, twoFactorMessage } from "@/lib/two-factor";
 
-export const sendConfirmCodeAction = validatedAction(z.object({}), async (_data, { request, formData }): Promise<ActionState> => {
-  const viewer = await getViewer();
-  if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+export const sendConfirmCodeAction = signedInAction(z.object({}), async (_data, { request, formData, viewer }): Promise<ActionState> => {
   const deps = await twoFactorDeps(await requestHost());
   const sent = await sendConfirmationCode(deps, { userId: viewer.user.id, authTime: viewer.authTime, request });
   if (!sent.ok && sent.code === "LOCKED") return lockedState(sent, twoFactorMessage(sent, messageContext("confirm", deps.clock.now(), formData)));
@@ -26,16 +24,14 @@ const lockedState = (locked: { lockedUntil: Date }, error: string): ActionState 
 
 const NOT_ENROLLED = "Set up two-step authentication on your Security page first.";
 
-export const confirmAction = validatedAction(
+export const confirmAction = signedInAction(
   z.object({
     password: z.string().min(1, "Enter your password.").max(256),
     method: z.enum(["sms", "backup"]),
     code: z.string().trim().min(1, "Enter the code.").max(64),
     next: z.string().max(2048).optional(),
   }),
-  async (data, { request, formData }): Promise<ActionState> => {
-    const viewer = await getViewer();
-    if (!viewer) return { ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED };
+  async (data, { request, formData, viewer }): Promise<ActionState> => {
     const deps = await twoFactorDeps(await requestHost());
     const password = await checkPassword(deps, { email: viewer.user.email, password: data.password, request });
     if (!password.ok) return { ok: false, fieldErrors: { password: ERROR_MESSAGES.INVALID_CREDENTIALS.replace("email or ", "") } };
