@@ -4,14 +4,14 @@ import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode } from "./backup-code-attempt";
 import type { TwoFactorFlowDeps } from "./flow";
-import type { TwoFactorDeps } from "./options";
+import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorDeps } from "./options";
 import { announceLock, secondFactorLockedUntil } from "./lockout";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
-/** How long a confirmed second factor lets sensitive actions through. @default 600_000 (10 minutes) */
-export const CONFIRMATION_TTL_MS = 10 * 60_000;
+/** How long a confirmed second factor lets sensitive actions through: the option's default (10 minutes). */
+export const CONFIRMATION_TTL_MS = DEFAULT_TWO_FACTOR_OPTIONS.confirmationTtlMs;
 
 /** Confirmation codes are bound to one session (its user and issue time). */
 export const confirmationNonce = (userId: string, authTime: number) => `confirm:${userId}:${authTime}`;

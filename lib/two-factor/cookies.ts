@@ -1,7 +1,7 @@
 import { sealData } from "iron-session";
 import { isPromiseLike, type MaybePromise } from "../edge-crypto";
 import { unsealIron } from "../iron-unseal";
-import type { TwoFactorOptions } from "./options";
+import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorOptions } from "./options";
 import { PENDING_SIGN_IN_TTL_SECONDS, pendingSignInOf, type PendingSignIn } from "./pending-sign-in";
 
 /**
@@ -35,8 +35,8 @@ export interface CookieReader {
 /** The cookies' names and attributes; the lives default to the options' defaults (10 minutes each). */
 export type CookieSettings = Pick<TwoFactorOptions, "cookiePrefix" | "secureCookies"> & Partial<Pick<TwoFactorOptions, "pendingSignInTtlMs" | "confirmationTtlMs">>;
 
-/** How long "Confirm it's you" counts as a recent second factor. @default 600 (10 minutes) */
-export const CONFIRMATION_TTL_SECONDS = 600;
+/** How long "Confirm it's you" counts as a recent second factor: the option's default, in seconds. */
+export const CONFIRMATION_TTL_SECONDS = DEFAULT_TWO_FACTOR_OPTIONS.confirmationTtlMs / 1000;
 const MAX_EMAIL_LENGTH = 254;
 
 export type TwoFactorCookies = ReturnType<typeof twoFactorCookies>;

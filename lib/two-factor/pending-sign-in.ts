@@ -1,3 +1,5 @@
+import { DEFAULT_TWO_FACTOR_OPTIONS } from "./options";
+
 /**
  * The pending sign-in: what exists between a correct password and a completed second factor.
  * It is a sealed cookie, not a session: no page but the two-factor pages accepts it.
@@ -17,7 +19,7 @@ export interface PendingSignIn {
 }
 
 /** The default life of a pending sign-in (the option `pendingSignInTtlMs`). @default 600 (10 minutes) */
-export const PENDING_SIGN_IN_TTL_SECONDS = 600;
+export const PENDING_SIGN_IN_TTL_SECONDS = DEFAULT_TWO_FACTOR_OPTIONS.pendingSignInTtlMs / 1000;
 
 /** The pending sign-in an unsealed cookie holds, if it is one and still young; else null. */
 export function pendingSignInOf(unsealed: unknown, nowMs: number, ttlMs = PENDING_SIGN_IN_TTL_SECONDS * 1000): PendingSignIn | null {
