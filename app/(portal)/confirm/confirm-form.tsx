@@ -17,7 +17,7 @@ export function ConfirmForm({ next, lockedUntil: lockedAtOpen }: { next: string;
   const { locked, lockedUntil } = useLock([lockedAtOpen, sendState.lockedUntil, state.lockedUntil]);
   const now = new Date();
   const lockMessage =
-    locked && lockedUntil
+    lockedUntil
       ? twoFactorMessage({ code: "LOCKED", retryAfterMs: Date.parse(lockedUntil) - now.getTime() }, { screen: "confirm", now, timeZone })
       : null;
   return (

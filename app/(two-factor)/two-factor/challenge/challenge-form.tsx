@@ -6,7 +6,7 @@ import { useActionState, useEffect, useState } from "react";
 import { ResendButton } from "@/components/two-factor/resend-button";
 import { CodeField } from "@/components/two-factor/code-field";
 import { TimeZoneField, useBrowserTimeZone } from "@/components/two-factor/time-zone";
-import { useCountdown } from "@/components/two-factor/use-countdown";
+import { useLock } from "@/components/two-factor/use-lock";
 import { useWebOtp } from "@/components/two-factor/use-web-otp";
 import { Button, Field, FormMessage } from "@/components/ui";
 import type { ActionState } from "@/lib/action";
@@ -63,9 +63,8 @@ export function ChallengeForm(props: {
     if (resendState.ok) setStaleSmsState(smsState);
   }
   const smsShown = smsState === staleSmsState ? {} : smsState;
-  const lockedUntil = latest([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, resendState.lockedUntil]);
-  const locked = useCountdown(lockedUntil) > 0;
-  const lockMessage = locked && lockedUntil ? say({ code: "LOCKED", liftsAt: lockedUntil }) : null;
+  const { locked, lockedUntil } = useLock([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, resendState.lockedUntil]);
+  const lockMessage = lockedUntil ? say({ code: "LOCKED", liftsAt: lockedUntil }) : null;
   const pageNotice = props.notice && props.notice.code !== "LOCKED" && !resendState.ok && !resendState.error ? say(props.notice) : undefined;
   const done = [smsState, backupState].find((state) => state.redirectTo);
   const goTo = done?.redirectTo;
@@ -174,10 +173,6 @@ export function ChallengeForm(props: {
       </div>
     </div>
   );
-}
-
-function latest(instants: (string | null | undefined)[]): string | null {
-  return instants.filter((at): at is string => Boolean(at)).sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null;
 }
 
 function TrustDevice({ trustedFor }: { trustedFor: string }) {
