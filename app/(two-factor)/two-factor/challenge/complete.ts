@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { ActionState } from "@/lib/action";
 import { applyCookies, readPendingSignIn, requestHost } from "@/lib/auth/cookies";
-import { portalFlowDeps } from "@/lib/auth/two-factor-flow";
 import type { RequestInfo } from "@/lib/http/client-ip";
+import { twoFactorDeps } from "@/lib/server";
 import { completeSignInChallenge, type ChallengeMethod, backupCodeField, checkboxField, smsCodeField, twoFactorMessage, type TwoFactorMessageContext } from "@/lib/two-factor";
 
 // The sign-in challenge's second step, shared by its server actions (forms without JavaScript)
@@ -26,7 +26,7 @@ export async function completeChallenge(
   request: RequestInfo,
   timeZone?: string,
 ): Promise<ActionState> {
-  const deps = await portalFlowDeps(await requestHost());
+  const deps = await twoFactorDeps(await requestHost());
   const context: TwoFactorMessageContext = { screen: "challenge", now: deps.clock.now(), timeZone };
   const pending = await readPendingSignIn();
   const done = await completeSignInChallenge(deps, { method, pending, code, trustThisDevice, request });

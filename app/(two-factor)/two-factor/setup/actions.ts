@@ -5,7 +5,6 @@ import { z } from "zod";
 import { validatedAction, type ActionState } from "@/lib/action";
 import { applyCookies, requestHost } from "@/lib/auth/cookies";
 import { endPendingSignInCookie, requirePendingSignIn } from "@/lib/auth/pending";
-import { portalFlowDeps } from "@/lib/auth/two-factor-flow";
 import { twoFactorDeps } from "@/lib/server";
 import { phoneField, smsCodeField, withPhoneSuggestion, messageContext, twoFactorMessage, formatPhoneInternational, sendSetupCode, finishSignInSetup, verifyPhoneForSignIn } from "@/lib/two-factor";
 
@@ -29,7 +28,7 @@ export const verifySetupCodeAction = validatedAction(
   z.object({ code: smsCodeField }),
   async (data, { request, formData }): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
-    const deps = await portalFlowDeps(await requestHost());
+    const deps = await twoFactorDeps(await requestHost());
     const done = await verifyPhoneForSignIn(deps, { pending, code: data.code, request });
     await applyCookies(done.cookies);
     if (done.redirectTo) redirect(done.redirectTo);
@@ -43,7 +42,7 @@ export const finishSetupAction = validatedAction(
   z.object({ stored: z.literal("on", { message: "Confirm that you have stored your backup codes." }) }),
   async (): Promise<ActionState> => {
     const pending = await requirePendingSignIn("setup");
-    const done = await finishSignInSetup(await portalFlowDeps(await requestHost()), pending);
+    const done = await finishSignInSetup(await twoFactorDeps(await requestHost()), pending);
     await applyCookies(done.cookies);
     if (done.redirectTo) redirect(done.redirectTo);
     return { ok: false, error: "Verify your phone first." };
