@@ -23,19 +23,25 @@ function processSmsSender(): SmsSender {
   return globalForSms.__connect2faSms;
 }
 
+const globalForPlugin = globalThis as unknown as { __connect2faPlugin?: { key: string; plugin: TwoFactor } };
+
 /**
  * The portal mounts the plugin as any host would, through its one entry point, with what it reads
- * of its environment. Made per request (a few property reads and one HMAC), so a changed
- * environment is seen at once; the SMS sender and the database are the process's.
+ * of its environment. Made once per process and made again only when a setting it reads changes
+ * (a test's server may set them after start), so a request pays no validation or key derivation.
  */
 export function portalTwoFactor(): TwoFactor {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error("AUTH_SECRET is not set");
-  const allowed = process.env.SMS_ALLOWED_COUNTRIES?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
-  return createTwoFactor({
+  const { SESSION_PASSWORD, SMS_ALLOWED_COUNTRIES, SMS_DAILY_CAP } = process.env;
+  const key = [secret, SESSION_PASSWORD, SMS_ALLOWED_COUNTRIES, SMS_DAILY_CAP].join("\u0000");
+  const cached = globalForPlugin.__connect2faPlugin;
+  if (cached?.key === key) return cached.plugin;
+  const allowed = SMS_ALLOWED_COUNTRIES?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const plugin = createTwoFactor({
     ...PORTAL_TWO_FACTOR_SETTINGS,
     allowedCountries: allowed && allowed.length > 0 ? allowed : null,
-    ...(process.env.SMS_DAILY_CAP ? { maxSmsPerDay: Number(process.env.SMS_DAILY_CAP) || null } : {}),
+    ...(SMS_DAILY_CAP ? { maxSmsPerDay: Number(SMS_DAILY_CAP) || null } : {}),
     database: getDb,
     sms: processSmsSender(),
     // Chosen when a notice is sent, as the outbox or SMTP settings may change under a test.
@@ -45,6 +51,8 @@ export function portalTwoFactor(): TwoFactor {
     startSession: sessionCookies,
     defer: (task) => after(task),
   });
+  globalForPlugin.__connect2faPlugin = { key, plugin };
+  return plugin;
 }
 
 /** The two-factor core's dependencies for one request. `host` is for the WebOTP line. */
