@@ -91,7 +91,7 @@ export async function seedE2eData(db: Db, password: string) {
   await createUser(db, { organizationId: reset.id, role: "owner", email: E2E_USERS.resetOwner, password, name: "Rita Owner" });
   // Another admin with a second factor: an admin is still offered no "Reset 2FA" for them (only the owner may).
   const coAdmin = await createUser(db, { organizationId: reset.id, role: "admin", email: E2E_USERS.resetCoAdmin, password, name: "Cora Admin" });
-  await db.update(users).set({ phoneE164: "+14155551498", phoneVerifiedAt: new Date(), twoFactorEnabledAt: new Date() }).where(eq(users.id, coAdmin.id));
+  await withSecondFactor(db, coAdmin.id, "+14155551498");
   await createUser(db, { organizationId: reset.id, role: "admin", email: E2E_USERS.resetAdmin, password, name: "Ray Admin" });
   await createUser(db, { organizationId: reset.id, role: "member", email: E2E_USERS.resetMember, password, name: "Remy Member" });
   const own = await createOrganization(db, "Own Co");
@@ -120,9 +120,14 @@ export async function seedE2eData(db: Db, password: string) {
   for (let n = 0; n <= 25; n++) {
     const member = await createUser(db, { organizationId: paging.id, role: "member", email: `paging-${String(n).padStart(2, "0")}@example.com`, password, name: `Member ${n}` });
     // The member on the second page has a second factor, so the table offers "Reset 2FA" for them.
-    if (n === 25) await db.update(users).set({ phoneE164: "+14155551499", phoneVerifiedAt: new Date(), twoFactorEnabledAt: new Date() }).where(eq(users.id, member.id));
+    if (n === 25) await withSecondFactor(db, member.id, "+14155551499");
   }
   // return-paths.spec.ts's /confirm test: a member who sets up a second factor (so the page shows its forms).
   const returnCo = await createOrganization(db, "Return Co");
   await createUser(db, { organizationId: returnCo.id, role: "member", email: E2E_USERS.returnPathsConfirmer, password, name: "Remy Return" });
+}
+
+/** A seeded user with a verified phone, for a test that needs one to act on but never signs in as them. */
+async function withSecondFactor(db: Db, userId: string, phoneE164: string) {
+  await db.update(users).set({ phoneE164, phoneVerifiedAt: new Date(), twoFactorEnabledAt: new Date() }).where(eq(users.id, userId));
 }
