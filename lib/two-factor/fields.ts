@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { normalizeBackupCode } from "./backup-codes";
-import type { ActionState } from "../action";
+import type { ActionState } from "./action-state";
 import { parsePhoneInput, suggestPhoneNumber } from "./phone-number";
 import { parseCodeInput } from "./sms-code";
 
