@@ -1,7 +1,20 @@
 import type { DbOrTx } from "./db/client";
 import { auditEvents } from "./db/schema";
 import type { RequestInfo } from "./http/client-ip";
+import type { TwoFactorEventType } from "./two-factor/audit";
 
+/** The portal's own events; the two-factor plugin records its own (lib/two-factor/audit.ts) in the same table. */
+export const PORTAL_AUDIT_EVENT_TYPES = [
+  "sign_in.failed",
+  "organization.require_two_factor_changed",
+  "password_reset.requested",
+  "password_reset.completed",
+] as const;
+
+export type PortalAuditEventType = (typeof PORTAL_AUDIT_EVENT_TYPES)[number];
+export type AuditEventType = PortalAuditEventType | TwoFactorEventType;
+
+/** Every event of the activity log, in the order of its filter. */
 export const AUDIT_EVENT_TYPES = [
   "sign_in.succeeded",
   "sign_in.failed",
@@ -27,9 +40,11 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.confirmed",
   "password_reset.requested",
   "password_reset.completed",
-] as const;
+] as const satisfies readonly AuditEventType[];
 
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+// An event type of the plugin or the portal missing from the filter fails the type check.
+type Unlisted = Exclude<AuditEventType, (typeof AUDIT_EVENT_TYPES)[number]>;
+const _everyEventTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
 
 export interface AuditEventInput {
   type: AuditEventType;

@@ -7,12 +7,13 @@ import { PORTAL_TWO_FACTOR_SETTINGS } from "./auth/portal-cookies";
 import { sessionCookies } from "./auth/session-cookie";
 import { outboxWriter } from "./outbox";
 import { smsSenderFromEnv, type SmsSender } from "./sms";
-import { createTwoFactor, type TwoFactor } from "./two-factor";
+import { createTwoFactor, type TwoFactor, type TwoFactorHost } from "./two-factor";
 import type { TwoFactorFlowDeps } from "./two-factor/flow";
+import { portalTwoFactorHost } from "./two-factor-host";
 
-/** What the app hands the core: the process database and the real clock. */
-export async function appDeps(): Promise<{ db: Db; clock: Clock }> {
-  return { db: await getDb(), clock: systemClock };
+/** What the app hands lib/ and the core: the process database, the real clock and the portal's answers to the plugin. */
+export async function appDeps(): Promise<{ db: Db; clock: Clock; host: TwoFactorHost }> {
+  return { db: await getDb(), clock: systemClock, host: portalTwoFactorHost };
 }
 
 const globalForSms = globalThis as unknown as { __connect2faSms?: SmsSender };
@@ -23,14 +24,14 @@ function processSmsSender(): SmsSender {
   return globalForSms.__connect2faSms;
 }
 
-const globalForPlugin = globalThis as unknown as { __connect2faPlugin?: { key: string; plugin: TwoFactor } };
+const globalForPlugin = globalThis as unknown as { __connect2faPlugin?: { key: string; plugin: TwoFactor<Db> } };
 
 /**
  * The portal mounts the plugin as any host would, through its one entry point, with what it reads
  * of its environment. Made once per process and made again only when a setting it reads changes
  * (a test's server may set them after start), so a request pays no validation or key derivation.
  */
-export function portalTwoFactor(): TwoFactor {
+export function portalTwoFactor(): TwoFactor<Db> {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error("AUTH_SECRET is not set");
   const { SESSION_PASSWORD, SMS_ALLOWED_COUNTRIES, SMS_DAILY_CAP } = process.env;
@@ -43,6 +44,7 @@ export function portalTwoFactor(): TwoFactor {
     allowedCountries: allowed && allowed.length > 0 ? allowed : null,
     ...(SMS_DAILY_CAP ? { maxSmsPerDay: Number(SMS_DAILY_CAP) || null } : {}),
     database: getDb,
+    host: portalTwoFactorHost,
     sms: processSmsSender(),
     // Chosen when a notice is sent, as the outbox or SMTP settings may change under a test.
     email: { send: (message) => emailSenderFromEnv().send(message) },
@@ -56,6 +58,6 @@ export function portalTwoFactor(): TwoFactor {
 }
 
 /** The two-factor core's dependencies for one request. `host` is for the WebOTP line. */
-export function twoFactorDeps(host: string | null): Promise<TwoFactorFlowDeps> {
+export function twoFactorDeps(host: string | null): Promise<TwoFactorFlowDeps & { db: Db }> {
   return portalTwoFactor().deps({ host });
 }

@@ -24,7 +24,7 @@ export interface Viewer {
 }
 
 // Built once per database and prepared once per connection: it runs on every page.
-const viewerQuery = preparedPerDatabase((db) =>
+const viewerQuery = preparedPerDatabase((db: DbOrTx) =>
   db
     .select({
       id: users.id,

@@ -2,19 +2,19 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  foreignKey,
   index,
   integer,
-  jsonb,
   pgTable,
   primaryKey,
   text,
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { twoFactorUserColumns } from "../two-factor/schema";
+import { twoFactorAuditEventColumns, twoFactorUserColumns } from "../two-factor/schema";
 
-// The plugin's own tables, by name: its partial declaration of "users" (twoFactorUsers) must not
-// be exported here, where drizzle-kit reads the schema.
+// The plugin's own tables, by name: its partial declarations of "users" (twoFactorUsers) and
+// "audit_events" (twoFactorAuditEvents) must not be exported here, where drizzle-kit reads the schema.
 export {
   backupCodes,
   CHALLENGE_PURPOSES,
@@ -136,20 +136,15 @@ export const memberships = pgTable(
   (t) => [uniqueIndex("memberships_user_idx").on(t.userId), index("memberships_org_idx").on(t.organizationId, t.userId)],
 );
 
+// The plugin's audit columns (its events and the portal's own share the table); the foreign keys
+// and indexes are the portal's, named as drizzle names a column's own reference.
 export const auditEvents = pgTable(
   "audit_events",
-  {
-    id: id(),
-    organizationId: text("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
-    actorUserId: text("actor_user_id").references(() => users.id, { onDelete: "set null" }),
-    subjectUserId: text("subject_user_id").references(() => users.id, { onDelete: "set null" }),
-    type: text("type").notNull(),
-    createdAt: at("created_at").notNull().defaultNow(),
-    ip: text("ip"),
-    userAgent: text("user_agent"),
-    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
-  },
+  twoFactorAuditEventColumns(),
   (t) => [
+    foreignKey({ name: "audit_events_organization_id_organizations_id_fk", columns: [t.organizationId], foreignColumns: [organizations.id] }).onDelete("cascade"),
+    foreignKey({ name: "audit_events_actor_user_id_users_id_fk", columns: [t.actorUserId], foreignColumns: [users.id] }).onDelete("set null"),
+    foreignKey({ name: "audit_events_subject_user_id_users_id_fk", columns: [t.subjectUserId], foreignColumns: [users.id] }).onDelete("set null"),
     index("audit_events_org_time_idx").on(t.organizationId, t.createdAt),
     index("audit_events_subject_idx").on(t.subjectUserId, t.createdAt),
     index("audit_events_org_type_time_idx").on(t.organizationId, t.type, t.createdAt),

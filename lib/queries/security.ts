@@ -11,9 +11,10 @@ import { listTrustedDevices } from "../two-factor/trusted-devices";
  * devices. `resuming`: back from "Confirm it's you", whether the confirmation still holds.
  */
 export async function loadSecurityPage(viewer: SessionViewer, input: { resuming: boolean }) {
-  const { db, clock } = await appDeps();
+  const deps = await appDeps();
+  const { db, clock } = deps;
   const now = clock.now();
-  const state = await loadSecondFactorState(db, viewer.user.id, now);
+  const state = await loadSecondFactorState(deps, viewer.user.id, now);
   if (!state?.enrolled || !state.phoneE164) return { state, enrolled: null };
   const [recentSecondFactor, devices, backupCodesLeft] = await Promise.all([
     input.resuming ? viewerHasRecentSecondFactor(viewer, now.getTime()) : false,

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { recordAuditEvent } from "../audit";
-import type { DbOrTx } from "../db/client";
+import { recordTwoFactorEvent } from "./audit";
+import type { TwoFactorDb } from "./db";
 import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -24,7 +24,7 @@ export interface BackupCodeInput<T> {
   /** At sign-in: the attempt, which must still stand. Null for "Confirm it's you". */
   pending: Pick<PendingSignIn, "createdAt" | "stage" | "ticket"> | null;
   /** What a right code unlocks, committed with its use or not at all. */
-  unlock: (db: DbOrTx, remaining: number) => Promise<T>;
+  unlock: (db: TwoFactorDb, remaining: number) => Promise<T>;
 }
 
 /**
@@ -55,13 +55,13 @@ export function attemptBackupCode<T>(deps: TwoFactorDeps, input: BackupCodeInput
       if (match.used || !(await markBackupCodeUsed(db, match.id, now))) return failure("INVALID_BACKUP_CODE");
       await recordSecondFactorSuccess(db, userId, now);
       const remaining = await countUnusedBackupCodes(db, userId);
-      await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining } });
+      await recordTwoFactorEvent(db, { ...audit, type: "two_factor.backup_code_used", details: { remaining } });
       return { ok: true as const, remaining, unlocked: await input.unlock(db, remaining) };
     }
     const { lockedUntil, triesLeft } = await recordSecondFactorFailure(db, userId, now, deps.options);
-    await recordAuditEvent(db, { ...audit, type: "two_factor.backup_code_failed" });
+    await recordTwoFactorEvent(db, { ...audit, type: "two_factor.backup_code_failed" });
     if (!lockedUntil) return { ...failure("INVALID_BACKUP_CODE"), triesLeft };
-    await recordAuditEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
+    await recordTwoFactorEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
     return lockedFailure(lockedUntil, now, user.email);
   });
 }

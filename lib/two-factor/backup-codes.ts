@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { and, count, eq, isNull } from "drizzle-orm";
-import type { DbOrTx } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { backupCodes } from "./schema";
 
 // Crockford base32: no I, L, O, U, so a code read aloud or handwritten stays unambiguous.
@@ -31,7 +31,7 @@ export function normalizeBackupCode(input: unknown): string | null {
 }
 
 /** Replaces the user's set: the old codes stop working in the same transaction. */
-export async function replaceBackupCodes(db: DbOrTx, userId: string, howMany: number, now: Date): Promise<string[]> {
+export async function replaceBackupCodes(db: TwoFactorDb, userId: string, howMany: number, now: Date): Promise<string[]> {
   const codes = Array.from({ length: howMany }, generateBackupCode);
   const hashes = await Promise.all(codes.map((code) => hash(code, BACKUP_CODE_HASH_OPTIONS)));
   await db.delete(backupCodes).where(eq(backupCodes.userId, userId));
@@ -44,7 +44,7 @@ export async function replaceBackupCodes(db: DbOrTx, userId: string, howMany: nu
  * every code of the set: a code typed twice is known as the user's own, and the work done does
  * not tell how many codes are left. Null when it is none of them.
  */
-export async function matchBackupCode(db: DbOrTx, userId: string, input: string): Promise<{ id: string; used: boolean } | null> {
+export async function matchBackupCode(db: TwoFactorDb, userId: string, input: string): Promise<{ id: string; used: boolean } | null> {
   const code = normalizeBackupCode(input);
   const rows = await db
     .select({ id: backupCodes.id, codeHash: backupCodes.codeHash, usedAt: backupCodes.usedAt })
@@ -58,7 +58,7 @@ export async function matchBackupCode(db: DbOrTx, userId: string, input: string)
 }
 
 /** Marks a matched code used: a conditional UPDATE, so a code is used once however often it is sent. */
-export async function markBackupCodeUsed(db: DbOrTx, codeId: string, now: Date): Promise<boolean> {
+export async function markBackupCodeUsed(db: TwoFactorDb, codeId: string, now: Date): Promise<boolean> {
   const [used] = await db
     .update(backupCodes)
     .set({ usedAt: now })
@@ -67,7 +67,7 @@ export async function markBackupCodeUsed(db: DbOrTx, codeId: string, now: Date):
   return Boolean(used);
 }
 
-export async function countUnusedBackupCodes(db: DbOrTx, userId: string): Promise<number> {
+export async function countUnusedBackupCodes(db: TwoFactorDb, userId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(backupCodes)

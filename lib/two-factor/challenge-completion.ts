@@ -1,9 +1,10 @@
-import { notifyMember, browserName, type MemberNotice } from "../notifications";
 import type { RequestInfo } from "../http/client-ip";
 import { safeReturnPath } from "../return-path";
+import { browserName } from "./browser-name";
 import type { CookieInstruction } from "./cookies";
 import { flowCookiesAndPaths, runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
 import { announceLock } from "./lockout";
+import { notifyMemberOf, type TwoFactorNotice } from "./notices";
 import { stagePath } from "./paths";
 import type { PendingSignIn } from "./pending-sign-in";
 import { completeWithBackupCode, completeWithSmsCode, type SecondFactorCompletion } from "./sign-in";
@@ -51,12 +52,12 @@ export async function completeSignInChallenge(
   }
   const cookies: CookieInstruction[] = [];
   if (done.deviceToken && done.deviceExpiresAt) cookies.push(flowCookies.trustedDevice.set(done.deviceToken, done.deviceExpiresAt));
-  const notices: MemberNotice[] = [];
+  const notices: TwoFactorNotice[] = [];
   if (done.deviceToken) notices.push({ kind: "device_trusted", browser: browserName(input.request.userAgent), trustedForMs: deps.options.trustedDeviceTtlMs });
   if (done.backupCodesRemaining !== null) notices.push({ kind: "backup_code_used", remaining: done.backupCodesRemaining });
   if (notices.length > 0) {
     await runAfterAnswer(deps, async () => {
-      for (const notice of notices) await notifyMember(deps.email, done.email, notice);
+      for (const notice of notices) await notifyMemberOf(deps.email, done.email, notice, deps.options.appName);
     });
   }
   cookies.push(...(await deps.startSession(done.session, deps.clock.now())), flowCookies.pendingSignIn.clear());

@@ -1,12 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import { sha256 } from "../crypto";
-import type { Db } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { smsChallenges, type ChallengePurpose } from "./schema";
 import { maskPhone } from "./phone-number";
 
 /** What a challenge page shows: where the last code went and when another may be asked for. */
 export async function challengeStatus(
-  db: Db,
+  db: TwoFactorDb,
   input: { userId: string; purpose: ChallengePurpose; attemptNonce: string; resendIntervalMs: number },
 ): Promise<{ phoneMasked: string | null; resendAt: Date | null }> {
   const [last] = await db

@@ -1,14 +1,13 @@
 import { and, desc, eq, gt, isNotNull, isNull, lt, notExists, sql } from "drizzle-orm";
-import type { AuditEventInput } from "../audit";
-import type { DbOrTx } from "../db/client";
 import { preparedPerDatabase } from "../db/prepared";
-import { auditEvents, memberships } from "../db/schema";
-import { smsChallenges, twoFactorUsers, type ChallengePurpose } from "./schema";
+import type { TwoFactorEventInput } from "./audit";
+import type { TwoFactorDb } from "./db";
+import { smsChallenges, twoFactorAuditEvents, twoFactorUsers, type ChallengePurpose } from "./schema";
 
 const p = sql.placeholder;
 
-/** The user (email, organization, lock) and the newest live challenge of this purpose and attempt, in one read. */
-const liveChallengeQuery = preparedPerDatabase((db) => {
+/** The user (email, lock) and the newest live challenge of this purpose and attempt, in one read. */
+const liveChallengeQuery = preparedPerDatabase((db: TwoFactorDb) => {
   const newest = db
     .select({ id: smsChallenges.id, codeHmac: smsChallenges.codeHmac })
     .from(smsChallenges)
@@ -29,12 +28,10 @@ const liveChallengeQuery = preparedPerDatabase((db) => {
       email: twoFactorUsers.email,
       lockedUntil: twoFactorUsers.secondFactorLockedUntil,
       pendingSignInsValidAfter: twoFactorUsers.pendingSignInsValidAfter,
-      organizationId: memberships.organizationId,
       challengeId: newest.id,
       codeHmac: newest.codeHmac,
     })
     .from(twoFactorUsers)
-    .leftJoin(memberships, eq(memberships.userId, twoFactorUsers.id))
     .leftJoin(newest, sql`true`)
     .where(eq(twoFactorUsers.id, p("userId")))
     .limit(1)
@@ -43,7 +40,7 @@ const liveChallengeQuery = preparedPerDatabase((db) => {
 
 export type LiveChallenge = NonNullable<Awaited<ReturnType<typeof findLiveChallenge>>>;
 
-export async function findLiveChallenge(db: DbOrTx, input: { userId: string; purpose: ChallengePurpose; attemptHash: string; now: Date }) {
+export async function findLiveChallenge(db: TwoFactorDb, input: { userId: string; purpose: ChallengePurpose; attemptHash: string; now: Date }) {
   const [row] = await liveChallengeQuery(db).execute({ ...input, now: input.now.toISOString() });
   return row ?? null;
 }
@@ -52,7 +49,7 @@ export async function findLiveChallenge(db: DbOrTx, input: { userId: string; pur
  * The challenge can still take a try: live, tries left, its user not locked. Both outcomes spend
  * one through it (placeholders challengeId, userId, now, maxTries).
  */
-function tryCanBeSpent(db: DbOrTx) {
+function tryCanBeSpent(db: TwoFactorDb) {
   return and(
     eq(smsChallenges.id, p("challengeId")),
     eq(smsChallenges.userId, p("userId")),
@@ -65,7 +62,7 @@ function tryCanBeSpent(db: DbOrTx) {
 }
 
 // PostgreSQL runs every data-modifying WITH part to completion, read by the final SELECT or not.
-const consumeQuery = preparedPerDatabase((db) => {
+const consumeQuery = preparedPerDatabase((db: TwoFactorDb) => {
   const consumed = db.$with("consumed", { phoneE164: sql<string>`phone_e164`.as("phone_e164") }).as(sql`
     update ${smsChallenges} set attempts = attempts + 1, consumed_at = ${p("now")}::timestamptz
     where ${tryCanBeSpent(db)}
@@ -76,8 +73,8 @@ const consumeQuery = preparedPerDatabase((db) => {
     returning id`);
   // Only when an event is asked for (auditType not null).
   const audited = db.$with("audited", { id: sql<string>`id`.as("id") }).as(sql`
-    insert into ${auditEvents} (id, organization_id, actor_user_id, subject_user_id, type, created_at, ip, user_agent, details)
-    select ${p("auditId")}::uuid, ${p("organizationId")}::uuid, ${p("userId")}::uuid, ${p("userId")}::uuid, ${p("auditType")}::text,
+    insert into ${twoFactorAuditEvents} (id, organization_id, actor_user_id, subject_user_id, type, created_at, ip, user_agent, details)
+    select ${p("auditId")}::text, ${p("organizationId")}::text, ${p("userId")}::text, ${p("userId")}::text, ${p("auditType")}::text,
            ${p("now")}::timestamptz, ${p("ip")}::text, ${p("userAgent")}::text, ${p("details")}::jsonb
     from consumed where ${p("auditType")}::text is not null
     returning id`);
@@ -85,7 +82,7 @@ const consumeQuery = preparedPerDatabase((db) => {
 });
 
 /** An event of the user about themself, recorded at the consumption's time. */
-export type OwnAuditEvent = Pick<AuditEventInput, "type" | "details" | "organizationId" | "request">;
+export type OwnAuditEvent = Pick<TwoFactorEventInput, "type" | "details" | "organizationId" | "request">;
 
 /**
  * Consumes a challenge whose code matched, spending its try: one statement, conditional on the
@@ -94,7 +91,7 @@ export type OwnAuditEvent = Pick<AuditEventInput, "type" | "details" | "organiza
  * event) is recorded with it.
  */
 export async function consumeMatchedChallenge(
-  db: DbOrTx,
+  db: TwoFactorDb,
   input: { challengeId: string; userId: string; now: Date; maxTries: number; audit: OwnAuditEvent | null },
 ): Promise<{ phoneE164: string } | null> {
   const { audit } = input;
@@ -113,7 +110,7 @@ export async function consumeMatchedChallenge(
   return row ?? null;
 }
 
-const reserveWrongTryQuery = preparedPerDatabase((db) =>
+const reserveWrongTryQuery = preparedPerDatabase((db: TwoFactorDb) =>
   db
     .update(smsChallenges)
     .set({ attempts: sql`${smsChallenges.attempts} + 1` })
@@ -123,13 +120,13 @@ const reserveWrongTryQuery = preparedPerDatabase((db) =>
 );
 
 /** Spends a try of a challenge on a wrong code, under the same condition; null when none was left. */
-export async function spendWrongTry(db: DbOrTx, input: { challengeId: string; userId: string; now: Date; maxTries: number }): Promise<{ attempts: number } | null> {
+export async function spendWrongTry(db: TwoFactorDb, input: { challengeId: string; userId: string; now: Date; maxTries: number }): Promise<{ attempts: number } | null> {
   const [row] = await reserveWrongTryQuery(db).execute({ ...input, now: input.now.toISOString() });
   return row ?? null;
 }
 
 /** Voids every code of the user not yet used: none works after a change of their second factor. */
-export async function voidLiveCodes(db: DbOrTx, userId: string, now: Date): Promise<void> {
+export async function voidLiveCodes(db: TwoFactorDb, userId: string, now: Date): Promise<void> {
   await db
     .update(smsChallenges)
     .set({ voidedAt: now })

@@ -1,5 +1,5 @@
-import { recordAuditEvent } from "../audit";
-import type { DbOrTx } from "../db/client";
+import { recordTwoFactorEvent } from "./audit";
+import type { TwoFactorDb } from "./db";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode } from "./backup-code-attempt";
@@ -37,7 +37,7 @@ export async function sendConfirmationCode(
   deps: TwoFactorDeps,
   input: { userId: string; authTime: number; request: RequestInfo },
 ): Promise<SendCodeResult | Failure<"NOT_ENROLLED">> {
-  const state = await loadSecondFactorState(deps.db, input.userId, deps.clock.now());
+  const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.phoneE164) return failure("NOT_ENROLLED");
   return sendSmsCode(deps, {
     userId: input.userId,
@@ -54,10 +54,10 @@ export async function confirmSecondFactor(
   deps: TwoFactorDeps,
   input: { userId: string; authTime: number; method: "sms" | "backup"; code: string; request: RequestInfo },
 ): Promise<{ ok: true } | VerifyCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
-  const state = await loadSecondFactorState(deps.db, input.userId, deps.clock.now());
+  const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.enrolled) return failure("NOT_ENROLLED");
-  const confirmed = async (db: DbOrTx) =>
-    recordAuditEvent(db, {
+  const confirmed = async (db: TwoFactorDb) =>
+    recordTwoFactorEvent(db, {
       organizationId: state.organizationId,
       actorUserId: input.userId,
       subjectUserId: input.userId,
@@ -79,6 +79,7 @@ export async function confirmSecondFactor(
       attemptNonce: confirmationNonce(input.userId, input.authTime),
       code: input.code,
       request: input.request,
+      organizationId: state.organizationId,
     });
     if (!verified.ok) return verified;
     await confirmed(db);

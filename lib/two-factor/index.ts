@@ -1,10 +1,11 @@
 import { systemClock, type Clock } from "../clock";
 import { hmacSha256 } from "../crypto";
-import type { Db } from "../db/client";
 import type { EmailSender } from "../email/sender";
 import type { SmsSender } from "../sms/sender";
 import { twoFactorCookies, type CookieInstruction } from "./cookies";
+import type { TwoFactorDb } from "./db";
 import type { TwoFactorFlowDeps } from "./flow";
+import type { TwoFactorHost } from "./host";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorOptions } from "./options";
 import { twoFactorPaths } from "./paths";
 import type { SessionGrant } from "./sign-in-ticket";
@@ -14,9 +15,19 @@ import type { SessionGrant } from "./sign-in-ticket";
  * `TwoFactorOptions` (each with its `@default`), and the parts only the host has. The plugin reads
  * no environment variable: the host reads its own and passes them here.
  */
-export interface TwoFactorConfig extends Partial<TwoFactorOptions> {
-  /** The database the plugin's tables live in (drizzle, node-postgres or PGlite); asked once per step. */
-  database: () => Db | Promise<Db>;
+export interface TwoFactorConfig<D extends TwoFactorDb = TwoFactorDb> extends Partial<TwoFactorOptions> {
+  /**
+   * The database the plugin's tables live in (drizzle over node-postgres or PGlite, with the host's
+   * own schema); asked once per step.
+   */
+  database: () => D | Promise<D>;
+  /**
+   * What only the host knows, asked by the steps (each answer given the step's database or
+   * transaction): the organization policy of a user (`organizationPolicy`), a user's role in an
+   * organization (`roleIn`, for the member administration steps) and the end of a user's sessions
+   * (`endSessions`, in an admin's reset). See `TwoFactorHost` (./host.ts).
+   */
+  host: TwoFactorHost;
   /** The SMS transport (lib/sms: Vonage, the dev outbox, or the host's own). */
   sms: SmsSender;
   /** The member notices' transport (a trusted device, a backup code used, a lock, setup done). */
@@ -66,7 +77,7 @@ function checked(config: TwoFactorConfig): TwoFactorOptions {
  * The plugin's one entry point: the resolved options, the flow's cookies and paths, and the deps
  * each step of the core takes. Create it once per process; `deps` is cheap per request.
  */
-export function createTwoFactor(config: TwoFactorConfig) {
+export function createTwoFactor<D extends TwoFactorDb = TwoFactorDb>(config: TwoFactorConfig<D>) {
   const options = checked(config);
   const codeKey = hmacSha256(config.secret, "connect-2fa/sms-code-key");
   const clock = config.clock ?? systemClock;
@@ -78,10 +89,11 @@ export function createTwoFactor(config: TwoFactorConfig) {
      * What the core's steps take, for one request. `host`: the request's host, used for the WebOTP
      * line (`@host #code`) when the `webOtpHost` option is not set.
      */
-    async deps(request: { host?: string | null } = {}): Promise<TwoFactorFlowDeps> {
+    async deps(request: { host?: string | null } = {}): Promise<TwoFactorFlowDeps & { db: D }> {
       const webOtpHost = options.webOtpHost ?? (request.host ? request.host.replace(/:\d+$/, "") : null);
       return {
         db: await config.database(),
+        host: config.host,
         clock,
         sms: config.sms,
         codeKey,
@@ -95,10 +107,13 @@ export function createTwoFactor(config: TwoFactorConfig) {
   };
 }
 
-export type TwoFactor = ReturnType<typeof createTwoFactor>;
+/** The plugin made by `createTwoFactor`; `D` is the host's database type, which `deps().db` keeps. */
+export type TwoFactor<D extends TwoFactorDb = TwoFactorDb> = ReturnType<typeof createTwoFactor<D>>;
 export type { TwoFactorOptions } from "./options";
 export type { CookieInstruction } from "./cookies";
 export type { SessionGrant } from "./sign-in-ticket";
+export type { TwoFactorDb } from "./db";
+export { NO_ORGANIZATION, type OrganizationPolicy, type OrganizationRole, type TwoFactorHost } from "./host";
 
 // The core's steps a host's edges call with `await twoFactor.deps(...)`. A host imports the plugin
 // from here (server), "./client" (client components) or "./cookies" (the middleware) only.
@@ -107,7 +122,10 @@ export { formatPhoneInternational, maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE }
 export { completeSignInChallenge, type ChallengeMethod } from "./challenge-completion";
 export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmSecondFactor, confirmSecondFactorAndNotify, sendConfirmationCode } from "./confirm";
 export { backupCodeField, checkboxField, phoneField, smsCodeField, withPhoneSuggestion } from "./fields";
-export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices } from "./member-admin";
+export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices, type Actor } from "./member-admin";
+export { browserName } from "./browser-name";
+export { notifyMemberOf, twoFactorNoticeEmail, type TwoFactorNotice } from "./notices";
+export { TWO_FACTOR_EVENT_TYPES, type TwoFactorEventType } from "./audit";
 export { messageContext } from "./messages";
 export { twoFactorPageStatus } from "./page-status";
 export { stagePath } from "./paths";
@@ -118,4 +136,4 @@ export { completePhoneSetup, selfSetupNonce, sendSetupCode } from "./setup";
 export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
 export { continueAfterPassword, resendSignInCode } from "./sign-in";
 // The schema fragment a host spreads into its own drizzle schema (its migrations then make the tables).
-export { backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorUserColumns, type ChallengePurpose } from "./schema";
+export { backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorUserColumns, type ChallengePurpose } from "./schema";

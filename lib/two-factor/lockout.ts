@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
-import { notifyMember } from "../notifications";
 import { runAfterAnswer, type TwoFactorFlowDeps } from "./flow";
+import { notifyMemberOf } from "./notices";
 import type { TwoFactorOptions } from "./options";
 
 /**
@@ -16,10 +16,11 @@ export type LockedFailure = Failure<"LOCKED"> & { lockedUntil: Date; startedFor?
  * The try that started a lock tells the member by email, after the answer when the host can
  * (someone who knows the password may be guessing); a lock met by a later try says nothing.
  */
-export async function announceLock(deps: Pick<TwoFactorFlowDeps, "email" | "defer">, locked: LockedFailure, where: "sign_in" | "confirm"): Promise<void> {
+export async function announceLock(deps: Pick<TwoFactorFlowDeps, "email" | "defer" | "options">, locked: LockedFailure, where: "sign_in" | "confirm"): Promise<void> {
   const { startedFor, lockedUntil } = locked;
   if (!startedFor) return;
-  await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, startedFor, { kind: "second_factor_locked", until: lockedUntil, where })));
+  const notice = { kind: "second_factor_locked", until: lockedUntil, where } as const;
+  await runAfterAnswer(deps, async () => void (await notifyMemberOf(deps.email, startedFor, notice, deps.options.appName)));
 }
 
 export function lockedFailure(lockedUntil: Date, now: Date, startedFor?: string): LockedFailure {
@@ -28,7 +29,7 @@ export function lockedFailure(lockedUntil: Date, now: Date, startedFor?: string)
 }
 
 /** The second factor is locked for this user until the returned time, or null. */
-export async function secondFactorLockedUntil(db: DbOrTx, userId: string, now: Date): Promise<Date | null> {
+export async function secondFactorLockedUntil(db: TwoFactorDb, userId: string, now: Date): Promise<Date | null> {
   const [row] = await db
     .select({ lockedUntil: twoFactorUsers.secondFactorLockedUntil })
     .from(twoFactorUsers)
@@ -42,7 +43,7 @@ export async function secondFactorLockedUntil(db: DbOrTx, userId: string, now: D
  * concurrent failures are all counted; a resend does not touch this counter.
  */
 export async function recordSecondFactorFailure(
-  db: DbOrTx,
+  db: TwoFactorDb,
   userId: string,
   now: Date,
   options: Pick<TwoFactorOptions, "lockoutThreshold" | "lockoutMs">,
@@ -65,6 +66,6 @@ export async function recordSecondFactorFailure(
 }
 
 /** A completed second factor: ends the run of failures and is shown as the last 2FA sign-in. */
-export async function recordSecondFactorSuccess(db: DbOrTx, userId: string, now: Date): Promise<void> {
+export async function recordSecondFactorSuccess(db: TwoFactorDb, userId: string, now: Date): Promise<void> {
   await db.update(twoFactorUsers).set({ secondFactorFailures: 0, lastSecondFactorAt: now }).where(eq(twoFactorUsers.id, userId));
 }

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock";
-import type { Db } from "../db/client";
 import type { SmsSender } from "../sms/sender";
+import type { TwoFactorDb } from "./db";
+import type { TwoFactorHost } from "./host";
 
 /** The security numbers of DESIGN.md; every one can be set by a mounting app. */
 export interface TwoFactorOptions {
@@ -78,12 +79,14 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
 
 /** What the core is given: tests inject a clock, a fake sender and a fresh database. */
 export interface TwoFactorDeps {
-  db: Db;
+  db: TwoFactorDb;
   clock: Clock;
   sms: SmsSender;
   /** HMAC key for SMS codes at rest (>= 32 bytes of secret). */
   codeKey: string;
   options: TwoFactorOptions;
+  /** The host's answers: its organizations' policy and roles, and the end of its sessions. */
+  host: TwoFactorHost;
 }
 
 export function twoFactorOptions(overrides: Partial<TwoFactorOptions> = {}): TwoFactorOptions {

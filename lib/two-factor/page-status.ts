@@ -8,7 +8,7 @@ import { maskPhone } from "./phone-number";
  * For the challenge page: the masked phone, whether a code was texted for this sign-in (a failed
  * send leaves no challenge), when "Resend code" opens, and until when the second factor is locked.
  */
-export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "clock" | "options">, pending: PendingSignIn) {
+export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "host" | "clock" | "options">, pending: PendingSignIn) {
   const { db } = deps;
   const status = await challengeStatus(db, {
     userId: pending.userId,
@@ -16,7 +16,7 @@ export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "cloc
     attemptNonce: pending.nonce,
     resendIntervalMs: deps.options.resendIntervalMs,
   });
-  const state = await loadSecondFactorState(db, pending.userId);
+  const state = await loadSecondFactorState(deps, pending.userId);
   const now = deps.clock.now();
   return {
     phoneMasked: state?.phoneE164 ? maskPhone(state.phoneE164) : status.phoneMasked,

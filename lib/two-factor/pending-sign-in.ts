@@ -16,6 +16,8 @@ export interface PendingSignIn {
   returnTo: string;
   /** After setup: the single-use session ticket, redeemed once the backup codes are stored. */
   ticket?: string;
+  /** The user's organization when the password was checked (the host's answer), for the events of the sign-in. */
+  organizationId?: string | null;
 }
 
 /** The default life of a pending sign-in (the option `pendingSignInTtlMs`). @default 600 (10 minutes) */
@@ -27,6 +29,7 @@ export function pendingSignInOf(unsealed: unknown, nowMs: number, ttlMs = PENDIN
   if (typeof data.userId !== "string" || typeof data.nonce !== "string" || typeof data.createdAt !== "number") return null;
   if (data.stage !== "setup" && data.stage !== "challenge") return null;
   if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
+  if (data.organizationId !== undefined && data.organizationId !== null && typeof data.organizationId !== "string") return null;
   if (nowMs - data.createdAt > ttlMs || data.createdAt > nowMs + 60_000) return null;
   return data as PendingSignIn;
 }

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { twoFactorUsers } from "./schema";
 import type { PendingSignIn } from "./pending-sign-in";
 
@@ -33,7 +33,7 @@ export const standingColumns = {
 
 /** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */
 export async function loadPendingStanding(
-  db: DbOrTx,
+  db: TwoFactorDb,
   pending: Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket">,
   options: { forUpdate?: boolean } = {},
 ): Promise<PendingStanding> {
@@ -47,6 +47,6 @@ export async function loadPendingStanding(
 }
 
 /** Ends every pending sign-in of the user begun before `now` (run it in the change's own transaction). */
-export async function endPendingSignIns(db: DbOrTx, userId: string, now: Date): Promise<void> {
+export async function endPendingSignIns(db: TwoFactorDb, userId: string, now: Date): Promise<void> {
   await db.update(twoFactorUsers).set({ pendingSignInsValidAfter: now }).where(eq(twoFactorUsers.id, userId));
 }

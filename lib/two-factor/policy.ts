@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import type { DbOrTx } from "../db/client";
-import { memberships, organizations } from "../db/schema";
+import type { TwoFactorDb } from "./db";
+import type { TwoFactorHost } from "./host";
 import { twoFactorUsers } from "./schema";
 
 export interface SecondFactorState {
@@ -20,37 +20,43 @@ export interface SecondFactorState {
   lockedUntil: Date | null;
 }
 
+/** What reading a user's second-factor state takes: the database (or transaction) and the host's answers. */
+export interface PolicySource {
+  db: TwoFactorDb;
+  host: TwoFactorHost;
+}
+
 /**
  * Read at every password sign-in, so an admin's change reaches members at their next sign-in.
  * Lifting the organization's requirement leaves 2FA only for users who turned it on themselves.
+ * The user's row and the host's policy are asked together (on a transaction's one connection
+ * they simply queue).
  */
-export async function loadSecondFactorState(db: DbOrTx, userId: string, now = new Date()): Promise<SecondFactorState | null> {
-  const [row] = await db
-    .select({
-      userId: twoFactorUsers.id,
-      email: twoFactorUsers.email,
-      phoneE164: twoFactorUsers.phoneE164,
-      phoneVerifiedAt: twoFactorUsers.phoneVerifiedAt,
-      selfEnabled: twoFactorUsers.twoFactorSelfEnabled,
-      lockedUntil: twoFactorUsers.secondFactorLockedUntil,
-      organizationId: memberships.organizationId,
-      requiredByOrganization: organizations.requireTwoFactor,
-      graceUntil: organizations.twoFactorGraceUntil,
-    })
-    .from(twoFactorUsers)
-    .leftJoin(memberships, eq(memberships.userId, twoFactorUsers.id))
-    .leftJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(eq(twoFactorUsers.id, userId))
-    .limit(1);
+export async function loadSecondFactorState({ db, host }: PolicySource, userId: string, now = new Date()): Promise<SecondFactorState | null> {
+  const [[row], policy] = await Promise.all([
+    db
+      .select({
+        userId: twoFactorUsers.id,
+        email: twoFactorUsers.email,
+        phoneE164: twoFactorUsers.phoneE164,
+        phoneVerifiedAt: twoFactorUsers.phoneVerifiedAt,
+        selfEnabled: twoFactorUsers.twoFactorSelfEnabled,
+        lockedUntil: twoFactorUsers.secondFactorLockedUntil,
+      })
+      .from(twoFactorUsers)
+      .where(eq(twoFactorUsers.id, userId))
+      .limit(1),
+    host.organizationPolicy(db, userId),
+  ]);
   if (!row) return null;
-  const requiredByOrganization = row.requiredByOrganization ?? false;
+  const requiredByOrganization = policy.requireTwoFactor;
   const enrolled = Boolean(row.phoneE164 && row.phoneVerifiedAt);
-  const graceUntil = requiredByOrganization ? (row.graceUntil ?? null) : null;
+  const graceUntil = requiredByOrganization ? policy.graceUntil : null;
   const inGracePeriod = Boolean(graceUntil && graceUntil > now && !enrolled);
   return {
     userId: row.userId,
     email: row.email,
-    organizationId: row.organizationId ?? null,
+    organizationId: policy.organizationId,
     required: (requiredByOrganization && !inGracePeriod) || row.selfEnabled,
     requiredByOrganization,
     inGracePeriod,

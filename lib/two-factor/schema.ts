@@ -43,6 +43,32 @@ export const twoFactorUsers = pgTable("users", {
   ...twoFactorUserColumns(),
 });
 
+/**
+ * The columns of the audit events the plugin records, on the host's `audit_events` table (the
+ * host's own events may go to the same table). A function, like `twoFactorUserColumns()`; the host
+ * keeps its foreign keys (organization, actor, subject) and indexes in the table's own config, and
+ * any column it adds must be nullable or have a default: the plugin writes these columns only.
+ */
+export function twoFactorAuditEventColumns() {
+  return {
+    id: id(),
+    organizationId: text("organization_id"),
+    actorUserId: text("actor_user_id"),
+    subjectUserId: text("subject_user_id"),
+    type: text("type").notNull(),
+    createdAt: at("created_at").notNull().defaultNow(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+  };
+}
+
+/**
+ * The plugin's view of the host's `audit_events` table, which it writes through (as
+ * `twoFactorUsers` is its view of `users`): never export it from the host's schema file.
+ */
+export const twoFactorAuditEvents = pgTable("audit_events", twoFactorAuditEventColumns());
+
 /** A single-use ticket the host's session strategy turns into a session. */
 export const signInTickets = pgTable("sign_in_tickets", {
   id: id(),

@@ -1,4 +1,4 @@
-import { recordAuditEvent } from "../audit";
+import { recordTwoFactorEvent } from "./audit";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { replaceBackupCodes } from "./backup-codes";
@@ -13,10 +13,10 @@ type Input = { userId: string; request: RequestInfo };
 export function regenerateBackupCodes(deps: TwoFactorDeps, input: Input): Promise<{ ok: true; codes: string[] } | Failure<"NOT_ENROLLED">> {
   return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
-    const state = await loadSecondFactorState(db, input.userId, now);
+    const state = await loadSecondFactorState({ db, host: deps.host }, input.userId, now);
     if (!state?.enrolled) return failure("NOT_ENROLLED");
     const codes = await replaceBackupCodes(db, input.userId, deps.options.backupCodeCount, now);
-    await recordAuditEvent(db, {
+    await recordTwoFactorEvent(db, {
       type: "two_factor.backup_codes_regenerated",
       organizationId: state.organizationId,
       actorUserId: input.userId,
@@ -32,9 +32,9 @@ export function regenerateBackupCodes(deps: TwoFactorDeps, input: Input): Promis
 export function turnOffTwoFactor(deps: TwoFactorDeps, input: Input): Promise<{ ok: true } | Failure<"REQUIRED_BY_ORGANIZATION">> {
   return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
-    const state = await loadSecondFactorState(db, input.userId, now);
+    const state = await loadSecondFactorState({ db, host: deps.host }, input.userId, now);
     if (state?.requiredByOrganization) return failure("REQUIRED_BY_ORGANIZATION");
-    await removeUserSecondFactor(db, input.userId, { by: "self", organizationId: state?.organizationId ?? null, request: input.request, now });
+    await removeUserSecondFactor({ db, host: deps.host }, input.userId, { by: "self", organizationId: state?.organizationId ?? null, request: input.request, now });
     return { ok: true as const };
   });
 }
@@ -43,8 +43,8 @@ export async function revokeOwnTrustedDevice(deps: TwoFactorDeps, input: Input &
   const now = deps.clock.now();
   const revoked = await revokeTrustedDevice(deps.db, input.userId, input.deviceId, now);
   if (revoked) {
-    const state = await loadSecondFactorState(deps.db, input.userId, now);
-    await recordAuditEvent(deps.db, {
+    const state = await loadSecondFactorState(deps, input.userId, now);
+    await recordTwoFactorEvent(deps.db, {
       type: "two_factor.trusted_device_revoked",
       organizationId: state?.organizationId ?? null,
       actorUserId: input.userId,

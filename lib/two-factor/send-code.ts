@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gt, isNotNull, isNull, min, ne, sql } from "drizzle-orm";
-import { recordAuditEvent } from "../audit";
+import { recordTwoFactorEvent } from "./audit";
 import { sha256 } from "../crypto";
-import type { DbOrTx } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { rowsOf } from "../db/rows";
 import { smsChallenges, type ChallengePurpose } from "./schema";
 import { failure, type Failure } from "../errors";
@@ -57,7 +57,7 @@ export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Pr
   const audit = { organizationId: input.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request };
   if (!sent.ok) {
     await db.delete(smsChallenges).where(eq(smsChallenges.id, id));
-    await recordAuditEvent(db, {
+    await recordTwoFactorEvent(db, {
       ...audit,
       type: "two_factor.code_send_failed",
       details: { purpose: input.purpose, phone: maskPhone(input.phoneE164), reason: sent.reason, detail: sent.detail },
@@ -83,7 +83,7 @@ export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Pr
           isNull(smsChallenges.voidedAt),
         ),
       );
-    await recordAuditEvent(tx, {
+    await recordTwoFactorEvent(tx, {
       ...audit,
       type: "two_factor.code_sent",
       details: { purpose: input.purpose, phone: maskPhone(input.phoneE164) },
@@ -93,7 +93,7 @@ export async function sendSmsCode(deps: TwoFactorDeps, input: SendCodeInput): Pr
   return { ok: true, challengeId: id, phoneMasked: maskPhone(input.phoneE164), resendAt: new Date(now.getTime() + options.resendIntervalMs) };
 }
 
-async function reserveChallenge(db: DbOrTx, deps: TwoFactorDeps, input: SendCodeInput, attemptHash: string, now: Date) {
+async function reserveChallenge(db: TwoFactorDb, deps: TwoFactorDeps, input: SendCodeInput, attemptHash: string, now: Date) {
   const { options } = deps;
   // One sender at a time per account and per phone number.
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`user:${input.userId}`}))`);

@@ -1,7 +1,7 @@
 import type { RequestInfo } from "../http/client-ip";
-import { notifyMember } from "../notifications";
 import { safeReturnPath } from "../return-path";
 import { flowCookiesAndPaths, runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
+import { notifyMemberOf } from "./notices";
 import type { PendingSignIn } from "./pending-sign-in";
 import { completePhoneSetup, type SetupCompletion } from "./setup";
 import { consumeSignInTicket } from "./sign-in-ticket";
@@ -40,7 +40,8 @@ export async function verifyPhoneForSignIn(
   }
   if (!done.ok) return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };
   const cookie = await cookies.pendingSignIn.set({ ...pending, ticket: done.ticket ?? undefined }, deps.sessionPassword);
-  await runAfterAnswer(deps, async () => void (await notifyMember(deps.email, done.email, { kind: "two_factor_set_up", phoneMasked: done.phoneMasked })));
+  const notice = { kind: "two_factor_set_up", phoneMasked: done.phoneMasked } as const;
+  await runAfterAnswer(deps, async () => void (await notifyMemberOf(deps.email, done.email, notice, deps.options.appName)));
   return { ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked, cookies: [cookie], redirectTo: null };
 }
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { recordAuditEvent } from "../audit";
+import { recordTwoFactorEvent } from "./audit";
 import { issueSignInTicket } from "./sign-in-ticket";
 import { twoFactorUsers } from "./schema";
 import { failure, type Failure } from "../errors";
@@ -37,7 +37,7 @@ export async function sendSetupCode(
   const phone = parsePhoneInput(input.phone);
   if (!phone.ok) return { ...failure("INVALID_PHONE"), message: phone.message };
   if (input.signIn && (await loadPendingStanding(deps.db, input.signIn)) === "ended") return failure("SIGN_IN_ENDED");
-  const state = await loadSecondFactorState(deps.db, input.userId);
+  const state = await loadSecondFactorState(deps, input.userId);
   const sent = await sendSmsCode(deps, {
     userId: input.userId,
     organizationId: state?.organizationId ?? null,
@@ -47,7 +47,7 @@ export async function sendSetupCode(
     request: input.request,
   });
   if (sent.ok) {
-    await recordAuditEvent(deps.db, {
+    await recordTwoFactorEvent(deps.db, {
       type: "two_factor.phone_added",
       organizationId: state?.organizationId ?? null,
       actorUserId: input.userId,
@@ -80,7 +80,7 @@ export function completePhoneSetup(
   return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     if (input.signIn && (await loadPendingStanding(db, input.signIn, { forUpdate: true })) === "ended") return failure("SIGN_IN_ENDED");
-    const state = await loadSecondFactorState(db, input.userId, now);
+    const state = await loadSecondFactorState({ db, host: deps.host }, input.userId, now);
     const organizationId = state?.organizationId ?? null;
     const verified = await verifySmsCode(db, deps, {
       userId: input.userId,
@@ -88,6 +88,7 @@ export function completePhoneSetup(
       attemptNonce: input.attemptNonce,
       code: input.code,
       request: input.request,
+      organizationId,
     });
     if (!verified.ok) return verified;
     await db
@@ -106,8 +107,8 @@ export function completePhoneSetup(
     const backupCodes = await replaceBackupCodes(db, input.userId, deps.options.backupCodeCount, now);
     const audit = { organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
     const phoneMasked = maskPhone(verified.phoneE164);
-    await recordAuditEvent(db, { ...audit, type: "two_factor.phone_verified", details: { phone: phoneMasked } });
-    await recordAuditEvent(db, state?.enrolled
+    await recordTwoFactorEvent(db, { ...audit, type: "two_factor.phone_verified", details: { phone: phoneMasked } });
+    await recordTwoFactorEvent(db, state?.enrolled
       ? { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } }
       : { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
     const ticket = input.signIn

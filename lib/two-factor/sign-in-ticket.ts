@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, notExists } from "drizzle-orm";
 import { randomToken, sha256 } from "../crypto";
-import type { Db } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { signInTickets, twoFactorUsers } from "./schema";
 
 /** Authentication methods, as in RFC 8176 (amr). */
@@ -25,7 +25,7 @@ export const TICKET_TTL_MS = 60_000;
  * in the pending sign-in cookie); only its hash is stored.
  */
 export async function issueSignInTicket(
-  db: Db,
+  db: TwoFactorDb,
   userId: string,
   amr: AuthMethod[],
   now: Date,
@@ -47,7 +47,7 @@ export async function issueSignInTicket(
  * has ended the user's pending sign-ins since it was issued (a password reset, a 2FA reset, a phone
  * change between "Verify Phone" and storing the backup codes).
  */
-export async function consumeSignInTicket(db: Db, ticket: string, now: Date): Promise<SessionGrant | null> {
+export async function consumeSignInTicket(db: TwoFactorDb, ticket: string, now: Date): Promise<SessionGrant | null> {
   const endedSince = db
     .select({ id: twoFactorUsers.id })
     .from(twoFactorUsers)

@@ -1,7 +1,7 @@
-import { recordAuditEvent } from "../audit";
+import { recordTwoFactorEvent } from "./audit";
 import type { AuthMethod, SessionGrant } from "./sign-in-ticket";
 import { randomToken } from "../crypto";
-import type { DbOrTx } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode, type BackupCodeFailure } from "./backup-code-attempt";
@@ -27,16 +27,16 @@ export async function continueAfterPassword(
   input: { userId: string; returnTo: string; deviceToken: string | undefined; request: RequestInfo },
 ): Promise<AfterPassword> {
   const { db, clock } = deps;
-  const state = await loadSecondFactorState(db, input.userId, clock.now());
+  const state = await loadSecondFactorState(deps, input.userId, clock.now());
   if (!state) throw new Error("user vanished between password check and second factor");
   const audit = { organizationId: state.organizationId, actorUserId: state.userId, subjectUserId: state.userId, request: input.request, at: clock.now() };
   const signedIn = async (amr: AuthMethod[]): Promise<AfterPassword> => {
-    await recordAuditEvent(db, { ...audit, type: "sign_in.succeeded", details: { amr } });
+    await recordTwoFactorEvent(db, { ...audit, type: "sign_in.succeeded", details: { amr } });
     return { next: "session", session: { userId: state.userId, amr } };
   };
   if (!state.required) return signedIn(["pwd"]);
   if (state.enrolled && (await recognizeTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
-    await recordAuditEvent(db, { ...audit, type: "two_factor.trusted_device_used" });
+    await recordTwoFactorEvent(db, { ...audit, type: "two_factor.trusted_device_used" });
     return signedIn(["pwd", "trusted_device"]);
   }
   const pending: PendingSignIn = {
@@ -45,6 +45,7 @@ export async function continueAfterPassword(
     stage: state.enrolled ? "challenge" : "setup",
     createdAt: clock.now().getTime(),
     returnTo: input.returnTo,
+    organizationId: state.organizationId,
   };
   if (!state.enrolled || !state.phoneE164) return { next: "second_factor", pending, sent: null };
   const sent = await sendSmsCode(deps, {
@@ -65,7 +66,7 @@ export async function resendSignInCode(
   request: RequestInfo,
 ): Promise<SendCodeResult | Failure<"SIGN_IN_ENDED">> {
   if ((await loadPendingStanding(deps.db, pending)) === "ended") return failure("SIGN_IN_ENDED");
-  const state = await loadSecondFactorState(deps.db, pending.userId);
+  const state = await loadSecondFactorState(deps, pending.userId);
   if (!state?.phoneE164) return failure("SMS_FAILED");
   return sendSmsCode(deps, {
     userId: state.userId,
@@ -112,11 +113,12 @@ export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteIn
     pendingSince: input.pending.createdAt,
     code: input.code,
     request: input.request,
+    organizationId: await organizationOfPending(deps, input.pending),
     auditOnSuccess: { type: "sign_in.second_factor_succeeded", details: { amr } },
   };
   const checked = await checkSmsCode(deps.db, deps, code);
   if (!checked.ok) return checked;
-  const spend = async (db: DbOrTx): Promise<SecondFactorCompletion> => {
+  const spend = async (db: TwoFactorDb): Promise<SecondFactorCompletion> => {
     const verified = await spendSmsCode(db, deps, code, checked);
     if (!verified.ok) return verified;
     return finishSignIn(db, deps, input, verified, amr, null);
@@ -125,10 +127,19 @@ export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteIn
   return deps.db.transaction((tx) => spend(tx));
 }
 
+/**
+ * The organization of a pending sign-in's events: the one the host answered at the password step,
+ * sealed in its cookie, so the code step adds no read. A cookie sealed before it held one asks again.
+ */
+async function organizationOfPending(deps: TwoFactorDeps, pending: PendingSignIn): Promise<string | null> {
+  if (pending.organizationId !== undefined) return pending.organizationId;
+  return (await deps.host.organizationPolicy(deps.db, pending.userId)).organizationId;
+}
+
 /** "Use the backup code": each code works once; failures count toward the lock like SMS codes. */
 export async function completeWithBackupCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
   const { userId } = input.pending;
-  const state = await loadSecondFactorState(deps.db, userId);
+  const state = await loadSecondFactorState(deps, userId);
   const organizationId = state?.organizationId ?? null;
   const amr: AuthMethod[] = ["pwd", "backup_code"];
   const done = await attemptBackupCode(deps, {
@@ -139,7 +150,7 @@ export async function completeWithBackupCode(deps: TwoFactorDeps, input: Complet
     pending: input.pending,
     unlock: async (db, remaining) => {
       const at = deps.clock.now();
-      await recordAuditEvent(db, { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at, type: "sign_in.second_factor_succeeded", details: { amr } });
+      await recordTwoFactorEvent(db, { organizationId, actorUserId: userId, subjectUserId: userId, request: input.request, at, type: "sign_in.second_factor_succeeded", details: { amr } });
       return finishSignIn(db, deps, input, { email: state?.email ?? "", organizationId }, amr, remaining);
     },
   });
@@ -148,7 +159,7 @@ export async function completeWithBackupCode(deps: TwoFactorDeps, input: Complet
 
 /** After the success is recorded: the trusted device when asked for, and what the edge needs. */
 async function finishSignIn(
-  db: DbOrTx,
+  db: TwoFactorDb,
   deps: TwoFactorDeps,
   input: CompleteInput,
   who: { email: string; organizationId: string | null },
@@ -161,7 +172,7 @@ async function finishSignIn(
   let device: { token: string; expiresAt: Date } | null = null;
   if (input.trustThisDevice) {
     device = await trustDevice(db, { userId, userAgent: input.request.userAgent, now }, deps.options);
-    await recordAuditEvent(db, { ...audit, type: "two_factor.trusted_device_added" });
+    await recordTwoFactorEvent(db, { ...audit, type: "two_factor.trusted_device_added" });
   }
   return {
     ok: true as const,

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import { randomToken, sha256 } from "../crypto";
-import type { Db } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { trustedDevices } from "./schema";
 import type { TwoFactorOptions } from "./options";
 
@@ -9,7 +9,7 @@ import type { TwoFactorOptions } from "./options";
  * stored. Past the per-user maximum the least recently used devices are revoked.
  */
 export async function trustDevice(
-  db: Db,
+  db: TwoFactorDb,
   input: { userId: string; userAgent: string | null; now: Date },
   options: Pick<TwoFactorOptions, "trustedDeviceTtlMs" | "maxTrustedDevicesPerUser">,
 ): Promise<{ token: string; expiresAt: Date }> {
@@ -36,7 +36,7 @@ export async function trustDevice(
 }
 
 /** True only for a live, unrevoked device issued to this very user; notes its last use. */
-export async function recognizeTrustedDevice(db: Db, userId: string, token: string | undefined, now: Date): Promise<boolean> {
+export async function recognizeTrustedDevice(db: TwoFactorDb, userId: string, token: string | undefined, now: Date): Promise<boolean> {
   if (!token || token.length > 128) return false;
   const [used] = await db
     .update(trustedDevices)
@@ -46,7 +46,7 @@ export async function recognizeTrustedDevice(db: Db, userId: string, token: stri
   return Boolean(used);
 }
 
-export async function revokeTrustedDevices(db: Db, userId: string, now: Date): Promise<number> {
+export async function revokeTrustedDevices(db: TwoFactorDb, userId: string, now: Date): Promise<number> {
   const revoked = await db
     .update(trustedDevices)
     .set({ revokedAt: now })
@@ -60,7 +60,7 @@ function activeFor(userId: string, now: Date) {
 }
 
 /** The user's live trusted devices, most recently used first; `current` marks this browser's. */
-export async function listTrustedDevices(db: Db, userId: string, currentToken: string | undefined, now: Date) {
+export async function listTrustedDevices(db: TwoFactorDb, userId: string, currentToken: string | undefined, now: Date) {
   const currentHash = currentToken ? sha256(currentToken) : null;
   const rows = await db
     .select({
@@ -78,7 +78,7 @@ export async function listTrustedDevices(db: Db, userId: string, currentToken: s
 }
 
 /** Revokes one device, only if it is this user's. */
-export async function revokeTrustedDevice(db: Db, userId: string, deviceId: string, now: Date): Promise<boolean> {
+export async function revokeTrustedDevice(db: TwoFactorDb, userId: string, deviceId: string, now: Date): Promise<boolean> {
   const revoked = await db
     .update(trustedDevices)
     .set({ revokedAt: now })

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
-import { recordAuditEvent } from "../audit";
+import { recordTwoFactorEvent } from "./audit";
 import { constantTimeEqual, sha256 } from "../crypto";
-import type { DbOrTx } from "../db/client";
+import type { TwoFactorDb } from "./db";
 import { smsChallenges, type ChallengePurpose } from "./schema";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
-import { consumeMatchedChallenge, findLiveChallenge, spendWrongTry, type LiveChallenge, type OwnAuditEvent } from "./code-consumption";
+import { consumeMatchedChallenge, findLiveChallenge, spendWrongTry, type OwnAuditEvent } from "./code-consumption";
 import { lockedFailure, recordSecondFactorFailure, secondFactorLockedUntil, type LockedFailure } from "./lockout";
 import type { TwoFactorDeps } from "./options";
 import { smsCodeHmac } from "./sms-code";
@@ -25,6 +25,8 @@ export interface VerifyCodeInput {
   attemptNonce: string;
   code: string;
   request: RequestInfo | null;
+  /** The organization of the step's events (the host's answer the step already has). */
+  organizationId: string | null;
   /** At sign-in: when the pending sign-in began; a code is refused once something ended it. */
   pendingSince?: number;
   /** An event to record with the consumption, in the same statement (the sign-in's success). */
@@ -37,7 +39,7 @@ export interface ComparedCode {
   matches: boolean;
   challengeId: string;
   email: string;
-  organizationId: LiveChallenge["organizationId"];
+  organizationId: string | null;
   now: Date;
 }
 export type CheckedCode = ComparedCode | VerifyCodeFailure;
@@ -46,7 +48,7 @@ export type CheckedCode = ComparedCode | VerifyCodeFailure;
  * Reads the newest live challenge of this user, purpose and sign-in attempt and compares the code
  * with it in constant time. Only a read: the outcome counts through `spendSmsCode`.
  */
-export async function checkSmsCode(db: DbOrTx, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<CheckedCode> {
+export async function checkSmsCode(db: TwoFactorDb, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<CheckedCode> {
   const now = deps.clock.now();
   const live = await findLiveChallenge(db, { userId: input.userId, purpose: input.purpose, attemptHash: sha256(input.attemptNonce), now });
   if (!live) return failure("NO_ACTIVE_CODE");
@@ -55,7 +57,7 @@ export async function checkSmsCode(db: DbOrTx, deps: TwoFactorDeps, input: Verif
   if (live.lockedUntil && live.lockedUntil > now) return lockedFailure(live.lockedUntil, now);
   if (!live.challengeId || !live.codeHmac) return failure("NO_ACTIVE_CODE");
   const matches = constantTimeEqual(live.codeHmac, smsCodeHmac(deps.codeKey, live.challengeId, input.code));
-  return { ok: true, matches, challengeId: live.challengeId, email: live.email, organizationId: live.organizationId, now };
+  return { ok: true, matches, challengeId: live.challengeId, email: live.email, organizationId: input.organizationId, now };
 }
 
 /**
@@ -66,7 +68,7 @@ export async function checkSmsCode(db: DbOrTx, deps: TwoFactorDeps, input: Verif
  * transaction of what it unlocks); a wrong one is several, to run in a transaction.
  */
 export async function spendSmsCode(
-  db: DbOrTx,
+  db: TwoFactorDb,
   deps: TwoFactorDeps,
   input: VerifyCodeInput,
   checked: ComparedCode,
@@ -80,7 +82,7 @@ export async function spendSmsCode(
 }
 
 /** Spends a try on a wrong code, voids the code at the last one, counts the failure. */
-async function recordWrongCode(db: DbOrTx, deps: TwoFactorDeps, input: VerifyCodeInput, checked: ComparedCode): Promise<VerifyCodeFailure> {
+async function recordWrongCode(db: TwoFactorDb, deps: TwoFactorDeps, input: VerifyCodeInput, checked: ComparedCode): Promise<VerifyCodeFailure> {
   const { options } = deps;
   const { now, challengeId } = checked;
   const reserved = await spendWrongTry(db, { challengeId, userId: input.userId, now, maxTries: options.maxTriesPerCode });
@@ -89,15 +91,15 @@ async function recordWrongCode(db: DbOrTx, deps: TwoFactorDeps, input: VerifyCod
   if (triesLeft === 0) await db.update(smsChallenges).set({ voidedAt: now }).where(eq(smsChallenges.id, challengeId));
   const { lockedUntil } = await recordSecondFactorFailure(db, input.userId, now, options);
   const audit = { organizationId: checked.organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
-  await recordAuditEvent(db, { ...audit, type: "two_factor.code_failed", details: { purpose: input.purpose, triesLeft } });
+  await recordTwoFactorEvent(db, { ...audit, type: "two_factor.code_failed", details: { purpose: input.purpose, triesLeft } });
   if (lockedUntil) {
-    await recordAuditEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
+    await recordTwoFactorEvent(db, { ...audit, type: "two_factor.locked", details: { until: lockedUntil.toISOString() } });
     return lockedFailure(lockedUntil, now, checked.email);
   }
   return { ...failure("INVALID_CODE"), triesLeft };
 }
 
-async function noUsableCode(db: DbOrTx, userId: string, now: Date): Promise<VerifyCodeFailure> {
+async function noUsableCode(db: TwoFactorDb, userId: string, now: Date): Promise<VerifyCodeFailure> {
   const lockedUntil = await secondFactorLockedUntil(db, userId, now);
   return lockedUntil ? lockedFailure(lockedUntil, now) : failure("NO_ACTIVE_CODE");
 }
@@ -106,7 +108,7 @@ async function noUsableCode(db: DbOrTx, userId: string, now: Date): Promise<Veri
  * Checks a code and spends it, both on `db`: run it inside the caller's transaction so that what
  * the code unlocks commits with the consumption, or not at all.
  */
-export async function verifySmsCode(db: DbOrTx, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
+export async function verifySmsCode(db: TwoFactorDb, deps: TwoFactorDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
   const checked = await checkSmsCode(db, deps, input);
   if (!checked.ok) return checked;
   return spendSmsCode(db, deps, input, checked);

@@ -1,7 +1,9 @@
 // A host app's schema file, as README "Mount it in your Next.js app" tells a host to write it: its
-// own users table with the plugin's columns spread in, and the plugin's tables re-exported.
-import { pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import { twoFactorUserColumns } from "@/lib/two-factor/schema";
+// own users table with the plugin's columns spread in, its own audit table with the plugin's audit
+// columns spread in (and its own extra column and index), and the plugin's tables re-exported. No
+// organizations or memberships: the plugin asks the host for those (`host`), it reads no table of them.
+import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { twoFactorAuditEventColumns, twoFactorUserColumns } from "@/lib/two-factor/schema";
 
 export const users = pgTable("users", {
   id: text("id").primaryKey(),
@@ -10,5 +12,15 @@ export const users = pgTable("users", {
   ...twoFactorUserColumns(),
   joinedAt: timestamp("joined_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const auditLog = pgTable(
+  "audit_events",
+  {
+    ...twoFactorAuditEventColumns(),
+    // The host's own column: nullable, as the plugin writes only its own columns.
+    tenantNote: text("tenant_note"),
+  },
+  (t) => [index("audit_log_subject_idx").on(t.subjectUserId, t.createdAt)],
+);
 
 export { backupCodes, signInTickets, smsChallenges, trustedDevices } from "@/lib/two-factor/schema";

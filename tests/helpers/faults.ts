@@ -7,6 +7,7 @@ import { withAdminConnection } from "@/lib/db/admin";
 import { rowsOf } from "@/lib/db/rows";
 import type { SmsFailureReason } from "@/lib/sms/sender";
 import { createVonageSmsSender } from "@/lib/sms/vonage-sender";
+import { portalTwoFactorHost } from "@/lib/two-factor-host";
 import { twoFactorOptions, type TwoFactorDeps, type TwoFactorOptions } from "@/lib/two-factor/options";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 import type { FakeVonage, FakeVonageMode } from "../fakes/vonage-server";
@@ -88,6 +89,7 @@ export function vonageDeps(
     }),
     codeKey: `faults-code-key-${randomBytes(24).toString("hex")}`,
     options: twoFactorOptions(overrides.options),
+    host: portalTwoFactorHost,
     fake,
     lastCodeTo(phone) {
       const last = to(phone).at(-1);

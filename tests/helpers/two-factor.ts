@@ -5,6 +5,8 @@ import { expect } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/rows";
 import { organizations, type Role } from "@/lib/db/schema";
+import { portalTwoFactorHost } from "@/lib/two-factor-host";
+import type { TwoFactorHost } from "@/lib/two-factor/host";
 import { twoFactorOptions, type TwoFactorDeps, type TwoFactorOptions } from "@/lib/two-factor/options";
 import type { PendingSignIn } from "@/lib/two-factor/pending-sign-in";
 import { parsePhoneInput } from "@/lib/two-factor/phone-number";
@@ -16,8 +18,9 @@ import { recordingSmsSender, type RecordingSmsSender } from "./sms";
 
 export type TestClock = ReturnType<typeof testClock>;
 
-/** TwoFactorDeps whose clock and sender the test can drive. */
+/** TwoFactorDeps whose clock and sender the test can drive, on the portal's database. */
 export interface TestDeps extends TwoFactorDeps {
+  db: Db;
   clock: TestClock;
   sms: RecordingSmsSender;
 }
@@ -27,6 +30,8 @@ export interface DepsOverrides {
   sms?: RecordingSmsSender;
   codeKey?: string;
   options?: Partial<TwoFactorOptions>;
+  /** The host's answers. @default the portal's (lib/two-factor-host.ts) */
+  host?: TwoFactorHost;
 }
 
 export function makeDeps(db: Db, overrides: DepsOverrides = {}): TestDeps {
@@ -36,6 +41,7 @@ export function makeDeps(db: Db, overrides: DepsOverrides = {}): TestDeps {
     sms: overrides.sms ?? recordingSmsSender(),
     codeKey: overrides.codeKey ?? `test-code-key-${randomBytes(24).toString("hex")}`,
     options: twoFactorOptions(overrides.options),
+    host: overrides.host ?? portalTwoFactorHost,
   };
 }
 

@@ -69,8 +69,8 @@ describe.each(databaseTargets())("activity log on $name", (target) => {
   it("an admin action done through the core appears in the log", async () => {
     const { org, owner, alice } = await organization();
     await enrollUser(deps, alice);
-    const done = await resetMemberTwoFactor(handle.db, {
-      actor: { userId: owner.id, organizationId: org.id, role: "owner" },
+    const done = await resetMemberTwoFactor(deps, {
+      actor: { userId: owner.id, organizationId: org.id },
       targetUserId: alice.id,
       request: testRequest(),
       now: deps.clock.now(),

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "@/lib/db/client";
+import type { DatabaseHandle, Db } from "@/lib/db/client";
+import { portalTwoFactorHost } from "@/lib/two-factor-host";
 import { completeSignInChallenge } from "@/lib/two-factor/challenge-completion";
 import { createTwoFactor, TwoFactorConfigError, type TwoFactorConfig } from "@/lib/two-factor";
 import { DEFAULT_TWO_FACTOR_OPTIONS } from "@/lib/two-factor/options";
@@ -16,11 +17,12 @@ import { createEnrolledUser, startChallenge, type TestDeps } from "../helpers/tw
 const secret = "a".repeat(40);
 const sessionPassword = "b".repeat(40);
 
-function hostConfig(overrides: Partial<TwoFactorConfig> = {}): TwoFactorConfig {
+function hostConfig(overrides: Partial<TwoFactorConfig<Db>> = {}): TwoFactorConfig<Db> {
   return {
     database: () => {
       throw new Error("no database in this test");
     },
+    host: portalTwoFactorHost,
     sms: recordingSmsSender(),
     email: recordingEmailSender(),
     secret,
@@ -42,7 +44,7 @@ describe("createTwoFactor's options", () => {
           overrides[key] =
             typeof fallback === "number" ? n : key === "cookiePrefix" ? `p${n}` : key.endsWith("Path") ? `/p${n}` : key === "appName" ? `App ${n}` : fallback;
         }
-        const { options } = createTwoFactor(hostConfig(overrides as Partial<TwoFactorConfig>));
+        const { options } = createTwoFactor(hostConfig(overrides as Partial<TwoFactorConfig<Db>>));
         for (const key of optionKeys) expect(options[key]).toEqual(chosen.includes(key) ? overrides[key] : DEFAULT_TWO_FACTOR_OPTIONS[key]);
         expect(Object.keys(options).sort()).toEqual([...optionKeys].sort());
       }),

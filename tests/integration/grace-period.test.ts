@@ -58,7 +58,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
       expect((await getOrganization(handle.db, org.id))?.twoFactorGraceUntil).toEqual(deadline);
 
       for (const [role, user] of Object.entries(people)) {
-        expect(await loadSecondFactorState(handle.db, user.id, deps.clock.now())).toMatchObject({
+        expect(await loadSecondFactorState(deps, user.id, deps.clock.now())).toMatchObject({
           requiredByOrganization: true,
           inGracePeriod: true,
           graceUntil: deadline,
@@ -72,7 +72,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
       deps.clock.set(deadline);
       for (const [role, user] of Object.entries(people)) {
         await expectHeldInSetup(user.id, `${role} at the deadline`);
-        expect(await loadSecondFactorState(handle.db, user.id, deps.clock.now())).toMatchObject({ inGracePeriod: false, required: true });
+        expect(await loadSecondFactorState(deps, user.id, deps.clock.now())).toMatchObject({ inGracePeriod: false, required: true });
       }
       deps.clock.advance(DAY);
       for (const [role, user] of Object.entries(people)) await expectHeldInSetup(user.id, `${role} a day after the deadline`);
@@ -83,7 +83,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
     const { org, owner, people } = await organization();
     const { phone } = await enrollUser(deps, people.member);
     await requireIt(org.id, owner.id, 14);
-    expect(await loadSecondFactorState(handle.db, people.member.id, deps.clock.now())).toMatchObject({ inGracePeriod: false, required: true });
+    expect(await loadSecondFactorState(deps, people.member.id, deps.clock.now())).toMatchObject({ inGracePeriod: false, required: true });
     const texted = deps.sms.messagesTo(phone).length;
     expect(await afterPassword(people.member.id)).toMatchObject({ next: "second_factor", pending: { stage: "challenge" }, sent: { ok: true } });
     expect(deps.sms.messagesTo(phone).length).toBe(texted + 1);
@@ -119,7 +119,7 @@ describe.each(databaseTargets())("2FA requirement with a grace period on $name",
     expect(org2).toMatchObject({ requireTwoFactor: false, twoFactorGraceUntil: null });
     deps.clock.advance(4 * DAY);
     for (const [role, user] of Object.entries(people)) {
-      expect(await loadSecondFactorState(handle.db, user.id, deps.clock.now())).toMatchObject({ requiredByOrganization: false, inGracePeriod: false, graceUntil: null });
+      expect(await loadSecondFactorState(deps, user.id, deps.clock.now())).toMatchObject({ requiredByOrganization: false, inGracePeriod: false, graceUntil: null });
       await expectSession(user.id, role);
     }
     // requiring it again "at next sign-in" does not bring the old deadline back

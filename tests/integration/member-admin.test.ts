@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
-import { auditEvents, organizations, users, type Role } from "@/lib/db/schema";
+import { auditEvents, memberships, organizations, users, type Role } from "@/lib/db/schema";
 import { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices, type Actor } from "@/lib/two-factor/member-admin";
 import { completeWithBackupCode, completeWithSmsCode, continueAfterPassword } from "@/lib/two-factor/sign-in";
 import { recognizeTrustedDevice, trustDevice } from "@/lib/two-factor/trusted-devices";
@@ -37,7 +37,7 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
   });
   afterAll(() => handle.close());
 
-  const actorOf = (user: { id: string }, organizationId: string, role: Role): Actor => ({ userId: user.id, organizationId, role });
+  const actorOf = (user: { id: string }, organizationId: string): Actor => ({ userId: user.id, organizationId });
   const afterPassword = (userId: string, deviceToken?: string) =>
     continueAfterPassword(deps, { userId, returnTo: "/", deviceToken, request: testRequest() });
 
@@ -49,7 +49,7 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
       const user = await createUser(handle.db, { organizationId: org.id, role });
       const enrolled = await enrollUser(deps, user, undefined, { selfEnabled: role === "member" });
       const device = await trustDevice(handle.db, { userId: user.id, userAgent: "vitest", now: deps.clock.now() }, deps.options);
-      return { ...user, ...enrolled, role, deviceToken: device.token, actor: actorOf(user, org.id, role) };
+      return { ...user, ...enrolled, role, deviceToken: device.token, actor: actorOf(user, org.id) };
     };
     const people = {
       org,
@@ -64,9 +64,9 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
   }
 
   const reset = (actor: Actor, targetUserId: string) =>
-    resetMemberTwoFactor(handle.db, { actor, targetUserId, request: testRequest("198.51.100.9"), now: deps.clock.now() });
+    resetMemberTwoFactor(deps, { actor, targetUserId, request: testRequest("198.51.100.9"), now: deps.clock.now() });
   const revoke = (actor: Actor, targetUserId: string) =>
-    revokeMemberTrustedDevices(handle.db, { actor, targetUserId, request: testRequest("198.51.100.9"), now: deps.clock.now() });
+    revokeMemberTrustedDevices(deps, { actor, targetUserId, request: testRequest("198.51.100.9"), now: deps.clock.now() });
 
   it("an admin's reset removes the member's phone, backup codes, live codes, trusted devices, self-enabled flag and lock, and ends their sessions", async () => {
     const { org, admin, member, otherMember } = await organization();
@@ -168,6 +168,15 @@ describe.each(databaseTargets())("admin reset and revoke on $name", (target) => 
       expect(await revoke(member.actor, target.id)).toEqual({ ok: false, code: "FORBIDDEN" });
       expect(await twoFactorSnapshot(handle.db, target.id, deps.clock.now())).toEqual(before);
     }
+  });
+
+  it("the actor's role is the host's answer at the step, not the caller's: an admin demoted since their page loaded is FORBIDDEN", async () => {
+    const { org, admin, member } = await organization();
+    await handle.db.update(memberships).set({ role: "member" }).where(and(eq(memberships.userId, admin.id), eq(memberships.organizationId, org.id)));
+    const before = await twoFactorSnapshot(handle.db, member.id, deps.clock.now());
+    expect(await reset(admin.actor, member.id)).toEqual({ ok: false, code: "FORBIDDEN" });
+    expect(await revoke(admin.actor, member.id)).toEqual({ ok: false, code: "FORBIDDEN" });
+    expect(await twoFactorSnapshot(handle.db, member.id, deps.clock.now())).toEqual(before);
   });
 
   it("nobody resets or revokes themselves here: NOT_FOUND", async () => {

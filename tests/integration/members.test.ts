@@ -241,8 +241,8 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     // a phone change keeps the member enrolled: counted once
     await enrollUser(deps, member, freshPhone());
     expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 2, total: 3 });
-    const actor = { userId: owner.id, organizationId: org.id, role: "owner" as const };
-    expect((await resetMemberTwoFactor(handle.db, { actor, targetUserId: member.id, request: null, now: deps.clock.now() })).ok).toBe(true);
+    const actor = { userId: owner.id, organizationId: org.id };
+    expect((await resetMemberTwoFactor(deps, { actor, targetUserId: member.id, request: null, now: deps.clock.now() })).ok).toBe(true);
     expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, total: 3 });
     expect((await turnOffTwoFactor(deps, { userId: selfish.id, request: testRequest() })).ok).toBe(true);
     expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 3 });

@@ -215,7 +215,7 @@ describe.each(databaseTargets())("password reset on $name", (target) => {
     expect(await use(otherToken, "yet another passphrase")).toEqual({ ok: false, code: "INVALID_RESET_LINK" });
 
     // 2FA stays on: the phone is still verified, the backup codes still work, sign-in asks for the code
-    const state = await loadSecondFactorState(handle.db, user.id, deps.clock.now());
+    const state = await loadSecondFactorState(deps, user.id, deps.clock.now());
     expect(state).toMatchObject({ enrolled: true, required: true, phoneE164: phone });
     expect(await countUnusedBackupCodes(handle.db, user.id)).toBe(10);
     for (const device of devices) {

@@ -61,8 +61,8 @@ describe.each(databaseTargets())("pending sign-ins end with their reason on $nam
     }
     if (change === "admin reset") {
       const owner = await createUser(handle.db, { organizationId: orgId, role: "owner" });
-      const actor = { userId: owner.id, organizationId: orgId, role: "owner" as const };
-      expect(await resetMemberTwoFactor(handle.db, { actor, targetUserId: user.id, request: testRequest(), now: deps.clock.now() })).toMatchObject({ ok: true });
+      const actor = { userId: owner.id, organizationId: orgId };
+      expect(await resetMemberTwoFactor(deps, { actor, targetUserId: user.id, request: testRequest(), now: deps.clock.now() })).toMatchObject({ ok: true });
       return null;
     }
     if (change === "phone change") return (await enrollUser(deps, user)).backupCodes[0]!;

@@ -16,6 +16,7 @@ import { databaseTargets } from "../helpers/databases";
 
 const PLUGIN_TABLES = ["sms_challenges", "backup_codes", "trusted_devices", "sign_in_tickets"];
 const HOST_OWN_USER_COLUMNS = ["id", "email", "display_name", "joined_at"];
+const HOST_OWN_AUDIT_COLUMNS = ["tenant_note"];
 
 /** The parts of drizzle-kit's snapshot JSON this test reads. */
 interface ColumnSnapshot {
@@ -51,6 +52,9 @@ function snapshotOf(schema: Record<string, unknown>): Snapshot {
 const fragmentColumnNames = getTableConfig(hostSchema.users)
   .columns.map((c) => c.name)
   .filter((name) => !HOST_OWN_USER_COLUMNS.includes(name));
+const auditFragmentColumnNames = getTableConfig(hostSchema.auditLog)
+  .columns.map((c) => c.name)
+  .filter((name) => !HOST_OWN_AUDIT_COLUMNS.includes(name));
 
 describe("the plugin's schema fragment spread into a host's schema makes the same tables as the portal's migrations", () => {
   const migrated = portalMigrationsSnapshot();
@@ -69,6 +73,24 @@ describe("the plugin's schema fragment spread into a host's schema makes the sam
     ]);
   });
 
+  it("holds the columns of the audit events the core records", () => {
+    expect(auditFragmentColumnNames).toEqual(["id", "organization_id", "actor_user_id", "subject_user_id", "type", "created_at", "ip", "user_agent", "details"]);
+  });
+
+  it("audit_events: each of the plugin's audit columns as the portal's migrations made it, and the portal keeps its own foreign keys and indexes on them", () => {
+    const hostAudit = host.tables["public.audit_events"]!;
+    const migratedAudit = migrated.tables["public.audit_events"]!;
+    for (const name of auditFragmentColumnNames) expect(hostAudit.columns[name], name).toEqual(migratedAudit.columns[name]);
+    expect(Object.keys(hostAudit.columns)).toEqual([...auditFragmentColumnNames, ...HOST_OWN_AUDIT_COLUMNS]);
+    // the fragment brings no foreign key: organizations and users of the audit are the host's to reference
+    expect(hostAudit.foreignKeys).toEqual({});
+    expect(Object.keys(migratedAudit.foreignKeys).sort()).toEqual([
+      "audit_events_actor_user_id_users_id_fk",
+      "audit_events_organization_id_organizations_id_fk",
+      "audit_events_subject_user_id_users_id_fk",
+    ]);
+  });
+
   it.each(PLUGIN_TABLES)("%s: the same columns, indexes, unique constraints and foreign key to users", (table) => {
     expect(host.tables[`public.${table}`]).toEqual(migrated.tables[`public.${table}`]);
   });
@@ -79,8 +101,8 @@ describe("the plugin's schema fragment spread into a host's schema makes the sam
     for (const name of fragmentColumnNames) expect(hostUsers.columns[name], name).toEqual(migratedUsers.columns[name]);
   });
 
-  it("the host's schema has exactly one users table and the plugin's four: the partial twoFactorUsers is not exported to drizzle-kit", () => {
-    expect(Object.keys(host.tables).sort()).toEqual(["public.users", ...PLUGIN_TABLES.map((t) => `public.${t}`)].sort());
+  it("the host's schema has exactly its users and audit tables and the plugin's four: the partial twoFactorUsers and twoFactorAuditEvents are not exported to drizzle-kit", () => {
+    expect(Object.keys(host.tables).sort()).toEqual(["public.users", "public.audit_events", ...PLUGIN_TABLES.map((t) => `public.${t}`)].sort());
   });
 
   it("the portal's schema, with the fragment spread into its users, is what its migrations made: drizzle-kit generate has nothing to do", () => {
@@ -155,5 +177,11 @@ describe.each(databaseTargets())("the portal's migrations on $name make the frag
     const expected = expectedColumns(host.tables["public.users"]!, fragmentColumnNames);
     expect(expected).toHaveLength(fragmentColumnNames.length);
     expect(await columnsIn("users")).toEqual(expect.arrayContaining(expected));
+  });
+
+  it("audit_events: every column of twoFactorAuditEventColumns() with its type, nullability and default", async () => {
+    const expected = expectedColumns(host.tables["public.audit_events"]!, auditFragmentColumnNames);
+    expect(expected).toHaveLength(auditFragmentColumnNames.length);
+    expect(await columnsIn("audit_events")).toEqual(expect.arrayContaining(expected));
   });
 });

@@ -46,7 +46,7 @@ describe.each(databaseTargets())("taking a user's second factor away on $name", 
       const at = deps.clock.now();
       const done =
         path === "an admin's reset"
-          ? await resetMemberTwoFactor(handle.db, { actor: { userId: admin.id, organizationId: org.id, role: "admin" }, targetUserId: user.id, request: testRequest(), now: at })
+          ? await resetMemberTwoFactor(deps, { actor: { userId: admin.id, organizationId: org.id }, targetUserId: user.id, request: testRequest(), now: at })
           : await turnOffTwoFactor(deps, { userId: user.id, request: testRequest() });
       expect(done.ok).toBe(true);
 

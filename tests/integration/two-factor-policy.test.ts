@@ -45,7 +45,7 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
     for (const user of everyone) {
       const after = await afterPassword(user.id);
       expect(after).toMatchObject({ next: "second_factor", sent: null, pending: { userId: user.id, stage: "setup" } });
-      const state = await loadSecondFactorState(handle.db, user.id);
+      const state = await loadSecondFactorState(deps, user.id);
       expect(state).toMatchObject({ required: true, requiredByOrganization: true, selfEnabled: false, enrolled: false });
     }
     // setup asks for a phone number first: nothing is texted yet
@@ -78,7 +78,7 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
     // the code was never entered: the number is not verified, so the next sign-in is setup again
     const second = await afterPassword(user.id);
     expect(second).toMatchObject({ next: "second_factor", sent: null, pending: { stage: "setup" } });
-    expect(await loadSecondFactorState(handle.db, user.id)).toMatchObject({ enrolled: false, phoneE164: null });
+    expect(await loadSecondFactorState(deps, user.id)).toMatchObject({ enrolled: false, phoneE164: null });
   });
 
   it("continueAfterPassword gives an enrolled user the challenge and texts a code at once, which completes the sign-in", async () => {
@@ -123,7 +123,7 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
     const memberNow = await afterPassword(member.id);
     if (memberNow.next !== "session") throw new Error("expected the password alone to be enough");
     expect(memberNow.session).toEqual({ userId: member.id, amr: ["pwd"] });
-    expect(await loadSecondFactorState(handle.db, member.id)).toMatchObject({ required: false, enrolled: true });
+    expect(await loadSecondFactorState(deps, member.id)).toMatchObject({ required: false, enrolled: true });
 
     // the one who turned it on for their own account keeps it
     const ownNow = await afterPassword(selfEnabled.id);
@@ -134,7 +134,7 @@ describe.each(databaseTargets())("two-factor policy on $name", (target) => {
   it("a user in no organization who turned 2FA on for their own account gets the challenge", async () => {
     const user = await createUser(handle.db);
     const { phone } = await enrollUser(deps, user, freshPhone(), { selfEnabled: true });
-    expect(await loadSecondFactorState(handle.db, user.id)).toMatchObject({
+    expect(await loadSecondFactorState(deps, user.id)).toMatchObject({
       organizationId: null,
       required: true,
       requiredByOrganization: false,

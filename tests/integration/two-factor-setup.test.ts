@@ -91,7 +91,7 @@ describe.each(databaseTargets())("two-factor phone setup on $name", (target) => 
     expect(await complete(user.id, nonce, wrongCode(code))).toEqual({ ok: false, code: "INVALID_CODE", triesLeft: 4 });
     expect(await complete(user.id, nonce, wrongCode(code, 2))).toEqual({ ok: false, code: "INVALID_CODE", triesLeft: 3 });
     expect(await userRow(user.id)).toMatchObject({ phoneE164: null, phoneVerifiedAt: null, twoFactorEnabledAt: null });
-    expect(await loadSecondFactorState(handle.db, user.id)).toMatchObject({ enrolled: false });
+    expect(await loadSecondFactorState(deps, user.id)).toMatchObject({ enrolled: false });
     expect(await countUnusedBackupCodes(handle.db, user.id)).toBe(0);
     expect((await complete(user.id, nonce, code)).ok).toBe(true);
   });
@@ -111,7 +111,7 @@ describe.each(databaseTargets())("two-factor phone setup on $name", (target) => 
 
     const now = deps.clock.now();
     expect(await userRow(user.id)).toMatchObject({ phoneE164: phone, phoneVerifiedAt: now, twoFactorEnabledAt: now, twoFactorSelfEnabled: false });
-    expect(await loadSecondFactorState(handle.db, user.id)).toMatchObject({ enrolled: true, phoneE164: phone });
+    expect(await loadSecondFactorState(deps, user.id)).toMatchObject({ enrolled: true, phoneE164: phone });
     expect(await countUnusedBackupCodes(handle.db, user.id)).toBe(10);
     expect(await consumeSignInTicket(handle.db, done.ticket!, now)).toEqual({ userId: user.id, amr: ["pwd", "sms"] });
     const types = (await handle.db.select().from(auditEvents).where(eq(auditEvents.subjectUserId, user.id))).map((e) => e.type);
@@ -129,7 +129,7 @@ describe.each(databaseTargets())("two-factor phone setup on $name", (target) => 
     const done = await complete(user.id, nonce, deps.sms.lastCodeTo(phone), { selfEnabled: true });
     expect(done).toMatchObject({ ok: true, ticket: null });
     expect(await handle.db.select().from(signInTickets).where(eq(signInTickets.userId, user.id))).toEqual([]);
-    expect(await loadSecondFactorState(handle.db, user.id)).toMatchObject({ selfEnabled: true, required: true, enrolled: true });
+    expect(await loadSecondFactorState(deps, user.id)).toMatchObject({ selfEnabled: true, required: true, enrolled: true });
   });
 
   it("the setup code is bound to its attempt and its purpose", async () => {

@@ -25,13 +25,15 @@ type MemberForm = z.infer<typeof memberSchema>;
 const backToMember = (resume: "reset" | "revoke") => (data: MemberForm) =>
   resumePath(safeReturnPath(data.returnTo, "/account-settings"), { resume, member: data.userId });
 
-const actorOf = (viewer: AdminViewer) => ({ userId: viewer.user.id, organizationId: viewer.organization.id, role: viewer.role });
+// The actor's role is asked again in the step's transaction (the portal's answers, lib/two-factor-host.ts).
+const actorOf = (viewer: AdminViewer) => ({ userId: viewer.user.id, organizationId: viewer.organization.id });
 
 export const resetMemberAction = organizationAdminAction(
   memberSchema,
   withRecentSecondFactor(backToMember("reset"), async (data, { request, viewer }): Promise<ActionState> => {
-    const { db, clock } = await appDeps();
-    const done = await resetMemberTwoFactor(db, { actor: actorOf(viewer), targetUserId: data.userId, request, now: clock.now() });
+    const deps = await appDeps();
+    const { clock } = deps;
+    const done = await resetMemberTwoFactor(deps, { actor: actorOf(viewer), targetUserId: data.userId, request, now: clock.now() });
     if (!done.ok) return { ok: false, error: REFUSED[done.code] };
     after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "two_factor_reset" }));
     revalidatePath("/account-settings");
@@ -42,8 +44,9 @@ export const resetMemberAction = organizationAdminAction(
 export const revokeMemberDevicesAction = organizationAdminAction(
   memberSchema,
   withRecentSecondFactor(backToMember("revoke"), async (data, { request, viewer }): Promise<ActionState> => {
-    const { db, clock } = await appDeps();
-    const done = await revokeMemberTrustedDevices(db, { actor: actorOf(viewer), targetUserId: data.userId, request, now: clock.now() });
+    const deps = await appDeps();
+    const { clock } = deps;
+    const done = await revokeMemberTrustedDevices(deps, { actor: actorOf(viewer), targetUserId: data.userId, request, now: clock.now() });
     if (!done.ok) return { ok: false, error: REFUSED[done.code] };
     after(() => notifyMember(emailSenderFromEnv(), done.email, { kind: "trusted_devices_revoked" }));
     revalidatePath("/account-settings");

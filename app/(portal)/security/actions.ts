@@ -22,7 +22,7 @@ const phoneScreen = (enrolled: boolean | undefined, now: Date, formData: FormDat
 /** The core and the viewer's second factor; changing an existing phone (not a first setup) needs a recent second factor. */
 async function securityContext(viewer: SessionViewer, changing: string) {
   const deps = await twoFactorDeps(await requestHost());
-  const state = await loadSecondFactorState(deps.db, viewer.user.id, deps.clock.now());
+  const state = await loadSecondFactorState(deps, viewer.user.id, deps.clock.now());
   if (state?.enrolled) await requireRecentSecondFactor(viewer, changing);
   return { deps, state };
 }

@@ -1,0 +1,55 @@
+import type { RequestInfo } from "../http/client-ip";
+import type { TwoFactorDb } from "./db";
+import { twoFactorAuditEvents } from "./schema";
+
+/** The events the plugin records, in the host's audit table (`twoFactorAuditEventColumns()`). */
+export const TWO_FACTOR_EVENT_TYPES = [
+  "sign_in.succeeded",
+  "two_factor.code_sent",
+  "two_factor.code_send_failed",
+  "two_factor.code_failed",
+  "two_factor.locked",
+  "two_factor.phone_added",
+  "two_factor.phone_verified",
+  "two_factor.enabled",
+  "two_factor.backup_code_used",
+  "two_factor.backup_code_failed",
+  "two_factor.trusted_device_added",
+  "two_factor.trusted_device_used",
+  "sign_in.second_factor_succeeded",
+  "two_factor.reset_by_admin",
+  "two_factor.trusted_devices_revoked",
+  "two_factor.trusted_device_revoked",
+  "two_factor.backup_codes_regenerated",
+  "two_factor.phone_changed",
+  "two_factor.disabled",
+  "two_factor.confirmed",
+] as const;
+
+export type TwoFactorEventType = (typeof TWO_FACTOR_EVENT_TYPES)[number];
+
+export interface TwoFactorEventInput {
+  type: TwoFactorEventType;
+  /** The organization the host placed the user in (`host.organizationPolicy`), or null. */
+  organizationId: string | null;
+  actorUserId: string | null;
+  subjectUserId?: string | null;
+  request?: RequestInfo | null;
+  /** Never a secret: no codes, tokens or full phone numbers. */
+  details?: Record<string, unknown>;
+  at: Date;
+}
+
+/** Records one of the plugin's events, on `db` (in the caller's transaction when it is one). */
+export async function recordTwoFactorEvent(db: TwoFactorDb, event: TwoFactorEventInput): Promise<void> {
+  await db.insert(twoFactorAuditEvents).values({
+    type: event.type,
+    organizationId: event.organizationId,
+    actorUserId: event.actorUserId,
+    subjectUserId: event.subjectUserId ?? null,
+    ip: event.request?.ip ?? null,
+    userAgent: event.request?.userAgent ?? null,
+    details: event.details ?? {},
+    createdAt: event.at,
+  });
+}
