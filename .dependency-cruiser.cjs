@@ -63,6 +63,14 @@ module.exports = {
       to: { path: "^lib/auth/" },
     },
     {
+      name: "core-reads-no-portal-schema",
+      comment:
+        "Wall: the core needs none of the portal's tables or texts (issue 15): it declares its own tables and audit columns (lib/two-factor/schema.ts), asks the host for organizations, roles and sessions (`host`, lib/two-factor/host.ts) and keeps its notices' texts (lib/two-factor/notices.ts). The portal's schema, its Db type, audit, notices, users, members and organizations stay the portal's.",
+      severity: "error",
+      from: { path: "^lib/two-factor/" },
+      to: { path: ["^lib/db/schema", "^lib/db/client", "^lib/audit", "^lib/notifications", "^lib/users", "^lib/members", "^lib/organizations", "^lib/two-factor-host"] },
+    },
+    {
       name: "app-mounts-the-plugin-through-its-entry-points",
       comment: "Wall: the portal is the plugin's first host: its pages, actions and components use lib/two-factor only through its entry points (index: server, client: browser).",
       severity: "error",

@@ -40,6 +40,19 @@ export default defineConfig([
         "error",
         { object: "process", property: "env", message: "lib/two-factor takes its settings as options: read the environment in the host (lib/server.ts)." },
       ],
+      // The wall "core-reads-no-portal-schema" of .dependency-cruiser.cjs, for type-only imports too
+      // (dependency-cruiser's graph holds only what runs).
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../db/schema", "../db/client", "../audit", "../notifications", "../users", "../members", "../organizations", "../two-factor-host", "@/lib/db/schema", "@/lib/db/client", "@/lib/audit", "@/lib/notifications", "@/lib/users", "@/lib/members", "@/lib/organizations", "@/lib/two-factor-host"],
+              message: "The core reads none of the portal's tables or texts: ask the host (`host`, ./host.ts) or use the plugin's own schema, audit and notices.",
+            },
+          ],
+        },
+      ],
     },
   },
 ]);
