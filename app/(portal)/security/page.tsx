@@ -1,13 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SetupFlow } from "@/components/two-factor/setup-flow";
 import { requireViewer } from "@/lib/auth/dal";
 import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
 import { loadSecurityPage } from "@/lib/queries/security";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
-import { finishSelfSetupAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "./actions";
-import { RevokeDevice, SecurityActions, type SecurityIntent } from "./security-actions";
+import { RevokeDevice, SecurityActions, SetupFlow, type SecurityIntent } from "@/lib/two-factor/react";
+import {
+  finishSelfSetupAction,
+  regenerateBackupCodesAction,
+  revokeDeviceAction,
+  sendSelfSetupCodeAction,
+  turnOffTwoFactorAction,
+  verifySelfSetupCodeAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -54,7 +60,14 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             <dt className="font-medium text-slate-600">Backup codes left</dt>
             <dd data-testid="backup-codes-left">{enrolled.backupCodesLeft}</dd>
           </dl>
-          <SecurityActions canTurnOff={!state.requiredByOrganization} resume={resume} />
+          <SecurityActions
+            canTurnOff={!state.requiredByOrganization}
+            resume={resume}
+            regenerateBackupCodes={regenerateBackupCodesAction}
+            turnOff={turnOffTwoFactorAction}
+            cancelHref="/security"
+            appName="Connect"
+          />
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
           {devices.length === 0 ? (
             <p className="text-slate-600">No trusted devices. Tick “Trust this device” when you sign in to add one.</p>
@@ -79,7 +92,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
                     <td className="py-2 pr-3">{when(d.lastUsedAt)}</td>
                     <td className="py-2 pr-3">{when(d.expiresAt)}</td>
                     <td className="py-2">
-                      <RevokeDevice deviceId={d.id} label={`Revoke ${browserName(d.userAgent)}${d.current ? " (this device)" : ""}`} />
+                      <RevokeDevice deviceId={d.id} revoke={revokeDeviceAction} label={`Revoke ${browserName(d.userAgent)}${d.current ? " (this device)" : ""}`} />
                     </td>
                   </tr>
                 ))}
@@ -94,7 +107,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
               ? "Your organization requires two-step authentication. Start the setup by adding your phone number."
               : "Off. Turn on two-step authentication to protect your account with a code texted to your phone."}
           </p>
-          <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishSelfSetupAction} />
+          <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishSelfSetupAction} appName="Connect" />
         </>
       )}
     </section>
