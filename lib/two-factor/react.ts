@@ -5,6 +5,7 @@
 export type { ActionState } from "./action-state";
 export { BackupCodes } from "./react/backup-codes";
 export { Button } from "./react/button";
+export { CancelSignIn } from "./react/cancel-sign-in";
 export { Challenge, type ChallengeNotice, type ChallengeProps } from "./react/challenge";
 export { slotClass, slotClasses, type ClassNames, type TwoFactorSlot } from "./react/class-names";
 export { CodeField } from "./react/code-field";
@@ -15,8 +16,9 @@ export { FormMessage } from "./react/form-message";
 export type { Navigate } from "./react/navigation";
 export { ResendButton } from "./react/resend-button";
 export { RevokeDevice } from "./react/revoke-device";
-export { postTwoFactorStep, TRANSPORT_MESSAGES, twoFactorRouteAction, type PostStepOptions, type StepAction, type TransportMessages, type TwoFactorStep } from "./react/route-action";
+export { postTwoFactorStep, TRANSPORT_MESSAGES, twoFactorRouteAction, type PostStepOptions, type RouteActionOptions, type StepAction, type TransportMessages, type TwoFactorStep } from "./react/route-action";
 export { SecurityActions, type SecurityActionsProps, type SecurityIntent } from "./react/security-actions";
 export { SetupFlow, type SetupFlowProps } from "./react/setup-flow";
 export { TimeZoneField, useBrowserTimeZone } from "./react/time-zone";
+export { TrustedDevices, type TrustedDeviceRow } from "./react/trusted-devices";
 export { VerifyPhoneDialog } from "./react/verify-phone-dialog";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { Button, Challenge, EnrollmentProgress, SetupFlow, slotClass, type StepAction } from "@/lib/two-factor/react";
+import { Button, Challenge, EnrollmentProgress, SetupFlow, slotClass, TrustedDevices, type StepAction } from "@/lib/two-factor/react";
 
 // A host restyles the plugin's components with Tailwind classes by slot: its class replaces the
 // component's default it conflicts with, and every other default stays.
@@ -105,5 +105,13 @@ describe("the components' slots", () => {
     expect(classOf(html, 'style="width:25%"')).toEqual(["h-full", "bg-blue-600"]);
     expect(classOf(html, 'role="progressbar"')).toEqual(["mb-6", "h-3", "w-full", "overflow-hidden", "rounded-full", "bg-slate-100"]);
     expect(html).toContain('aria-valuetext="1 of 4 members"');
+  });
+
+  it("each trusted device's Revoke button takes the host's secondary button classes and names its device", () => {
+    const device = { id: "d1", name: "Firefox on macOS", current: true, lastUsedAt: "2030-01-02T03:04:05.000Z", expiresAt: "2030-02-01T03:04:05.000Z" };
+    const html = renderToStaticMarkup(createElement(TrustedDevices, { devices: [device], revoke: noStep, classNames: { secondaryButton: "border-violet-400 px-3" } }));
+    expect(html).toContain('aria-label="Revoke Firefox on macOS (this device)"');
+    expect(buttonClass(html, "Revoke")).toEqual(["rounded", "border", "py-0.5", "text-xs", "hover:bg-slate-100", "border-violet-400", "px-3"]);
+    expect(html).toContain("<td class=\"py-2 pr-3\">2030-01-02 03:04 UTC</td>");
   });
 });

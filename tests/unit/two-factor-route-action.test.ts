@@ -52,6 +52,14 @@ describe("twoFactorRouteAction", () => {
     expect(received).toEqual([{ method: "POST", path: "/api/two-factor/setup/send", fields: { phone: "+14155550123", timeZone: "Europe/Paris" } }]);
   });
 
+  it("adds the fields the form does not hold (the challenge's method) to what it posts", async () => {
+    received = [];
+    answer = json(200, { ok: true, redirectTo: "/dashboard" });
+    const verifyBackup = twoFactorRouteAction(`${origin}/api/two-factor`, "challenge/verify", { fields: { method: "backup" } });
+    expect(await verifyBackup({}, form({ backupCode: "ABCD-EFGH", trustDevice: "on" }))).toEqual({ ok: true, redirectTo: "/dashboard" });
+    expect(received).toEqual([{ method: "POST", path: "/api/two-factor/challenge/verify", fields: { backupCode: "ABCD-EFGH", trustDevice: "on", method: "backup" } }]);
+  });
+
   it.each([400, 401, 403, 404, 413, 503])("a refusal (%i) reaches the form as its own error, not as a thrown error", async (status) => {
     answer = json(status, { ok: false, error: `refused with ${status}`, fieldErrors: { code: "That code is not right." } });
     const state = await twoFactorRouteAction(`${origin}/api/two-factor`, "challenge/verify")({}, form({ method: "sms", code: "123456" }));

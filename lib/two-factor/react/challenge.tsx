@@ -8,13 +8,13 @@ import { Button } from "./button";
 import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
 import { CodeField } from "./code-field";
 import { FormMessage } from "./form-message";
+import { LockNotice, useLockNotice } from "./lock-notice";
 import { useFollowRedirect, type Navigate } from "./navigation";
 import { OtherMethods, type ChallengeMethod } from "./other-methods";
 import { ResendButton } from "./resend-button";
 import type { StepAction, TransportMessages } from "./route-action";
 import { TimeZoneField, useBrowserTimeZone } from "./time-zone";
 import { TrustDevice } from "./trust-device";
-import { useLock } from "./use-lock";
 import { useVerifySubmit } from "./use-verify-submit";
 import { useWebOtp } from "./use-web-otp";
 
@@ -80,8 +80,7 @@ export function Challenge(props: ChallengeProps) {
     if (resendState.ok) setStaleSmsState(smsState);
   }
   const smsShown = smsState === staleSmsState ? {} : smsState;
-  const { locked, lockedUntil } = useLock([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, resendState.lockedUntil]);
-  const lockMessage = lockedUntil ? say({ code: "LOCKED", liftsAt: lockedUntil }) : null;
+  const lock = useLockNotice([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, resendState.lockedUntil], "challenge");
   const pageNotice = props.notice && props.notice.code !== "LOCKED" && !resendState.ok && !resendState.error ? say(props.notice) : undefined;
   const done = [smsState, backupState].find((state) => state.redirectTo);
   const goTo = done?.redirectTo;
@@ -97,13 +96,9 @@ export function Challenge(props: ChallengeProps) {
 
   return (
     <div className={classNames?.root}>
-      {lockMessage ? (
-        <p role="alert" data-testid="lock-message" className={cx("error", "mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900")}>
-          {lockMessage}
-        </p>
-      ) : null}
+      <LockNotice message={lock.message} classNames={classNames} />
       {/* While locked, the forms are disabled; the change of password request below stays open. */}
-      <fieldset disabled={locked} className="disabled:opacity-60">
+      <fieldset disabled={lock.locked} className="disabled:opacity-60">
       {method === "sms" ? (
         <>
           <p className={cx("text", "mb-4")}>

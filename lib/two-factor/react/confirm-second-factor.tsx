@@ -1,17 +1,16 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { twoFactorMessage } from "../messages";
 import { Button } from "./button";
 import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
 import { CodeField } from "./code-field";
 import { Field } from "./field";
 import { FormMessage } from "./form-message";
+import { LockNotice, useLockNotice } from "./lock-notice";
 import { useFollowRedirect, type Navigate } from "./navigation";
 import { ResendButton } from "./resend-button";
 import type { StepAction } from "./route-action";
-import { TimeZoneField, useBrowserTimeZone } from "./time-zone";
-import { useLock } from "./use-lock";
+import { TimeZoneField } from "./time-zone";
 
 export interface ConfirmSecondFactorProps {
   /** Where the browser goes once confirmed (sent with the form as `next`). */
@@ -33,22 +32,12 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
   const [sendState, sendAction, sending] = useActionState(props.send, {});
   const [state, action, confirming] = useActionState(props.confirm, {});
   useFollowRedirect(state.redirectTo, props.onNavigate);
-  const timeZone = useBrowserTimeZone();
-  const { locked, lockedUntil } = useLock([lockedAtOpen, sendState.lockedUntil, state.lockedUntil]);
-  const now = new Date();
-  const lockMessage =
-    lockedUntil
-      ? twoFactorMessage({ code: "LOCKED", retryAfterMs: Date.parse(lockedUntil) - now.getTime() }, { screen: "confirm", now, timeZone })
-      : null;
+  const lock = useLockNotice([lockedAtOpen, sendState.lockedUntil, state.lockedUntil], "confirm");
   return (
     <div className={classNames?.root}>
-      {lockMessage ? (
-        <p role="alert" data-testid="lock-message" className={cx("error", "mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900")}>
-          {lockMessage}
-        </p>
-      ) : null}
+      <LockNotice message={lock.message} classNames={classNames} />
       {/* While locked, every way to try a code is disabled until the lock lifts; a lifted lock enables them again. */}
-      <fieldset disabled={locked} className="disabled:opacity-60">
+      <fieldset disabled={lock.locked} className="disabled:opacity-60">
       {method === "sms" ? (
         <form action={sendAction} className="mb-4">
           <TimeZoneField />

@@ -54,12 +54,21 @@ export async function postTwoFactorStep(url: string, formData: FormData, options
   return isActionState(state) ? state : { ok: false, error: messages.unavailable };
 }
 
+export interface RouteActionOptions extends PostStepOptions {
+  /** Fields the form does not hold, added to each post: the challenge's `method` ("sms" | "backup"). */
+  fields?: Record<string, string>;
+}
+
 /**
  * A step of the plugin's route handler as a form action, for a host without server actions:
  * `useActionState(twoFactorRouteAction("/api/two-factor", "setup/send"), {})`. The component
  * follows the answer's `redirectTo`.
  */
-export function twoFactorRouteAction(mountPath: string, step: TwoFactorStep, options?: PostStepOptions): StepAction {
+export function twoFactorRouteAction(mountPath: string, step: TwoFactorStep, options: RouteActionOptions = {}): StepAction {
   const url = `${mountPath.replace(/\/+$/, "")}/${step}`;
-  return (_previous, formData) => postTwoFactorStep(url, formData, options);
+  const { fields = {}, ...postOptions } = options;
+  return (_previous, formData) => {
+    for (const [name, value] of Object.entries(fields)) formData.set(name, value);
+    return postTwoFactorStep(url, formData, postOptions);
+  };
 }
