@@ -72,10 +72,17 @@ module.exports = {
     },
     {
       name: "app-mounts-the-plugin-through-its-entry-points",
-      comment: "Wall: the portal is the plugin's first host: its pages, actions and components use lib/two-factor only through its entry points (index: server, client: browser).",
+      comment: "Wall: the portal is the plugin's first host: its pages, actions and components use lib/two-factor only through its entry points (index: server, client: browser, react: components).",
       severity: "error",
       from: { path: "^(app|components)/" },
-      to: { path: "^lib/two-factor/", pathNot: "^lib/two-factor/(index|client)\\.ts$" },
+      to: { path: "^lib/two-factor/", pathNot: "^lib/two-factor/(index|client|react)\\.ts$" },
+    },
+    {
+      name: "plugin-components-import-no-portal",
+      comment: "Wall: the plugin (its React components included) imports nothing of the portal's components or pages: a host renders them without ours.",
+      severity: "error",
+      from: { path: "^lib/two-factor/" },
+      to: { path: ["^components/", "^app/"] },
     },
     {
       name: "sms-knows-no-users-or-codes",

@@ -6,6 +6,7 @@ import { ERROR_MESSAGES } from "@/lib/errors";
 import type { SearchParams } from "@/lib/http/query-params";
 import { parseMembersQuery } from "@/lib/members";
 import { loadAccountSettings } from "@/lib/queries/account-settings";
+import { EnrollmentProgress } from "@/lib/two-factor/react";
 import type { MemberIntent } from "./member-row-actions";
 import { MembersTable } from "./members-table";
 import { SettingsForm, type ResumedRequirement } from "./settings-form";
@@ -35,7 +36,6 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
   const member = typeof params.member === "string" ? params.member : null;
   const resume = intent && member && recent ? { intent, userId: member } : null;
   const requirement = recent ? resumedRequirement(params) : null;
-  const percent = progress.total ? Math.round((progress.enrolled / progress.total) * 100) : 0;
   return (
     <div className="flex flex-col gap-8">
       <section aria-labelledby="settings-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -60,20 +60,7 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
             Activity log
           </Link>
         </div>
-        <p id="enrollment-label" className="mb-1 font-medium">
-          {progress.enrolled} of {progress.total} members have set up two-step authentication
-        </p>
-        <div
-          role="progressbar"
-          aria-labelledby="enrollment-label"
-          aria-valuemin={0}
-          aria-valuemax={progress.total}
-          aria-valuenow={progress.enrolled}
-          aria-valuetext={`${progress.enrolled} of ${progress.total} members`}
-          className="mb-6 h-3 w-full overflow-hidden rounded-full bg-slate-200"
-        >
-          <div className="h-full bg-green-600" style={{ width: `${percent}%` }} />
-        </div>
+        <EnrollmentProgress enrolled={progress.enrolled} total={progress.total} />
         {problems.map((code) => (
           <p key={code} role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-amber-900">
             {ERROR_MESSAGES[code]}

@@ -6,7 +6,8 @@ import { safeReturnPath } from "@/lib/return-path";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
 import { confirmationLockedUntil } from "@/lib/two-factor";
-import { ConfirmForm } from "./confirm-form";
+import { ConfirmSecondFactor } from "@/lib/two-factor/react";
+import { confirmAction, sendConfirmCodeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Confirm it's you" };
 
@@ -26,7 +27,12 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
             This change needs your password and your second factor again. After you confirm, you won&apos;t be asked again
             for {formatDuration(deps.options.confirmationTtlMs)}.
           </p>
-          <ConfirmForm next={safeReturnPath(next)} lockedUntil={lockedUntil?.toISOString() ?? null} />
+          <ConfirmSecondFactor
+            next={safeReturnPath(next)}
+            lockedUntil={lockedUntil?.toISOString() ?? null}
+            send={sendConfirmCodeAction}
+            confirm={confirmAction}
+          />
         </>
       ) : (
         // Said at once: with no second factor there is no code to send, so no "Send code" to try first.

@@ -1,13 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SetupFlow } from "@/components/two-factor/setup-flow";
 import { requireViewer } from "@/lib/auth/dal";
 import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
 import { loadSecurityPage } from "@/lib/queries/security";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
-import { finishSelfSetupAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "./actions";
-import { RevokeDevice, SecurityActions, type SecurityIntent } from "./security-actions";
+import { SecurityActions, SetupFlow, TrustedDevices, type SecurityIntent } from "@/lib/two-factor/react";
+import {
+  finishSelfSetupAction,
+  regenerateBackupCodesAction,
+  revokeDeviceAction,
+  sendSelfSetupCodeAction,
+  turnOffTwoFactorAction,
+  verifySelfSetupCodeAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -19,8 +25,6 @@ const NOTICES: Record<string, string> = {
 };
 
 const INTENTS: readonly SecurityIntent[] = ["new-backup-codes", "turn-off"];
-
-const when = (date: Date) => date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
@@ -54,38 +58,25 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             <dt className="font-medium text-slate-600">Backup codes left</dt>
             <dd data-testid="backup-codes-left">{enrolled.backupCodesLeft}</dd>
           </dl>
-          <SecurityActions canTurnOff={!state.requiredByOrganization} resume={resume} />
+          <SecurityActions
+            canTurnOff={!state.requiredByOrganization}
+            resume={resume}
+            regenerateBackupCodes={regenerateBackupCodesAction}
+            turnOff={turnOffTwoFactorAction}
+            cancelHref="/security"
+            appName="Connect"
+          />
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
-          {devices.length === 0 ? (
-            <p className="text-slate-600">No trusted devices. Tick “Trust this device” when you sign in to add one.</p>
-          ) : (
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Trusted devices</caption>
-              <thead className="border-b border-slate-200 text-slate-600">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">Device</th>
-                  <th scope="col" className="py-2 pr-3">Last used</th>
-                  <th scope="col" className="py-2 pr-3">Trusted until</th>
-                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {devices.map((d) => (
-                  <tr key={d.id} className="border-b border-slate-100" data-testid="trusted-device">
-                    <td className="py-2 pr-3">
-                      {browserName(d.userAgent)}
-                      {d.current ? <strong className="ml-2 rounded bg-blue-100 px-1.5 text-xs text-blue-900">This device</strong> : null}
-                    </td>
-                    <td className="py-2 pr-3">{when(d.lastUsedAt)}</td>
-                    <td className="py-2 pr-3">{when(d.expiresAt)}</td>
-                    <td className="py-2">
-                      <RevokeDevice deviceId={d.id} label={`Revoke ${browserName(d.userAgent)}${d.current ? " (this device)" : ""}`} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <TrustedDevices
+            devices={devices.map((d) => ({
+              id: d.id,
+              name: browserName(d.userAgent),
+              current: d.current,
+              lastUsedAt: d.lastUsedAt.toISOString(),
+              expiresAt: d.expiresAt.toISOString(),
+            }))}
+            revoke={revokeDeviceAction}
+          />
         </>
       ) : (
         <>
@@ -94,7 +85,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
               ? "Your organization requires two-step authentication. Start the setup by adding your phone number."
               : "Off. Turn on two-step authentication to protect your account with a code texted to your phone."}
           </p>
-          <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishSelfSetupAction} />
+          <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishSelfSetupAction} appName="Connect" />
         </>
       )}
     </section>

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SetupFlow } from "@/components/two-factor/setup-flow";
 import { requireViewer } from "@/lib/auth/dal";
 import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
 import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
+import { SetupFlow } from "@/lib/two-factor/react";
 import { finishPhoneChangeAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "../actions";
 
 export const metadata: Metadata = { title: "Change phone number" };
@@ -20,7 +20,7 @@ export default async function ChangePhonePage() {
         Enter your new phone number. We will text it a code to verify it. Your trusted devices will be asked for a code again, and you
         will get a new set of backup codes.
       </p>
-      <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishPhoneChangeAction} focusPhone />
+      <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishPhoneChangeAction} appName="Connect" focusPhone />
     </section>
   );
 }

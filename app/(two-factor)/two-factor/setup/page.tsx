@@ -3,7 +3,7 @@ import { CancelSignIn } from "@/components/cancel-sign-in";
 import { Card } from "@/components/ui";
 import { requirePendingSignIn } from "@/lib/auth/pending";
 import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
-import { SetupFlow } from "@/components/two-factor/setup-flow";
+import { SetupFlow } from "@/lib/two-factor/react";
 import { finishSetupAction, sendSetupCodeAction, verifySetupCodeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Set up two-step authentication" };
@@ -22,6 +22,7 @@ export default async function SetupPage() {
         send={sendSetupCodeAction}
         verify={verifySetupCodeAction}
         finish={finishSetupAction}
+        appName="Connect"
       />
       <CancelSignIn />
     </Card>

@@ -1,5 +1,5 @@
 import type { ComponentProps } from "react";
-import { Field } from "../ui";
+import { Field } from "./field";
 
 /** The "Verification code" field: the browser may autofill it from the SMS; numeric keypad on phones. */
 export function CodeField({ error, ...props }: { error?: string } & Omit<ComponentProps<typeof Field>, "label" | "name">) {

@@ -1,12 +1,13 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState, useEffect, useRef } from "react";
-import { BackupCodes } from "@/components/two-factor/backup-codes";
-import { FormMessage } from "@/components/ui";
-import { regenerateBackupCodesAction, revokeDeviceAction, turnOffTwoFactorAction } from "./actions";
+import { BackupCodes } from "./backup-codes";
+import { innerClassNames, slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
+import { FormMessage } from "./form-message";
+import { useFollowRedirect, type Navigate } from "./navigation";
+import type { StepAction } from "./route-action";
 
-const secondary = "rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100";
+const SECONDARY = "rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100";
 
 /** The Security page's actions that ask "Confirm it's you" first, and resume after it. */
 export type SecurityIntent = "new-backup-codes" | "turn-off";
@@ -16,20 +17,40 @@ const QUESTIONS: Record<SecurityIntent, string> = {
   "turn-off": "Turn off two-step authentication for your account?",
 };
 
-export function SecurityActions({ canTurnOff, resume }: { canTurnOff: boolean; resume: SecurityIntent | null }) {
-  const [codesState, regenerate, regenerating] = useActionState(regenerateBackupCodesAction, {});
-  const [offState, turnOff, turningOff] = useActionState(turnOffTwoFactorAction, {});
+export interface SecurityActionsProps {
+  canTurnOff: boolean;
+  /** Back from "Confirm it's you": the action asked for, shown ready to confirm. */
+  resume: SecurityIntent | null;
+  regenerateBackupCodes: StepAction;
+  turnOff: StepAction;
+  /** The resumed question's "Cancel" link (the Security page itself). */
+  cancelHref: string;
+  appName?: string;
+  onNavigate?: Navigate;
+  classNames?: ClassNames<TwoFactorSlot>;
+}
+
+/** "Create new backup codes" and "Turn off two-step authentication", each asked once more before it runs. */
+export function SecurityActions(props: SecurityActionsProps) {
+  const { canTurnOff, resume, classNames } = props;
+  const cx = slotClasses(classNames);
+  const [codesState, regenerate, regenerating] = useActionState(props.regenerateBackupCodes, {});
+  const [offState, turnOff, turningOff] = useActionState(props.turnOff, {});
+  useFollowRedirect(codesState.redirectTo ?? offState.redirectTo, props.onNavigate);
   const step = resume === "turn-off" && !canTurnOff ? null : resume;
+  const secondary = cx("secondaryButton", SECONDARY);
   return (
-    <div>
-      <FormMessage error={codesState.error ?? offState.error} message={codesState.message} />
-      {codesState.backupCodes ? <BackupCodes codes={codesState.backupCodes} /> : null}
+    <div className={classNames?.root}>
+      <FormMessage error={codesState.error ?? offState.error} message={codesState.message} classNames={classNames} />
+      {codesState.backupCodes ? <BackupCodes codes={codesState.backupCodes} appName={props.appName} classNames={innerClassNames(classNames)} /> : null}
       {step && !codesState.backupCodes && !offState.error ? (
         <ResumedStep
           question={QUESTIONS[step]}
           action={step === "new-backup-codes" ? regenerate : turnOff}
           pending={step === "new-backup-codes" ? regenerating : turningOff}
           label={step === "new-backup-codes" ? "Create new backup codes" : "Turn off two-step authentication"}
+          cancelHref={props.cancelHref}
+          classNames={classNames}
         />
       ) : (
         <div className="flex flex-wrap gap-3">
@@ -62,35 +83,30 @@ export function SecurityActions({ canTurnOff, resume }: { canTurnOff: boolean; r
 }
 
 /** Back from "Confirm it's you": the action asked for, its question open and its button focused. */
-function ResumedStep(props: { question: string; action: (formData: FormData) => void; pending: boolean; label: string }) {
+function ResumedStep(props: {
+  question: string;
+  action: (formData: FormData) => void;
+  pending: boolean;
+  label: string;
+  cancelHref: string;
+  classNames?: ClassNames<TwoFactorSlot>;
+}) {
+  const cx = slotClasses(props.classNames);
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => button.current?.focus(), []);
   return (
     <form action={props.action} aria-labelledby="resumed-question" className="rounded-md border border-amber-300 bg-amber-50 p-4">
-      <p id="resumed-question" className="mb-3 font-medium">
+      <p id="resumed-question" className={cx("text", "mb-3 font-medium")}>
         {props.question}
       </p>
       <div className="flex flex-wrap items-center gap-3">
-        <button ref={button} type="submit" disabled={props.pending} className={secondary}>
+        <button ref={button} type="submit" disabled={props.pending} className={cx("secondaryButton", SECONDARY)}>
           {props.label}
         </button>
-        <Link href="/security" className="underline">
+        <a href={props.cancelHref} className={cx("link", "underline")}>
           Cancel
-        </Link>
+        </a>
       </div>
-    </form>
-  );
-}
-
-export function RevokeDevice({ deviceId, label }: { deviceId: string; label: string }) {
-  const [state, revoke, revoking] = useActionState(revokeDeviceAction, {});
-  return (
-    <form action={revoke}>
-      <input type="hidden" name="deviceId" value={deviceId} />
-      <button type="submit" disabled={revoking} aria-label={label} className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100">
-        Revoke
-      </button>
-      {state.error ? <span role="alert" className="ml-2 text-xs text-red-700">{state.error}</span> : null}
     </form>
   );
 }

@@ -1,12 +1,16 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
-import type { ActionState } from "@/lib/action";
+import { useActionState, useEffect, useRef, type ReactNode, type RefObject } from "react";
+import type { ActionState } from "../action-state";
+import { Button } from "./button";
+import { slotClasses, type ClassNames } from "./class-names";
 import { CodeField } from "./code-field";
-import { Button, FormMessage } from "../ui";
-import { TimeZoneField } from "@/components/two-factor/time-zone";
+import { FormMessage } from "./form-message";
+import { useFollowRedirect, type Navigate } from "./navigation";
+import type { StepAction } from "./route-action";
+import { TimeZoneField } from "./time-zone";
 
-type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
+export type VerifyPhoneDialogSlot = "root" | "title" | "text" | "label" | "input" | "button" | "link" | "error";
 
 /**
  * The "Verify Your Phone" popup: a native modal <dialog>, so focus stays inside, the page behind
@@ -16,19 +20,25 @@ export function VerifyPhoneDialog(props: {
   open: boolean;
   /** The number as just typed, in full: a typo is caught here, before waiting for a text. */
   phoneNumber: string;
-  verifyAction: Action;
+  verifyAction: StepAction;
   onVerified(state: ActionState): void;
   onClose(): void;
   onWrongNumber(): void;
-  resend: React.ReactNode;
+  resend: ReactNode;
   /** Where focus goes on closing when what opened the popup is gone or disabled. */
-  returnFocus?: React.RefObject<HTMLElement | null>;
+  returnFocus?: RefObject<HTMLElement | null>;
+  /** Follows the step's `redirectTo` (a sign-in that ended meanwhile); default `window.location.assign`. */
+  onNavigate?: Navigate;
+  classNames?: ClassNames<VerifyPhoneDialogSlot>;
 }) {
+  const { classNames } = props;
+  const cx = slotClasses(classNames);
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
   const wrongNumber = useRef(false);
   const [state, action, pending] = useActionState(props.verifyAction, {});
   const { onVerified } = props;
+  useFollowRedirect(state.redirectTo, props.onNavigate);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -61,12 +71,12 @@ export function VerifyPhoneDialog(props: {
         const back = opener.current;
         (back?.isConnected && !back.matches(":disabled") ? back : props.returnFocus?.current)?.focus();
       }}
-      className="m-auto w-full max-w-sm rounded-xl p-6 shadow-xl backdrop:bg-slate-900/50"
+      className={cx("root", "m-auto w-full max-w-sm rounded-xl p-6 shadow-xl backdrop:bg-slate-900/50")}
     >
-      <h2 id="verify-phone-title" className="mb-2 text-xl font-semibold">
+      <h2 id="verify-phone-title" className={cx("title", "mb-2 text-xl font-semibold")}>
         Verify Your Phone
       </h2>
-      <p id="verify-phone-description" className="mb-4 text-sm text-slate-700">
+      <p id="verify-phone-description" className={cx("text", "mb-4 text-sm text-slate-700")}>
         We texted a one-time code to <strong data-testid="verify-phone-number">{props.phoneNumber}</strong>. Enter it below to verify
         your phone number.{" "}
         <button
@@ -75,20 +85,20 @@ export function VerifyPhoneDialog(props: {
             wrongNumber.current = true;
             ref.current?.close();
           }}
-          className="underline"
+          className={cx("link", "underline")}
         >
           Wrong number?
         </button>
       </p>
       <form action={action} noValidate>
         <TimeZoneField />
-        <FormMessage error={state.error} />
-        <CodeField autoFocus error={state.fieldErrors?.code} />
+        <FormMessage error={state.error} classNames={classNames} />
+        <CodeField autoFocus error={state.fieldErrors?.code} classNames={classNames} />
         <div className="flex items-center justify-between gap-3">
-          <Button type="submit" pending={pending} disabled={pending}>
+          <Button type="submit" pending={pending} disabled={pending} className={classNames?.button}>
             {pending ? "Verifying…" : "Verify Phone"}
           </Button>
-          <button type="button" onClick={() => ref.current?.close()} className="text-sm underline">
+          <button type="button" onClick={() => ref.current?.close()} className={cx("link", "text-sm underline")}>
             Cancel
           </button>
         </div>

@@ -1,29 +1,50 @@
 "use client";
 
 import { useActionState, useCallback, useEffect, useRef, useState } from "react";
-import { BackupCodes } from "@/components/two-factor/backup-codes";
-import { ResendButton } from "@/components/two-factor/resend-button";
-import { VerifyPhoneDialog } from "@/components/two-factor/verify-phone-dialog";
-import { Button, Field, FormMessage } from "@/components/ui";
-import type { ActionState } from "@/lib/action";
-import { TimeZoneField } from "@/components/two-factor/time-zone";
+import type { ActionState } from "../action-state";
+import { Button } from "./button";
+import { innerClassNames, slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
+import { Field } from "./field";
+import { FormMessage } from "./form-message";
+import { useFollowRedirect, type Navigate } from "./navigation";
+import { ResendButton } from "./resend-button";
+import type { StepAction } from "./route-action";
+import { StoredBackupCodes } from "./stored-backup-codes";
+import { TimeZoneField } from "./time-zone";
+import { VerifyPhoneDialog } from "./verify-phone-dialog";
 
-type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
+export interface SetupFlowProps {
+  /** The phone number's format rule and an example, shown under the field. */
+  rule: string;
+  example: string;
+  /** The steps: text a code to the number, check it (answers the backup codes), finish once they are stored. */
+  send: StepAction;
+  verify: StepAction;
+  finish: StepAction;
+  /** Focus the Phone number field on arrival (a page whose first step it is). */
+  focusPhone?: boolean;
+  /** Names the downloaded backup codes file. */
+  appName?: string;
+  onNavigate?: Navigate;
+  classNames?: ClassNames<TwoFactorSlot>;
+}
 
 /**
- * The article's setup: phone number, "Send code", the "Verify Your Phone" popup, the backup codes,
- * then `finish` (which starts the session during sign-in, or confirms on the Security page).
+ * Setup: phone number, "Send code", the "Verify Your Phone" popup, the backup codes, then `finish`
+ * (which starts the session during sign-in, or turns two-step authentication on for a member).
  */
-export function SetupFlow(props: { rule: string; example: string; send: Action; verify: Action; finish: Action; focusPhone?: boolean }) {
-  const { rule, example } = props;
+export function SetupFlow(props: SetupFlowProps) {
+  const { rule, example, classNames } = props;
+  const cx = slotClasses(classNames);
+  const inner = innerClassNames(classNames);
   const [sendState, sendAction, sending] = useActionState(props.send, {});
-  const [finishState, finishAction, finishing] = useActionState(props.finish, {});
   const [dialogOpen, setDialogOpen] = useState(false);
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
   const sendButton = useRef<HTMLButtonElement>(null);
   const phone = sendState.values?.phone ?? "";
   const phoneInput = useRef<HTMLInputElement>(null);
   const suggested = sendState.suggestedPhone;
+  useFollowRedirect(sendState.redirectTo, props.onNavigate);
 
   /** "Wrong number?" (the dialog has closed): back to the Phone number field, the number kept for editing. */
   const editNumber = useCallback(() => {
@@ -48,48 +69,16 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
     setDialogOpen(false);
   }, []);
 
-  if (finishState.ok) {
-    return (
-      <p role="status" className="rounded-md border border-green-200 bg-green-50 p-4 text-green-900">
-        {finishState.message}
-      </p>
-    );
-  }
-
   if (backupCodes) {
-    return (
-      <div>
-        <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-800">
-          Your phone number is verified.
-        </p>
-        <BackupCodes codes={backupCodes} />
-        <form action={finishAction} noValidate>
-          <FormMessage id="stored-error" error={finishState.error ?? finishState.fieldErrors?.stored} />
-          <div className="mb-4 flex items-start gap-3">
-            <input
-              id="stored"
-              name="stored"
-              type="checkbox"
-              required
-              aria-invalid={finishState.fieldErrors?.stored ? true : undefined}
-              aria-describedby={finishState.fieldErrors?.stored ? "stored-error" : undefined}
-              className="mt-1 h-4 w-4"
-            />
-            <label htmlFor="stored">I have stored my backup codes in a safe place</label>
-          </div>
-          <Button type="submit" pending={finishing} disabled={finishing}>
-            {finishing ? "Finishing…" : "Continue"}
-          </Button>
-        </form>
-      </div>
-    );
+    return <StoredBackupCodes codes={backupCodes} finish={props.finish} appName={props.appName} onNavigate={props.onNavigate} classNames={classNames} />;
   }
 
+  const phoneError = sendState.fieldErrors?.phone;
   return (
-    <div>
+    <div className={classNames?.root}>
       <form action={sendAction} noValidate>
         <TimeZoneField />
-        <FormMessage error={sendState.ok ? undefined : sendState.fieldErrors?.phone ? undefined : sendState.error} />
+        <FormMessage error={sendState.ok ? undefined : phoneError ? undefined : sendState.error} classNames={classNames} />
         <Field
           label="Phone number"
           name="phone"
@@ -107,12 +96,12 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
           }
           ref={phoneInput}
           error={
-            sendState.fieldErrors?.phone && suggested ? (
+            phoneError && suggested ? (
               <>
-                {sendState.fieldErrors.phone}{" "}
+                {phoneError}{" "}
                 <button
                   type="button"
-                  className="font-medium underline"
+                  className={cx("link", "font-medium underline")}
                   onClick={() => {
                     if (!phoneInput.current) return;
                     phoneInput.current.value = suggested;
@@ -123,17 +112,18 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
                 </button>
               </>
             ) : (
-              sendState.fieldErrors?.phone
+              phoneError
             )
           }
+          classNames={classNames}
         />
-        <Button ref={sendButton} type="submit" pending={sending} disabled={sending}>
+        <Button ref={sendButton} type="submit" pending={sending} disabled={sending} className={classNames?.button}>
           {sending ? "Sending…" : "Send code"}
         </Button>
       </form>
       {sendState.ok ? (
-        <p className="mt-4 text-sm">
-          <button type="button" className="underline" onClick={() => setDialogOpen(true)}>
+        <p className={cx("text", "mt-4 text-sm")}>
+          <button type="button" className={cx("link", "underline")} onClick={() => setDialogOpen(true)}>
             Enter the verification code
           </button>
         </p>
@@ -146,13 +136,15 @@ export function SetupFlow(props: { rule: string; example: string; send: Action; 
         onClose={() => setDialogOpen(false)}
         onWrongNumber={editNumber}
         returnFocus={sendButton}
+        onNavigate={props.onNavigate}
+        classNames={inner}
         resend={
           <form action={sendAction}>
             <TimeZoneField />
             <input type="hidden" name="phone" value={phone} />
-            <ResendButton resendAt={sendState.resendAt} pending={sending} />
+            <ResendButton resendAt={sendState.resendAt} pending={sending} classNames={classNames} />
             {sendState.ok === false && sendState.error ? (
-              <p role="alert" className="mt-2 text-sm text-red-700">
+              <p role="alert" className={cx("error", "mt-2 text-sm text-red-700")}>
                 {sendState.error}
               </p>
             ) : null}

@@ -1,13 +1,21 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { slotClasses, type ClassNames } from "./class-names";
 
-/** The backup codes, shown once, with the article's advice and copy / download. Focus moves to their heading when they appear. */
-export function BackupCodes({ codes }: { codes: string[] }) {
+export type BackupCodesSlot = "root" | "title" | "text" | "secondaryButton" | "status";
+
+/**
+ * The backup codes, shown once, with the advice to store them and copy / download. Focus moves to
+ * their heading when they appear. `appName` names the downloaded file and its first line.
+ */
+export function BackupCodes({ codes, appName, classNames }: { codes: string[]; appName?: string; classNames?: ClassNames<BackupCodesSlot> }) {
+  const cx = slotClasses(classNames);
   const [copied, setCopied] = useState<string>("");
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
-  const text = `Connect backup codes (each works once)\n\n${codes.join("\n")}\n`;
+  const text = `${appName ? `${appName} backup codes` : "Backup codes"} (each works once)\n\n${codes.join("\n")}\n`;
+  const fileName = `${appName ? `${appName.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-` : ""}backup-codes.txt`;
 
   async function copy() {
     try {
@@ -22,17 +30,18 @@ export function BackupCodes({ codes }: { codes: string[] }) {
     const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
     const link = document.createElement("a");
     link.href = url;
-    link.download = "connect-backup-codes.txt";
+    link.download = fileName;
     link.click();
     URL.revokeObjectURL(url);
   }
 
+  const secondary = cx("secondaryButton", "rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100");
   return (
-    <section aria-labelledby="backup-codes-title" className="mb-6">
-      <h2 id="backup-codes-title" ref={heading} tabIndex={-1} className="mb-2 text-lg font-semibold">
+    <section aria-labelledby="backup-codes-title" className={cx("root", "mb-6")}>
+      <h2 id="backup-codes-title" ref={heading} tabIndex={-1} className={cx("title", "mb-2 text-lg font-semibold")}>
         Your backup codes
       </h2>
-      <p className="mb-3 text-sm text-slate-700">
+      <p className={cx("text", "mb-3 text-sm text-slate-700")}>
         A backup code allows you to bypass two-step authentication when you cannot use your phone. The best place for
         them is a password manager. Otherwise, please be sure to write these backup codes down and store them in a secure place, or take a screenshot of the codes and email it
         to yourself for future reference. Each code works once, and they are shown only now.
@@ -45,14 +54,14 @@ export function BackupCodes({ codes }: { codes: string[] }) {
         ))}
       </ul>
       <div className="flex flex-wrap gap-3">
-        <button type="button" onClick={copy} className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">
+        <button type="button" onClick={copy} className={secondary}>
           Copy codes
         </button>
-        <button type="button" onClick={download} className="rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100">
+        <button type="button" onClick={download} className={secondary}>
           Download codes
         </button>
       </div>
-      <p role="status" className="mt-2 text-sm text-slate-700">
+      <p role="status" className={cx("status", "mt-2 text-sm text-slate-700")}>
         {copied}
       </p>
     </section>

@@ -1,0 +1,77 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Button } from "./button";
+import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
+import { CodeField } from "./code-field";
+import { Field } from "./field";
+import { FormMessage } from "./form-message";
+import { LockNotice, useLockNotice } from "./lock-notice";
+import { useFollowRedirect, type Navigate } from "./navigation";
+import { ResendButton } from "./resend-button";
+import type { StepAction } from "./route-action";
+import { TimeZoneField } from "./time-zone";
+
+export interface ConfirmSecondFactorProps {
+  /** Where the browser goes once confirmed (sent with the form as `next`). */
+  next: string;
+  /** The second factor is locked until then (ISO time). */
+  lockedUntil: string | null;
+  /** The steps: text a code, then check the password with the code or a backup code (`method`). */
+  send: StepAction;
+  confirm: StepAction;
+  onNavigate?: Navigate;
+  classNames?: ClassNames<TwoFactorSlot>;
+}
+
+/** "Confirm it's you": the password and the second factor again, before a sensitive change. */
+export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
+  const { next, lockedUntil: lockedAtOpen, classNames } = props;
+  const cx = slotClasses(classNames);
+  const [method, setMethod] = useState<"sms" | "backup">("sms");
+  const [sendState, sendAction, sending] = useActionState(props.send, {});
+  const [state, action, confirming] = useActionState(props.confirm, {});
+  useFollowRedirect(state.redirectTo, props.onNavigate);
+  const lock = useLockNotice([lockedAtOpen, sendState.lockedUntil, state.lockedUntil], "confirm");
+  return (
+    <div className={classNames?.root}>
+      <LockNotice message={lock.message} classNames={classNames} />
+      {/* While locked, every way to try a code is disabled until the lock lifts; a lifted lock enables them again. */}
+      <fieldset disabled={lock.locked} className="disabled:opacity-60">
+      {method === "sms" ? (
+        <form action={sendAction} className="mb-4">
+          <TimeZoneField />
+          <FormMessage error={sendState.lockedUntil ? undefined : sendState.error} message={sendState.message} classNames={classNames} />
+          {sendState.ok ? (
+            <ResendButton resendAt={sendState.resendAt} pending={sending} classNames={classNames} />
+          ) : (
+            <button type="submit" className={cx("secondaryButton", "rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100")}>
+              {sending ? "Sending…" : "Send code"}
+            </button>
+          )}
+        </form>
+      ) : null}
+      <form action={action} noValidate>
+        <TimeZoneField />
+        <FormMessage error={state.lockedUntil ? undefined : state.error} classNames={classNames} />
+        <input type="hidden" name="next" value={next} />
+        <input type="hidden" name="method" value={method} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} classNames={classNames} />
+        {method === "sms" ? (
+          <CodeField error={state.fieldErrors?.code} classNames={classNames} />
+        ) : (
+          <Field label="Backup code" name="code" autoComplete="off" spellCheck={false} required error={state.fieldErrors?.code} classNames={classNames} />
+        )}
+        <Button type="submit" pending={confirming} disabled={confirming} className={classNames?.button}>
+          {confirming ? "Confirming…" : "Confirm"}
+        </Button>
+      </form>
+      <p className={cx("text", "mt-4 text-sm")}>
+        <button type="button" className={cx("link", "underline")} onClick={() => setMethod(method === "sms" ? "backup" : "sms")}>
+          {method === "sms" ? "Use the backup code" : "Use the code received via SMS"}
+        </button>
+      </p>
+      </fieldset>
+    </div>
+  );
+}
