@@ -43,7 +43,3 @@ export async function requestHost(): Promise<string | null> {
 export async function readConfirmation(userId: string, authTime: number): Promise<number | null> {
   return portalCookies.confirmation.read(await cookies(), { userId, authTime }, sessionPassword(), Date.now());
 }
-
-export async function writeConfirmation(userId: string, authTime: number, at: number): Promise<void> {
-  await applyCookies([await portalCookies.confirmation.set({ userId, authTime, at }, sessionPassword())]);
-}

@@ -26,6 +26,7 @@ function hostConfig(overrides: Partial<TwoFactorConfig> = {}): TwoFactorConfig {
     secret,
     sessionPassword,
     startSession: async () => [],
+    getSession: async () => null,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@ import type { ActionState } from "@/lib/action";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import type { ChallengeMethod } from "./complete";
 
-export const VERIFY_URL = "/two-factor/challenge/verify";
+export const VERIFY_URL = "/api/two-factor/challenge/verify";
 
 async function postVerify(form: HTMLFormElement, method: ChallengeMethod): Promise<ActionState> {
   const body = new FormData(form);
