@@ -132,7 +132,7 @@ export type TwoFactor = ReturnType<typeof createTwoFactor>;
 export type { TwoFactorOptions } from "./options";
 export type { CookieInstruction } from "./cookies";
 export type { SessionGrant } from "./sign-in-ticket";
-export type { AdminSession, GetSession, OrganizationRole, SessionCookies, TwoFactorSession } from "./session";
+export { organizationAdminOf, type AdminCheck, type AdminSession, type GetSession, type OrganizationRole, type SessionCookies, type TwoFactorSession } from "./session";
 export type { StepAnswer, TwoFactorStepName } from "./steps";
 export { TWO_FACTOR_STEPS } from "./steps";
 

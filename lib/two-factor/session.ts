@@ -53,8 +53,8 @@ export function twoFactorChecks(parts: {
     /** An owner or admin of their organization: the session, or UNAUTHENTICATED / FORBIDDEN. */
     organizationAdmin: organizationAdminOf,
     /** The session did its second factor within `confirmationTtlMs`: at sign-in, or on "Confirm it's you". */
-    async recentSecondFactor(cookies: CookieReader, session: Pick<TwoFactorSession, "userId" | "authTime" | "amr">): Promise<boolean> {
-      const nowMs = parts.now().getTime();
+    async recentSecondFactor(cookies: CookieReader, session: Pick<TwoFactorSession, "userId" | "authTime" | "amr">, now: Date = parts.now()): Promise<boolean> {
+      const nowMs = now.getTime();
       const confirmedAt = await parts.cookies.confirmation.read(cookies, session, parts.sessionPassword, nowMs);
       return hasRecentSecondFactor(session, confirmedAt, nowMs, parts.confirmationTtlMs);
     },
