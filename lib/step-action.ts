@@ -28,9 +28,10 @@ export async function runPortalStep(step: TwoFactorStepName, form: FormData): Pr
 
 /**
  * A server action that is one plugin step: `fields` are set on the submitted form first (a form
- * that posts to one method's action says which, as the route handler's caller does).
+ * that posts to one method's action says which, as the route handler's caller does); `succeeded`
+ * runs after a step that answered ok (a page to revalidate).
  */
-export function stepAction(step: TwoFactorStepName, fields: Record<string, string> = {}) {
+export function stepAction(step: TwoFactorStepName, options: { fields?: Record<string, string>; succeeded?: () => void } = {}) {
   return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
     // An action's arguments are whatever the request encoded: not always the form data it declares.
     if (!(formData instanceof FormData)) return { ok: false, error: ERROR_MESSAGES.INVALID_INPUT };
@@ -38,7 +39,7 @@ export function stepAction(step: TwoFactorStepName, fields: Record<string, strin
       noteRefusedRequest();
       return { ok: false, error: ERROR_MESSAGES.SERVICE_UNAVAILABLE };
     }
-    for (const [name, value] of Object.entries(fields)) formData.set(name, value);
+    for (const [name, value] of Object.entries(options.fields ?? {})) formData.set(name, value);
     let done: StepAnswer;
     try {
       done = await runPortalStep(step, formData);
@@ -46,6 +47,7 @@ export function stepAction(step: TwoFactorStepName, fields: Record<string, strin
       if (!reportDatabaseFailure(error)) throw error;
       return { ok: false, error: ERROR_MESSAGES.SERVICE_UNAVAILABLE };
     }
+    if (done.state.ok) options.succeeded?.();
     if (done.redirectTo) redirect(done.redirectTo);
     return done.state;
   };

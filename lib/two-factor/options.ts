@@ -46,6 +46,10 @@ export interface TwoFactorOptions {
   signInPath: string;
   /** Where a sign-in goes once setup is done and the backup codes are stored. @default "/two-step-enabled" */
   setupDonePath: string;
+  /** The host's Security page (the member's own second factor); its steps send the browser back to it. @default "/security" */
+  securityPath: string;
+  /** The host's "Confirm it's you" page, where a step that needs a recent second factor sends the browser (`?next=`). @default "/confirm" */
+  confirmPath: string;
   /** How long a sign-in may wait between the password and the second factor (its cookie's life). @default 600_000 (10 minutes) */
   pendingSignInTtlMs: number;
   /** How long "Confirm it's you" (or a sign-in with the second factor) counts as recent. @default 600_000 (10 minutes) */
@@ -72,6 +76,8 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   twoFactorPath: "/two-factor",
   signInPath: "/sign-in",
   setupDonePath: "/two-step-enabled",
+  securityPath: "/security",
+  confirmPath: "/confirm",
   pendingSignInTtlMs: 10 * 60_000,
   confirmationTtlMs: 10 * 60_000,
 };

@@ -55,6 +55,13 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "setup/finish": setupWithTicket,
       "confirm/send": session,
       "confirm/verify": session,
+      "security/send": session,
+      "security/verify": session,
+      "security/finish-setup": session,
+      "security/finish-phone": session,
+      "security/backup-codes": session,
+      "security/turn-off": session,
+      "security/revoke-device": session,
     };
     fields = {
       "challenge/verify": { method: "sms", code, trustDevice: "on" },
@@ -65,6 +72,13 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "setup/finish": { stored: "on" },
       "confirm/send": {},
       "confirm/verify": { method: "backup", code: enrolled.backupCodes[0]!, next: "/" },
+      "security/send": { phone: freshPhone() },
+      "security/verify": { code: "123456" },
+      "security/finish-setup": { stored: "on" },
+      "security/finish-phone": { stored: "on" },
+      "security/backup-codes": {},
+      "security/turn-off": {},
+      "security/revoke-device": { deviceId: "a-device" },
     };
   });
   afterAll(() => handle.close());
@@ -81,7 +95,7 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
         expect(answer.headers.getSetCookie()).toEqual([]);
         expect(answer.headers.get("cache-control")).toBe("no-store");
       }),
-      { numRuns: 80 },
+      { numRuns: 120 },
     );
     expect(mounted.sms.attempts.length).toBe(texted);
     expect(mounted.email.attempts).toHaveLength(0);

@@ -139,6 +139,31 @@ describe.each(databaseTargets())("the two-factor route handler on $name", (targe
     expect(await mounted.plugin.checks.recentSecondFactor(jarReader(jar), session!)).toBe(false);
   });
 
+  it("the Security page's sensitive steps send a session without a recent second factor to confirm it first, changing nothing", async () => {
+    const { user, phone, backupCodes } = await createEnrolledUser(deps);
+    const stale = jarWithSession({ userId: user.id, amr: ["pwd", "sms"], authTime: mounted.clock.now().getTime() - mounted.plugin.options.confirmationTtlMs });
+    const refused = await handler(stepRequest("security/backup-codes", {}, { jar: stale }));
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ ok: false, redirectTo: `/confirm?next=${encodeURIComponent("/security?resume=new-backup-codes")}` });
+    const turnOff = await handler(stepRequest("security/turn-off", {}, { jar: stale }));
+    expect(await turnOff.json()).toMatchObject({ redirectTo: `/confirm?next=${encodeURIComponent("/security?resume=turn-off")}` });
+
+    // Refused, nothing was replaced: an old backup code still signs in.
+    const first = await startChallenge(deps, user, phone);
+    const usedOld = await handler(stepRequest("challenge/verify", { method: "backup", backupCode: backupCodes[0]! }, { jar: await jarWithPending(mounted, first.pending) }));
+    expect(await usedOld.json()).toMatchObject({ ok: true });
+
+    const fresh = jarWithSession({ userId: user.id, amr: ["pwd", "sms"], authTime: mounted.clock.now().getTime() });
+    const regenerated = await handler(stepRequest("security/backup-codes", {}, { jar: fresh }));
+    const state = await regenerated.json();
+    expect(state).toMatchObject({ ok: true, message: "New backup codes created. The old codes no longer work." });
+    expect(state.backupCodes).toHaveLength(10);
+    mounted.clock.advance(mounted.plugin.options.resendIntervalMs);
+    const second = await startChallenge(deps, user, phone);
+    const old = await handler(stepRequest("challenge/verify", { method: "backup", backupCode: backupCodes[1]! }, { jar: await jarWithPending(mounted, second.pending) }));
+    expect(await old.json()).toMatchObject({ ok: false, fieldErrors: { backupCode: expect.any(String) } });
+  });
+
   it("bad input answers 400 with the field's message and changes nothing; a body over the limit 413; an unreadable one 400", async () => {
     const bad = await handler(stepRequest("challenge/verify", { method: "sms", code: "12345x" }));
     expect(bad.status).toBe(400);

@@ -1,4 +1,5 @@
 import { confirmStep, sendConfirmCodeStep } from "./confirm";
+import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
 import { cancelSignInStep, resendChallengeStep, verifyChallengeStep } from "./sign-in-challenge";
 import type { Step } from "./step";
@@ -13,6 +14,13 @@ export const TWO_FACTOR_STEPS = {
   "setup/finish": finishSetupStep,
   "confirm/send": sendConfirmCodeStep,
   "confirm/verify": confirmStep,
+  "security/send": sendSelfSetupCodeStep,
+  "security/verify": verifySelfSetupCodeStep,
+  "security/finish-setup": finishSelfSetupStep,
+  "security/finish-phone": finishPhoneChangeStep,
+  "security/backup-codes": regenerateBackupCodesStep,
+  "security/turn-off": turnOffTwoFactorStep,
+  "security/revoke-device": revokeDeviceStep,
 } as const satisfies Record<string, Step>;
 
 export type TwoFactorStepName = keyof typeof TWO_FACTOR_STEPS;

@@ -6,8 +6,8 @@ import { stepAction } from "@/lib/step-action";
 // these actions serve the same forms without it, running the same steps: a finished step answers
 // with a redirect (303) to where the browser goes.
 
-export const verifySignInCodeAction = stepAction("challenge/verify", { method: "sms" });
+export const verifySignInCodeAction = stepAction("challenge/verify", { fields: { method: "sms" } });
 
-export const verifyBackupCodeAction = stepAction("challenge/verify", { method: "backup" });
+export const verifyBackupCodeAction = stepAction("challenge/verify", { fields: { method: "backup" } });
 
 export const resendCodeAction = stepAction("challenge/resend");
