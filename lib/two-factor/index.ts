@@ -71,7 +71,7 @@ function checked(config: TwoFactorConfig): TwoFactorOptions {
   if (config.secret.length < MIN_SECRET_LENGTH) throw new TwoFactorConfigError(`secret must be at least ${MIN_SECRET_LENGTH} characters`);
   if (config.sessionPassword.length < MIN_SECRET_LENGTH) throw new TwoFactorConfigError(`sessionPassword must be at least ${MIN_SECRET_LENGTH} characters`);
   const options = optionsOf(config);
-  for (const key of ["twoFactorPath", "signInPath", "setupDonePath", "securityPath", "confirmPath"] as const) {
+  for (const key of ["twoFactorPath", "signInPath", "setupDonePath", "securityPath", "adminPath", "confirmPath"] as const) {
     if (!/^\/[A-Za-z0-9/_-]*$/.test(options[key]) || options[key].includes("//")) throw new TwoFactorConfigError(`${key} must be a path from the root, such as "/two-factor"`);
   }
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(options.cookiePrefix)) throw new TwoFactorConfigError("cookiePrefix must be 1 to 32 letters, digits, '-' or '_'");

@@ -14,8 +14,10 @@ export const SESSION_COOKIE = "host-session";
 const secret = "s".repeat(40);
 const sessionPassword = "p".repeat(40);
 
-/** The host's session in these tests: a cookie naming the user, the methods and the issue time. */
-const sessionValue = (session: Pick<TwoFactorSession, "userId" | "amr" | "authTime">) => [session.userId, session.amr.join("+"), session.authTime].join("|");
+type SessionFields = Pick<TwoFactorSession, "userId" | "amr" | "authTime"> & Partial<Pick<TwoFactorSession, "organizationId" | "role">>;
+
+/** The host's session in these tests: a cookie naming the user, the methods, the issue time, the organization and role. */
+const sessionValue = (session: SessionFields) => [session.userId, session.amr.join("+"), session.authTime, session.organizationId ?? "", session.role ?? ""].join("|");
 
 export function mountedPlugin(db: Db, overrides: Partial<TwoFactorConfig> = {}) {
   const clock = testClock(new Date());
@@ -33,9 +35,9 @@ export function mountedPlugin(db: Db, overrides: Partial<TwoFactorConfig> = {}) 
       { name: SESSION_COOKIE, value: sessionValue({ ...grant, authTime: now.getTime() }), attributes: { httpOnly: true, secure: true, sameSite: "lax", path: "/" } },
     ],
     getSession: async (cookies) => {
-      const [userId, amr, authTime] = cookies.get(SESSION_COOKIE)?.value.split("|") ?? [];
+      const [userId, amr, authTime, organizationId, role] = cookies.get(SESSION_COOKIE)?.value.split("|") ?? [];
       if (!userId || amr === undefined || !authTime) return null;
-      return { userId, amr: amr.split("+"), authTime: Number(authTime), organizationId: null, role: null };
+      return { userId, amr: amr.split("+"), authTime: Number(authTime), organizationId: organizationId || null, role: (role || null) as TwoFactorSession["role"] };
     },
     onError: (error) => void errors.push(error),
     ...overrides,
@@ -73,7 +75,7 @@ export async function jarWithPending(mounted: Mounted, pending: PendingSignIn): 
   return new CookieJar().set(cookie.name, cookie.value);
 }
 
-export function jarWithSession(session: Pick<TwoFactorSession, "userId" | "amr" | "authTime">): CookieJar {
+export function jarWithSession(session: SessionFields): CookieJar {
   return new CookieJar().set(SESSION_COOKIE, sessionValue(session));
 }
 

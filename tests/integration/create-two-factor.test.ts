@@ -59,7 +59,7 @@ describe("createTwoFactor's options", () => {
       fc.constantFrom("/a b", "/a?x", "/a#x", "/..%2f", "/a\\b", "/a;b"),
     );
     fc.assert(
-      fc.property(badPath, fc.constantFrom("twoFactorPath", "signInPath", "setupDonePath", "securityPath", "confirmPath"), (path, key) => {
+      fc.property(badPath, fc.constantFrom("twoFactorPath", "signInPath", "setupDonePath", "securityPath", "adminPath", "confirmPath"), (path, key) => {
         expect(() => createTwoFactor(hostConfig({ [key]: path }))).toThrow(TwoFactorConfigError);
       }),
     );

@@ -5,7 +5,7 @@ import { ERROR_MESSAGES } from "@/lib/errors";
 import { TWO_FACTOR_STEPS, type TwoFactorStepName } from "@/lib/two-factor";
 import { continueAfterPassword } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
-import { testRequest } from "../helpers/fixtures";
+import { createUser, testRequest } from "../helpers/fixtures";
 import { CookieJar, jarWithPending, jarWithSession, mountedPlugin, ORIGIN, stepRequest, type Mounted } from "../helpers/route-handler";
 import { createEnrolledUser, createOrgUser, dumpAllRows, freshPhone, startChallenge, type TestDeps } from "../helpers/two-factor";
 
@@ -37,7 +37,8 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
     handle = await target.open();
     mounted = mountedPlugin(handle.db);
     const deps: TestDeps = { ...(await mounted.plugin.deps()), clock: mounted.clock, sms: mounted.sms };
-    const enrolled = await createEnrolledUser(deps);
+    const enrolled = await createEnrolledUser(deps, { role: "owner" });
+    const member = await createUser(handle.db, { organizationId: enrolled.org.id, role: "member" });
     const { pending: atChallenge, code } = await startChallenge(deps, enrolled.user, enrolled.phone);
     const { user: newcomer } = await createOrgUser(handle.db);
     const after = await continueAfterPassword(deps, { userId: newcomer.id, returnTo: "/", deviceToken: undefined, request: testRequest() });
@@ -45,7 +46,7 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
     const challenge = await jarWithPending(mounted, atChallenge);
     const setup = await jarWithPending(mounted, after.pending);
     const setupWithTicket = await jarWithPending(mounted, { ...after.pending, ticket: "a-ticket" });
-    const session = jarWithSession({ userId: enrolled.user.id, amr: ["pwd", "sms"], authTime: mounted.clock.now().getTime() });
+    const session = jarWithSession({ userId: enrolled.user.id, amr: ["pwd", "sms"], authTime: mounted.clock.now().getTime(), organizationId: enrolled.org.id, role: "owner" });
     jars = {
       "challenge/verify": challenge,
       "challenge/resend": challenge,
@@ -62,6 +63,8 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/backup-codes": session,
       "security/turn-off": session,
       "security/revoke-device": session,
+      "members/reset": session,
+      "members/revoke-devices": session,
     };
     fields = {
       "challenge/verify": { method: "sms", code, trustDevice: "on" },
@@ -79,6 +82,8 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/backup-codes": {},
       "security/turn-off": {},
       "security/revoke-device": { deviceId: "a-device" },
+      "members/reset": { userId: member.id },
+      "members/revoke-devices": { userId: member.id },
     };
   });
   afterAll(() => handle.close());
@@ -106,5 +111,7 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
     const answer = await mounted.plugin.handler(stepRequest("challenge/verify", fields["challenge/verify"], { jar: jars["challenge/verify"] }));
     expect(await answer.json()).toMatchObject({ ok: true });
     expect(answer.headers.getSetCookie().length).toBeGreaterThan(0);
+    const reset = await mounted.plugin.handler(stepRequest("members/reset", fields["members/reset"], { jar: jars["members/reset"] }));
+    expect(await reset.json()).toMatchObject({ ok: true, message: expect.stringMatching(/was reset/) });
   });
 });

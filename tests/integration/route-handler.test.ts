@@ -8,7 +8,7 @@ import { TWO_FACTOR_STEPS } from "@/lib/two-factor";
 import { continueAfterPassword } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
 import { testRequest } from "../helpers/fixtures";
-import { CookieJar, jarWithPending, jarWithSession, MOUNT, mountedPlugin, SESSION_COOKIE, setCookieNames, stepRequest, type Mounted } from "../helpers/route-handler";
+import { CookieJar, jarWithPending, MOUNT, mountedPlugin, SESSION_COOKIE, setCookieNames, stepRequest, type Mounted } from "../helpers/route-handler";
 import { contendedDb, createEnrolledUser, createOrgUser, freshPhone, startChallenge, wrongCode, type TestDeps } from "../helpers/two-factor";
 
 // The plugin's route handler, as a host mounts it (app/api/two-factor/[...step]/route.ts): real
@@ -117,53 +117,6 @@ describe.each(databaseTargets())("the two-factor route handler on $name", (targe
     expect(mounted.sms.attempts.length).toBe(sentBefore);
   });
 
-  it("a signed-in step without a session answers 401 and texts nothing; with one, confirm/send texts the member", async () => {
-    const { user, phone } = await createEnrolledUser(deps);
-    const before = mounted.sms.messagesTo(phone).length;
-    const anonymous = await handler(stepRequest("confirm/send", {}));
-    expect(anonymous.status).toBe(401);
-    expect(await anonymous.json()).toEqual({ ok: false, error: ERROR_MESSAGES.UNAUTHENTICATED });
-    expect(mounted.sms.messagesTo(phone)).toHaveLength(before);
-
-    const jar = jarWithSession({ userId: user.id, amr: ["pwd"], authTime: mounted.clock.now().getTime() });
-    const sent = await handler(stepRequest("confirm/send", {}, { jar }));
-    expect(await sent.json()).toMatchObject({ ok: true, message: expect.stringMatching(/^We texted a code to /) });
-    const confirmed = await handler(stepRequest("confirm/verify", { method: "sms", code: mounted.sms.lastCodeTo(phone), next: "/security" }, { jar }));
-    expect(await confirmed.json()).toEqual({ ok: true, redirectTo: "/security" });
-    expect(setCookieNames(confirmed)).toEqual([mounted.plugin.cookies.names.confirmation]);
-    jar.take(confirmed);
-    const session = await mounted.plugin.checks.session(jarReader(jar));
-    expect(session).toMatchObject({ userId: user.id });
-    expect(await mounted.plugin.checks.recentSecondFactor(jarReader(jar), session!)).toBe(true);
-    mounted.clock.advance(mounted.plugin.options.confirmationTtlMs);
-    expect(await mounted.plugin.checks.recentSecondFactor(jarReader(jar), session!)).toBe(false);
-  });
-
-  it("the Security page's sensitive steps send a session without a recent second factor to confirm it first, changing nothing", async () => {
-    const { user, phone, backupCodes } = await createEnrolledUser(deps);
-    const stale = jarWithSession({ userId: user.id, amr: ["pwd", "sms"], authTime: mounted.clock.now().getTime() - mounted.plugin.options.confirmationTtlMs });
-    const refused = await handler(stepRequest("security/backup-codes", {}, { jar: stale }));
-    expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ ok: false, redirectTo: `/confirm?next=${encodeURIComponent("/security?resume=new-backup-codes")}` });
-    const turnOff = await handler(stepRequest("security/turn-off", {}, { jar: stale }));
-    expect(await turnOff.json()).toMatchObject({ redirectTo: `/confirm?next=${encodeURIComponent("/security?resume=turn-off")}` });
-
-    // Refused, nothing was replaced: an old backup code still signs in.
-    const first = await startChallenge(deps, user, phone);
-    const usedOld = await handler(stepRequest("challenge/verify", { method: "backup", backupCode: backupCodes[0]! }, { jar: await jarWithPending(mounted, first.pending) }));
-    expect(await usedOld.json()).toMatchObject({ ok: true });
-
-    const fresh = jarWithSession({ userId: user.id, amr: ["pwd", "sms"], authTime: mounted.clock.now().getTime() });
-    const regenerated = await handler(stepRequest("security/backup-codes", {}, { jar: fresh }));
-    const state = await regenerated.json();
-    expect(state).toMatchObject({ ok: true, message: "New backup codes created. The old codes no longer work." });
-    expect(state.backupCodes).toHaveLength(10);
-    mounted.clock.advance(mounted.plugin.options.resendIntervalMs);
-    const second = await startChallenge(deps, user, phone);
-    const old = await handler(stepRequest("challenge/verify", { method: "backup", backupCode: backupCodes[1]! }, { jar: await jarWithPending(mounted, second.pending) }));
-    expect(await old.json()).toMatchObject({ ok: false, fieldErrors: { backupCode: expect.any(String) } });
-  });
-
   it("bad input answers 400 with the field's message and changes nothing; a body over the limit 413; an unreadable one 400", async () => {
     const bad = await handler(stepRequest("challenge/verify", { method: "sms", code: "12345x" }));
     expect(bad.status).toBe(400);
@@ -231,12 +184,4 @@ describe.each(databaseTargets())("the two-factor route handler on $name", (targe
 /** A body as the client wrote it (a string: read in one chunk). */
 function formPost(step: string, body: string, contentType = "application/x-www-form-urlencoded") {
   return new Request(`https://portal.test${MOUNT}/${step}`, { method: "POST", body, headers: { host: "portal.test", origin: "https://portal.test", "content-type": contentType } });
-}
-
-/** The jar as a host's session strategy reads cookies. */
-function jarReader(jar: CookieJar) {
-  return {
-    get: (name: string) => (jar.values.has(name) ? { value: jar.values.get(name)! } : undefined),
-    getAll: () => [...jar.values].map(([name, value]) => ({ name, value })),
-  };
 }

@@ -1,4 +1,5 @@
 import { confirmStep, sendConfirmCodeStep } from "./confirm";
+import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
 import { cancelSignInStep, resendChallengeStep, verifyChallengeStep } from "./sign-in-challenge";
@@ -21,6 +22,8 @@ export const TWO_FACTOR_STEPS = {
   "security/backup-codes": regenerateBackupCodesStep,
   "security/turn-off": turnOffTwoFactorStep,
   "security/revoke-device": revokeDeviceStep,
+  "members/reset": resetMemberStep,
+  "members/revoke-devices": revokeMemberDevicesStep,
 } as const satisfies Record<string, Step>;
 
 export type TwoFactorStepName = keyof typeof TWO_FACTOR_STEPS;
