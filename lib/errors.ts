@@ -19,7 +19,8 @@ export type ErrorCode =
   | "BODY_TOO_LARGE"
   | "LENGTH_REQUIRED"
   | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED";
+  | "METHOD_NOT_ALLOWED"
+  | "CONFIRMATION_REQUIRED";
 
 /**
  * Every expected failure the portal shows, by code. Messages are safe to show: none says
@@ -47,6 +48,7 @@ export const ERROR_MESSAGES = {
   LENGTH_REQUIRED: "That request did not say how large it is. Reload the page and try again.",
   NOT_FOUND: "Nothing at this address takes a form. Reload the page and try again.",
   METHOD_NOT_ALLOWED: "This address only takes a submitted form. Reload the page and try again.",
+  CONFIRMATION_REQUIRED: "Confirm it's you to continue: this step needs your second factor again.",
 } as const satisfies Record<ErrorCode, string>;
 
 export interface Failure<C extends string = ErrorCode> {
