@@ -70,8 +70,8 @@ export async function signInTemplate(server: RunningServer): Promise<ActionTempl
   return { actionId, hidden };
 }
 
-/** Where the challenge form posts when JavaScript runs (app/(two-factor)/two-factor/challenge/verify/route.ts). */
-export const VERIFY_ROUTE = "/two-factor/challenge/verify";
+/** Where the challenge form posts when JavaScript runs (app/api/two-factor/[...step]/route.ts: the plugin's handler). */
+export const VERIFY_ROUTE = "/api/two-factor/challenge/verify";
 
 /**
  * What Chromium sends when the challenge form is submitted with JavaScript on: the form's

@@ -5,31 +5,16 @@ import { databaseUnavailable, noteRefusedRequest } from "./db/outage-flag";
 import { ERROR_MESSAGES } from "./errors";
 import { requestInfoFromHeaders, type RequestInfo } from "./http/client-ip";
 import type { ActionState } from "./two-factor/action-state";
+import { validateForm } from "./two-factor/steps/form";
 
 export type { ActionState };
-
+// One parser for the plugin's steps and the portal's own forms.
+export { validateForm, type FormValidation } from "./two-factor/steps/form";
 
 /** What a validated action's body is handed beside the parsed data. */
 export interface ActionContext {
   request: RequestInfo;
   formData: FormData;
-}
-
-export type FormValidation<T> = { ok: true; data: T; values: Record<string, string> } | { ok: false; state: ActionState };
-
-/** Parses a submitted form with zod: the data, or the field messages to show (bad input changes nothing). */
-export function validateForm<S extends z.ZodType>(schema: S, formData: FormData, echo: string[] = []): FormValidation<z.infer<S>> {
-  // An action's arguments are whatever the request encoded: not always the form data it declares.
-  if (!(formData instanceof FormData)) return { ok: false, state: { ok: false, error: ERROR_MESSAGES.INVALID_INPUT } };
-  const values = Object.fromEntries(echo.map((name) => [name, String(formData.get(name) ?? "").slice(0, 256)]));
-  const parsed = schema.safeParse(Object.fromEntries(formData));
-  if (parsed.success) return { ok: true, data: parsed.data, values };
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    fieldErrors[key] ??= issue.message;
-  }
-  return { ok: false, state: { ok: false, error: ERROR_MESSAGES.INVALID_INPUT, fieldErrors, values } };
 }
 
 /**

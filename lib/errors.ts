@@ -17,7 +17,10 @@ export type ErrorCode =
   | "INVALID_CALLBACK_URL"
   | "MALFORMED_BODY"
   | "BODY_TOO_LARGE"
-  | "LENGTH_REQUIRED";
+  | "LENGTH_REQUIRED"
+  | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "CONFIRMATION_REQUIRED";
 
 /**
  * Every expected failure the portal shows, by code. Messages are safe to show: none says
@@ -43,6 +46,9 @@ export const ERROR_MESSAGES = {
   MALFORMED_BODY: "That form could not be read. Reload the page and try again.",
   BODY_TOO_LARGE: "That request is too large for this form. Reload the page and try again.",
   LENGTH_REQUIRED: "That request did not say how large it is. Reload the page and try again.",
+  NOT_FOUND: "Nothing at this address takes a form. Reload the page and try again.",
+  METHOD_NOT_ALLOWED: "This address only takes a submitted form. Reload the page and try again.",
+  CONFIRMATION_REQUIRED: "Confirm it's you to continue: this step needs your second factor again.",
 } as const satisfies Record<ErrorCode, string>;
 
 export interface Failure<C extends string = ErrorCode> {

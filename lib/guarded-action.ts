@@ -4,7 +4,9 @@ import { getViewer } from "./auth/dal";
 import type { SessionViewer } from "./auth/live-session";
 import { requireRecentSecondFactor } from "./auth/recent-second-factor";
 import { ERROR_MESSAGES } from "./errors";
-import { isOrganizationAdmin, type Viewer } from "./users";
+import { twoFactorSessionOf } from "./auth/two-factor-host";
+import { organizationAdminOf } from "./two-factor";
+import type { Viewer } from "./users";
 
 /** An organization's owner or admin, as `organizationAdminAction` hands them on. */
 export type AdminViewer = SessionViewer & { organization: NonNullable<Viewer["organization"]>; role: NonNullable<Viewer["role"]> };
@@ -29,13 +31,13 @@ export function signedInAction<S extends z.ZodType>(schema: S, act: GuardedAct<S
   );
 }
 
-/** A server action for the owner and admins of the viewer's organization; anyone else is refused in the form. */
+/** A server action for the owner and admins of the viewer's organization (the plugin's check); anyone else is refused in the form. */
 export function organizationAdminAction<S extends z.ZodType>(schema: S, act: GuardedAct<S, AdminViewer>, options: { echo?: string[] } = {}) {
   return signedInAction(
     schema,
     async (data, context) => {
       const { viewer } = context;
-      if (!viewer.organization || !viewer.role || !isOrganizationAdmin(viewer.role)) return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
+      if (!viewer.organization || !organizationAdminOf(twoFactorSessionOf(viewer)).ok) return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
       return act(data, { ...context, viewer: viewer as AdminViewer });
     },
     options,

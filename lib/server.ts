@@ -5,6 +5,8 @@ import { getDb, type Db } from "./db/client";
 import { emailSenderFromEnv } from "./email";
 import { PORTAL_TWO_FACTOR_SETTINGS } from "./auth/portal-cookies";
 import { sessionCookies } from "./auth/session-cookie";
+import { portalPasswordIsRight, portalSession } from "./auth/two-factor-host";
+import { reportRouteFailure } from "./http/route-failure";
 import { outboxWriter } from "./outbox";
 import { smsSenderFromEnv, type SmsSender } from "./sms";
 import { createTwoFactor, type TwoFactor, type TwoFactorHost } from "./two-factor";
@@ -51,6 +53,9 @@ export function portalTwoFactor(): TwoFactor<Db> {
     secret,
     sessionPassword: sessionPassword(),
     startSession: sessionCookies,
+    getSession: portalSession,
+    checkPassword: portalPasswordIsRight,
+    onError: (error, step) => reportRouteFailure(`two-factor ${step}`, error),
     defer: (task) => after(task),
   });
   globalForPlugin.__connect2faPlugin = { key, plugin };

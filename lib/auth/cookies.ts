@@ -38,12 +38,3 @@ export async function readDeviceToken(): Promise<string | undefined> {
 export async function requestHost(): Promise<string | null> {
   return (await headers()).get("host");
 }
-
-/** When this session last confirmed its second factor (ms), or null. Bound to user and session. */
-export async function readConfirmation(userId: string, authTime: number): Promise<number | null> {
-  return portalCookies.confirmation.read(await cookies(), { userId, authTime }, sessionPassword(), Date.now());
-}
-
-export async function writeConfirmation(userId: string, authTime: number, at: number): Promise<void> {
-  await applyCookies([await portalCookies.confirmation.set({ userId, authTime, at }, sessionPassword())]);
-}

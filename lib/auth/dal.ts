@@ -2,9 +2,11 @@ import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "../db/client";
-import { isOrganizationAdmin, type Viewer } from "../users";
+import { organizationAdminOf } from "../two-factor";
+import type { Viewer } from "../users";
 import { loadLiveSession, type SessionViewer } from "./live-session";
 import type { CookieJar } from "./session-token";
+import { twoFactorSessionOf } from "./two-factor-host";
 
 /**
  * The data-access layer: the server-side check behind every page, server action and route
@@ -28,9 +30,9 @@ export async function requireViewer() {
   return viewer;
 }
 
-/** For pages: the owner and admins only; others get 403. */
+/** For pages: the owner and admins only (the plugin's check); others get 403. */
 export async function requireOrganizationAdmin() {
   const viewer = await requireViewer();
-  if (!viewer.organization || !isOrganizationAdmin(viewer.role)) forbidden();
+  if (!viewer.organization || !organizationAdminOf(twoFactorSessionOf(viewer)).ok) forbidden();
   return viewer as typeof viewer & { organization: NonNullable<Viewer["organization"]>; role: NonNullable<Viewer["role"]> };
 }

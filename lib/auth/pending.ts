@@ -3,7 +3,7 @@ import { getDb } from "../db/client";
 import type { PendingSignIn } from "../two-factor/pending-sign-in";
 import { loadPendingStanding } from "../two-factor/pending-standing";
 import { stagePath } from "../two-factor/paths";
-import { clearPendingSignIn, readPendingSignIn } from "./cookies";
+import { readPendingSignIn } from "./cookies";
 import { portalPaths } from "./portal-cookies";
 
 
@@ -25,10 +25,4 @@ export async function requirePendingSignIn(stage: PendingSignIn["stage"]): Promi
   if ("redirectTo" in found) redirect(found.redirectTo);
   if ((await loadPendingStanding(await getDb(), found.pending)) === "ended") redirect(portalPaths.signInEnded);
   return found.pending;
-}
-
-/** For actions and routes whose step the core refused with SIGN_IN_ENDED: the cookie goes, the browser to sign-in. */
-export async function endPendingSignInCookie(): Promise<string> {
-  await clearPendingSignIn();
-  return portalPaths.signInEnded;
 }

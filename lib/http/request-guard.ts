@@ -13,7 +13,7 @@ import { declaredLength } from "./bounded-body";
 export const REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Route handlers check their own origin and read their own bodies (bounded); Next.js runs no action there. */
-export const ROUTE_HANDLER_PATHS = ["/api/auth/", "/two-factor/challenge/verify"] as const;
+export const ROUTE_HANDLER_PATHS = ["/api/auth/", "/api/two-factor/"] as const;
 
 export interface GuardedRequest {
   method: string;

@@ -7,8 +7,11 @@ import type { TwoFactorDb } from "./db";
 import type { TwoFactorFlowDeps } from "./flow";
 import type { TwoFactorHost } from "./host";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorOptions } from "./options";
+import { twoFactorHandler, type StepErrorReporter } from "./handler";
 import { twoFactorPaths } from "./paths";
+import { twoFactorChecks, type GetSession } from "./session";
 import type { SessionGrant } from "./sign-in-ticket";
+import { TWO_FACTOR_STEPS, type StepAnswer, type StepHost, type StepInput, type TwoFactorStepName } from "./steps";
 
 /**
  * What a host gives `createTwoFactor`: every security number, path and cookie setting of
@@ -41,6 +44,19 @@ export interface TwoFactorConfig<D extends TwoFactorDb = TwoFactorDb> extends Pa
    * The plugin never knows the session's format.
    */
   startSession(grant: SessionGrant, now: Date): Promise<CookieInstruction[]>;
+  /**
+   * The host's session strategy again: who is signed in, from the request's cookies, or null. Only
+   * a live session whose sign-in is complete (the second factor done when it was due) is an
+   * answer: the signed-in steps and `checks` trust it. `role`: in the user's organization.
+   */
+  getSession: GetSession;
+  /**
+   * "Confirm it's you" also asks for the password when given: whether the signed-in user's password
+   * is right (the host counts its own failures). @default undefined: the second factor alone
+   */
+  checkPassword?: StepHost["checkPassword"];
+  /** A step failed unexpectedly (the route handler answers 503): say it in the host's log. @default undefined: not said */
+  onError?: StepErrorReporter;
   /** The clock every step reads. @default the system clock */
   clock?: Clock;
   /** Runs a notice after the answer is sent (Next.js: `after`). @default undefined: notices are sent before the answer */
@@ -66,7 +82,7 @@ function checked(config: TwoFactorConfig): TwoFactorOptions {
   if (config.secret.length < MIN_SECRET_LENGTH) throw new TwoFactorConfigError(`secret must be at least ${MIN_SECRET_LENGTH} characters`);
   if (config.sessionPassword.length < MIN_SECRET_LENGTH) throw new TwoFactorConfigError(`sessionPassword must be at least ${MIN_SECRET_LENGTH} characters`);
   const options = optionsOf(config);
-  for (const key of ["twoFactorPath", "signInPath", "setupDonePath"] as const) {
+  for (const key of ["twoFactorPath", "signInPath", "setupDonePath", "securityPath", "adminPath", "confirmPath"] as const) {
     if (!/^\/[A-Za-z0-9/_-]*$/.test(options[key]) || options[key].includes("//")) throw new TwoFactorConfigError(`${key} must be a path from the root, such as "/two-factor"`);
   }
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(options.cookiePrefix)) throw new TwoFactorConfigError("cookiePrefix must be 1 to 32 letters, digits, '-' or '_'");
@@ -74,36 +90,53 @@ function checked(config: TwoFactorConfig): TwoFactorOptions {
 }
 
 /**
- * The plugin's one entry point: the resolved options, the flow's cookies and paths, and the deps
- * each step of the core takes. Create it once per process; `deps` is cheap per request.
+ * The plugin's one entry point: the resolved options, the flow's cookies and paths, the route
+ * handler of its posting steps (and each step for a host's server actions), the server-side
+ * checks, and the deps each step of the core takes. Create it once per process; `deps` is cheap
+ * per request.
  */
 export function createTwoFactor<D extends TwoFactorDb = TwoFactorDb>(config: TwoFactorConfig<D>) {
   const options = checked(config);
   const codeKey = hmacSha256(config.secret, "connect-2fa/sms-code-key");
   const clock = config.clock ?? systemClock;
+  const cookies = twoFactorCookies(options);
+  const host: StepHost = { getSession: config.getSession, checkPassword: config.checkPassword };
+  /**
+   * What the core's steps take, for one request. `host`: the request's host, used for the WebOTP
+   * line (`@host #code`) when the `webOtpHost` option is not set.
+   */
+  async function deps(request: { host?: string | null } = {}): Promise<TwoFactorFlowDeps & { db: D }> {
+    const webOtpHost = options.webOtpHost ?? (request.host ? request.host.replace(/:\d+$/, "") : null);
+    return {
+      db: await config.database(),
+      host: config.host,
+      clock,
+      sms: config.sms,
+      codeKey,
+      options: webOtpHost === options.webOtpHost ? options : { ...options, webOtpHost },
+      startSession: config.startSession,
+      email: config.email,
+      defer: config.defer,
+      sessionPassword: config.sessionPassword,
+    };
+  }
   return {
     options,
-    cookies: twoFactorCookies(options),
+    cookies,
     paths: twoFactorPaths(options),
+    deps,
+    /** POST of the route the host mounts (e.g. app/api/two-factor/[...step]/route.ts): every posting step, by the URL's last two segments. */
+    handler: twoFactorHandler({ deps, host, onError: config.onError }),
     /**
-     * What the core's steps take, for one request. `host`: the request's host, used for the WebOTP
-     * line (`@host #code`) when the `webOtpHost` option is not set.
+     * One step as a host's server action runs it (forms without JavaScript): the same answer the
+     * handler sends, for the action to apply (its cookies, then its redirect).
      */
-    async deps(request: { host?: string | null } = {}): Promise<TwoFactorFlowDeps & { db: D }> {
-      const webOtpHost = options.webOtpHost ?? (request.host ? request.host.replace(/:\d+$/, "") : null);
-      return {
-        db: await config.database(),
-        host: config.host,
-        clock,
-        sms: config.sms,
-        codeKey,
-        options: webOtpHost === options.webOtpHost ? options : { ...options, webOtpHost },
-        startSession: config.startSession,
-        email: config.email,
-        defer: config.defer,
-        sessionPassword: config.sessionPassword,
-      };
+    async runStep(step: TwoFactorStepName, input: Omit<StepInput, "deps" | "host"> & { requestHost: string | null }): Promise<StepAnswer> {
+      const { requestHost, ...rest } = input;
+      return TWO_FACTOR_STEPS[step]({ ...rest, deps: await deps({ host: requestHost }), host });
     },
+    /** The server-side checks for the host's pages, actions and routes: values, never redirects. */
+    checks: twoFactorChecks({ getSession: config.getSession, cookies, sessionPassword: config.sessionPassword, confirmationTtlMs: options.confirmationTtlMs, now: () => clock.now() }),
   };
 }
 
@@ -114,6 +147,9 @@ export type { CookieInstruction } from "./cookies";
 export type { SessionGrant } from "./sign-in-ticket";
 export type { TwoFactorDb } from "./db";
 export { NO_ORGANIZATION, type OrganizationPolicy, type OrganizationRole, type TwoFactorHost } from "./host";
+export { organizationAdminOf, type AdminCheck, type AdminSession, type GetSession, type SessionCookies, type TwoFactorSession } from "./session";
+export type { StepAnswer, TwoFactorStepName } from "./steps";
+export { TWO_FACTOR_STEPS } from "./steps";
 
 // The core's steps a host's edges call with `await twoFactor.deps(...)`. A host imports the plugin
 // from here (server), "./client" (client components) or "./cookies" (the middleware) only.

@@ -47,6 +47,12 @@ export interface TwoFactorOptions {
   signInPath: string;
   /** Where a sign-in goes once setup is done and the backup codes are stored. @default "/two-step-enabled" */
   setupDonePath: string;
+  /** The host's Security page (the member's own second factor); its steps send the browser back to it. @default "/security" */
+  securityPath: string;
+  /** The host's page where owners and admins manage their members' second factors; a member step returns under it. @default "/account-settings" */
+  adminPath: string;
+  /** The host's "Confirm it's you" page, where a step that needs a recent second factor sends the browser (`?next=`). @default "/confirm" */
+  confirmPath: string;
   /** How long a sign-in may wait between the password and the second factor (its cookie's life). @default 600_000 (10 minutes) */
   pendingSignInTtlMs: number;
   /** How long "Confirm it's you" (or a sign-in with the second factor) counts as recent. @default 600_000 (10 minutes) */
@@ -73,6 +79,9 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   twoFactorPath: "/two-factor",
   signInPath: "/sign-in",
   setupDonePath: "/two-step-enabled",
+  securityPath: "/security",
+  adminPath: "/account-settings",
+  confirmPath: "/confirm",
   pendingSignInTtlMs: 10 * 60_000,
   confirmationTtlMs: 10 * 60_000,
 };

@@ -19,7 +19,7 @@ const SEARCH = "somesearch";
 const SENTENCE = ERROR_MESSAGES.SERVICE_UNAVAILABLE;
 const HTML = { accept: "text/html,application/xhtml+xml" };
 const PHONE = "+14155553013";
-const VERIFY = "/two-factor/challenge/verify";
+const VERIFY = "/api/two-factor/challenge/verify";
 
 /** The e2e server's own database (tests/e2e/server.ts) and the maintenance URL to reach it from outside. */
 function databaseOf(baseURL: string) {

@@ -4,12 +4,12 @@ import { SignInPage } from "./pages/sign-in-page";
 import { ChallengePage, contextAtChallenge, SetupPage } from "./pages/two-factor-pages";
 import { E2E_USERS } from "./seed";
 
-// The challenge's second step: with JavaScript the form posts to /two-factor/challenge/verify
+// The challenge's second step: with JavaScript the form posts to the plugin's route, /api/two-factor/challenge/verify
 // (JSON, no page rendered into the answer); without it, to its server action. That route sets
 // the session cookie, so it refuses requests from other origins itself.
 const EMAIL = E2E_USERS.verifyRoute;
 const PHONE = "+14155553011";
-const VERIFY = "/two-factor/challenge/verify";
+const VERIFY = "/api/two-factor/challenge/verify";
 const EVIL = "http://evil.example";
 
 test.describe.configure({ mode: "serial" });

@@ -28,6 +28,7 @@ function hostConfig(overrides: Partial<TwoFactorConfig<Db>> = {}): TwoFactorConf
     secret,
     sessionPassword,
     startSession: async () => [],
+    getSession: async () => null,
     ...overrides,
   };
 }
@@ -60,7 +61,7 @@ describe("createTwoFactor's options", () => {
       fc.constantFrom("/a b", "/a?x", "/a#x", "/..%2f", "/a\\b", "/a;b"),
     );
     fc.assert(
-      fc.property(badPath, fc.constantFrom("twoFactorPath", "signInPath", "setupDonePath"), (path, key) => {
+      fc.property(badPath, fc.constantFrom("twoFactorPath", "signInPath", "setupDonePath", "securityPath", "adminPath", "confirmPath"), (path, key) => {
         expect(() => createTwoFactor(hostConfig({ [key]: path }))).toThrow(TwoFactorConfigError);
       }),
     );

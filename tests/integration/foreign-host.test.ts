@@ -74,6 +74,8 @@ describe.each(emptyDatabaseTargets())("the plugin in a host without memberships 
     secret: "s".repeat(40),
     sessionPassword,
     appName: "Acme",
+    // The host's session is not read here: no step of this file is a signed-in one.
+    getSession: async () => null,
     startSession: async (grant) => {
       grants.push(grant);
       return [{ name: "acme-session", value: `session-of-${grant.userId}`, attributes: { httpOnly: true, secure: true, sameSite: "lax", path: "/" } }];

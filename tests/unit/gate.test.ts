@@ -40,6 +40,14 @@ describe("the middleware gate", () => {
     expect(decideGate({ ...pending, pathname: "/api/anything", isApi: true }).action).toBe("deny");
   });
 
+  it("lets a pending sign-in (no session) post to the plugin's route, which checks the sign-in itself; a look-alike API path stays closed", () => {
+    const pending = { ...anonymous, hasPendingSignIn: true, isApi: true };
+    for (const pathname of ["/api/two-factor/challenge/verify", "/api/two-factor/setup/send"]) {
+      expect(decideGate({ ...pending, pathname })).toEqual({ action: "allow" });
+    }
+    expect(decideGate({ ...pending, pathname: "/api/two-factorx/setup/send" })).toEqual({ action: "deny", status: 401 });
+  });
+
   it("does not open the two-factor pages without a pending sign-in", () => {
     expect(decideGate({ ...anonymous, pathname: "/two-factor" })).toEqual({ action: "redirect", to: "/sign-in" });
   });

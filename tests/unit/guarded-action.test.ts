@@ -7,9 +7,15 @@ import { organizationAdminAction, signedInAction, withRecentSecondFactor } from 
 // Who is asking comes from the session cookie (the DAL) and the "Confirm it's you" cookie; both are
 // stood in for here, so each wrapper's answer to each kind of asker is seen alone.
 const session = vi.hoisted(() => ({ viewer: null as unknown, confirmedAt: null as number | null }));
-vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest" }) }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "vitest" }), cookies: async () => new Map() }));
 vi.mock("@/lib/auth/dal", () => ({ getViewer: async () => session.viewer }));
-vi.mock("@/lib/auth/cookies", () => ({ readConfirmation: async () => session.confirmedAt }));
+// The plugin's own check, its confirmation cookie stood in for.
+vi.mock("@/lib/server", async () => {
+  const { twoFactorChecks } = await import("@/lib/two-factor/session");
+  const confirmation = { read: async () => session.confirmedAt };
+  const checks = twoFactorChecks({ getSession: async () => null, cookies: { confirmation } as never, sessionPassword: "", confirmationTtlMs: 10 * 60_000, now: () => new Date() });
+  return { portalTwoFactor: () => ({ checks }) };
+});
 
 const MINUTE = 60_000;
 const viewer = (role: "owner" | "admin" | "member" | null, signedInAgoMs = 60 * MINUTE): SessionViewer => ({

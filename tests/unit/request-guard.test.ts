@@ -64,7 +64,7 @@ describe("requestRefusal (the middleware's answer to what Next.js would fail on 
   });
 
   it(`a body declared over ${REQUEST_BODY_LIMIT_BYTES} bytes gets 413 on any path, before anything is read`, async () => {
-    for (const pathname of ["/account-settings", "/two-factor/challenge/verify", "/api/auth/session", "/sign-in"]) {
+    for (const pathname of ["/account-settings", "/api/two-factor/challenge/verify", "/api/auth/session", "/sign-in"]) {
       const request = guarded({ method: "POST", pathname, headers: { "content-length": String(REQUEST_BODY_LIMIT_BYTES + 1), "content-type": MULTIPART } });
       request.text = () => Promise.reject(new Error("the body was read"));
       request.formData = () => Promise.reject(new Error("the body was read"));
@@ -114,11 +114,11 @@ describe("requestRefusal (the middleware's answer to what Next.js would fail on 
 
   it("every route handler under app/ is left to check its own origin and body: none is taken for a server action", () => {
     const paths = routeHandlerPaths();
-    expect(paths).toContain("/two-factor/challenge/verify");
+    expect(paths).toContain("/api/two-factor/anything/at/all");
     for (const pathname of paths) {
       expect(isServerActionRequest({ method: "POST", pathname, headers: new Headers({ "content-type": MULTIPART, "next-action": "x" }) }), pathname).toBe(false);
     }
-    for (const pathname of ["/sign-in", "/account-settings", "/two-factor/challenge", "/two-factor/challenge/verify2", "/api/authx"]) {
+    for (const pathname of ["/sign-in", "/account-settings", "/two-factor/challenge", "/two-factor/challenge/verify", "/api/two-factorx/setup/send", "/api/authx"]) {
       expect(isServerActionRequest({ method: "POST", pathname, headers: new Headers({ "content-type": MULTIPART }) }), pathname).toBe(true);
     }
     expect(isServerActionRequest({ method: "GET", pathname: "/sign-in", headers: new Headers({ "next-action": "x" }) })).toBe(false);

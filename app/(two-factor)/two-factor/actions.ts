@@ -1,11 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { clearPendingSignIn } from "@/lib/auth/cookies";
-import { portalPaths } from "@/lib/auth/portal-cookies";
+import { runPortalStep } from "@/lib/step-action";
 
 /** "Cancel": ends the pending sign-in. */
 export async function cancelSignInAction() {
-  await clearPendingSignIn();
-  redirect(portalPaths.signIn);
+  const done = await runPortalStep("sign-in/cancel", new FormData());
+  redirect(done.redirectTo ?? "/sign-in");
 }

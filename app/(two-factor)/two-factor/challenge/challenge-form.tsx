@@ -8,7 +8,7 @@ import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from
 export type { ChallengeNotice } from "@/lib/two-factor/react";
 
 /** The route that answers "Verify" as JSON when JavaScript runs (./verify/route.ts). */
-export const VERIFY_URL = "/two-factor/challenge/verify";
+export const VERIFY_URL = "/api/two-factor/challenge/verify";
 const TRANSPORT = { network: ERROR_MESSAGES.NETWORK, unavailable: ERROR_MESSAGES.SERVICE_UNAVAILABLE };
 
 type PageProps = Pick<ChallengeProps, "phoneMasked" | "resendAt" | "codeSent" | "notice" | "lockedUntil" | "trustedFor">;

@@ -1,0 +1,35 @@
+import { confirmStep, sendConfirmCodeStep } from "./confirm";
+import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
+import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
+import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
+import { cancelSignInStep, resendChallengeStep, verifyChallengeStep } from "./sign-in-challenge";
+import type { Step } from "./step";
+
+/** Every posting step, by the name the route handler takes from the end of its URL. */
+export const TWO_FACTOR_STEPS = {
+  "challenge/verify": verifyChallengeStep,
+  "challenge/resend": resendChallengeStep,
+  "sign-in/cancel": cancelSignInStep,
+  "setup/send": sendSetupCodeStep,
+  "setup/verify": verifySetupCodeStep,
+  "setup/finish": finishSetupStep,
+  "confirm/send": sendConfirmCodeStep,
+  "confirm/verify": confirmStep,
+  "security/send": sendSelfSetupCodeStep,
+  "security/verify": verifySelfSetupCodeStep,
+  "security/finish-setup": finishSelfSetupStep,
+  "security/finish-phone": finishPhoneChangeStep,
+  "security/backup-codes": regenerateBackupCodesStep,
+  "security/turn-off": turnOffTwoFactorStep,
+  "security/revoke-device": revokeDeviceStep,
+  "members/reset": resetMemberStep,
+  "members/revoke-devices": revokeMemberDevicesStep,
+} as const satisfies Record<string, Step>;
+
+export type TwoFactorStepName = keyof typeof TWO_FACTOR_STEPS;
+
+export function isTwoFactorStepName(name: string): name is TwoFactorStepName {
+  return Object.hasOwn(TWO_FACTOR_STEPS, name);
+}
+
+export type { Step, StepAnswer, StepHost, StepInput } from "./step";
