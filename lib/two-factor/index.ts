@@ -2,7 +2,9 @@ import { systemClock, type Clock } from "../clock";
 import { hmacSha256 } from "../crypto";
 import type { EmailSender } from "../email/sender";
 import type { SmsSender } from "../sms/sender";
-import { twoFactorCookies, type CookieInstruction } from "./cookies";
+import { twoFactorCookies, type CookieInstruction, type CookieReader } from "./cookies";
+import { checkPendingSignIn, type PendingSignInCheck } from "./pending-check";
+import type { PendingSignIn } from "./pending-sign-in";
 import type { TwoFactorDb } from "./db";
 import type { TwoFactorFlowDeps } from "./flow";
 import type { TwoFactorHost } from "./host";
@@ -136,7 +138,11 @@ export function createTwoFactor<D extends TwoFactorDb = TwoFactorDb>(config: Two
       return TWO_FACTOR_STEPS[step]({ ...rest, deps: await deps({ host: requestHost }), host });
     },
     /** The server-side checks for the host's pages, actions and routes: values, never redirects. */
-    checks: twoFactorChecks({ getSession: config.getSession, cookies, sessionPassword: config.sessionPassword, confirmationTtlMs: options.confirmationTtlMs, now: () => clock.now() }),
+    checks: {
+      ...twoFactorChecks({ getSession: config.getSession, cookies, sessionPassword: config.sessionPassword, confirmationTtlMs: options.confirmationTtlMs, now: () => clock.now() }),
+      /** For the two-factor pages: the pending sign-in of this stage if it still stands, else where the browser goes. */
+      pendingSignIn: async (jar: CookieReader, stage: PendingSignIn["stage"]): Promise<PendingSignInCheck> => checkPendingSignIn(await deps(), jar, stage),
+    },
   };
 }
 
@@ -145,6 +151,8 @@ export type TwoFactor<D extends TwoFactorDb = TwoFactorDb> = ReturnType<typeof c
 export type { TwoFactorOptions } from "./options";
 export type { CookieInstruction } from "./cookies";
 export type { SessionGrant } from "./sign-in-ticket";
+export type { PendingSignIn } from "./pending-sign-in";
+export type { PendingSignInCheck } from "./pending-check";
 export type { TwoFactorDb } from "./db";
 export { NO_ORGANIZATION, type OrganizationPolicy, type OrganizationRole, type TwoFactorHost } from "./host";
 export { organizationAdminOf, type AdminCheck, type AdminSession, type GetSession, type SessionCookies, type TwoFactorSession } from "./session";
