@@ -8,7 +8,9 @@ import type { PendingSignIn } from "../two-factor";
  * (the plugin's check); otherwise away to where the visitor belongs.
  */
 export async function requirePendingSignIn(stage: PendingSignIn["stage"]): Promise<PendingSignIn> {
-  const checked = await portalTwoFactor().checks.pendingSignIn(await cookies(), stage);
+  // The cookies first: reading them makes the page dynamic (never prerendered at build time).
+  const jar = await cookies();
+  const checked = await portalTwoFactor().checks.pendingSignIn(jar, stage);
   if (!checked.ok) redirect(checked.redirectTo);
   return checked.pending;
 }
