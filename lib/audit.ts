@@ -1,7 +1,5 @@
 import type { DbOrTx } from "./db/client";
-import { auditEvents } from "./db/schema";
-import type { RequestInfo } from "./http/client-ip";
-import type { TwoFactorEventType } from "./two-factor/audit";
+import { writeAuditEvent, type AuditEventFields, type TwoFactorEventType } from "./two-factor/audit";
 
 /** The portal's own events; the two-factor plugin records its own (lib/two-factor/audit.ts) in the same table. */
 export const PORTAL_AUDIT_EVENT_TYPES = [
@@ -46,26 +44,9 @@ export const AUDIT_EVENT_TYPES = [
 type Unlisted = Exclude<AuditEventType, (typeof AUDIT_EVENT_TYPES)[number]>;
 const _everyEventTypeListed: [Unlisted] extends [never] ? true : Unlisted = true;
 
-export interface AuditEventInput {
-  type: AuditEventType;
-  organizationId: string | null;
-  actorUserId: string | null;
-  subjectUserId?: string | null;
-  request?: RequestInfo | null;
-  /** Never a secret: no codes, tokens or full phone numbers. */
-  details?: Record<string, unknown>;
-  at: Date;
-}
+export type AuditEventInput = AuditEventFields<AuditEventType>;
 
-export async function recordAuditEvent(db: DbOrTx, event: AuditEventInput): Promise<void> {
-  await db.insert(auditEvents).values({
-    type: event.type,
-    organizationId: event.organizationId,
-    actorUserId: event.actorUserId,
-    subjectUserId: event.subjectUserId ?? null,
-    ip: event.request?.ip ?? null,
-    userAgent: event.request?.userAgent ?? null,
-    details: event.details ?? {},
-    createdAt: event.at,
-  });
+/** Records an event of the portal's or the plugin's, in the one `audit_events` table. */
+export function recordAuditEvent(db: DbOrTx, event: AuditEventInput): Promise<void> {
+  return writeAuditEvent(db, event);
 }

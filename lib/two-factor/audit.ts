@@ -28,8 +28,9 @@ export const TWO_FACTOR_EVENT_TYPES = [
 
 export type TwoFactorEventType = (typeof TWO_FACTOR_EVENT_TYPES)[number];
 
-export interface TwoFactorEventInput {
-  type: TwoFactorEventType;
+/** One row of the host's `audit_events`, as the plugin writes it; `T`: the event types allowed. */
+export interface AuditEventFields<T extends string> {
+  type: T;
   /** The organization the host placed the user in (`host.organizationPolicy`), or null. */
   organizationId: string | null;
   actorUserId: string | null;
@@ -40,8 +41,13 @@ export interface TwoFactorEventInput {
   at: Date;
 }
 
-/** Records one of the plugin's events, on `db` (in the caller's transaction when it is one). */
-export async function recordTwoFactorEvent(db: TwoFactorDb, event: TwoFactorEventInput): Promise<void> {
+export type TwoFactorEventInput = AuditEventFields<TwoFactorEventType>;
+
+/**
+ * Writes one event row on `db` (in the caller's transaction when it is one). The host may record
+ * its own event types through it, in the same table.
+ */
+export async function writeAuditEvent<T extends string>(db: TwoFactorDb, event: AuditEventFields<T>): Promise<void> {
   await db.insert(twoFactorAuditEvents).values({
     type: event.type,
     organizationId: event.organizationId,
@@ -52,4 +58,9 @@ export async function recordTwoFactorEvent(db: TwoFactorDb, event: TwoFactorEven
     details: event.details ?? {},
     createdAt: event.at,
   });
+}
+
+/** Records one of the plugin's events. */
+export function recordTwoFactorEvent(db: TwoFactorDb, event: TwoFactorEventInput): Promise<void> {
+  return writeAuditEvent(db, event);
 }
