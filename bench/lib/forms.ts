@@ -37,11 +37,12 @@ export async function mintSessionCookie(authSecret: string, userId: string, amr:
 /** The pending sign-in the password step seals, for one seeded challenge. */
 export async function pendingCookie(
   sessionPassword: string,
-  challenge: { userId: string; nonce: string },
+  challenge: { userId: string; nonce: string; organizationId?: string },
   returnTo = "/",
 ): Promise<string> {
+  // As the password step seals it: with the user's organization, so the code step asks nobody for it.
   const sealed = await sealPendingSignIn(
-    { userId: challenge.userId, nonce: challenge.nonce, stage: "challenge", createdAt: Date.now(), returnTo },
+    { userId: challenge.userId, nonce: challenge.nonce, stage: "challenge", createdAt: Date.now(), returnTo, organizationId: challenge.organizationId },
     sessionPassword,
   );
   return `${PENDING_COOKIE}=${sealed}`;

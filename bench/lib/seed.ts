@@ -19,6 +19,8 @@ export interface PendingChallenge {
   nonce: string;
   code: string;
   challengeId: string;
+  /** The organization the password step seals into the pending sign-in (the code's audit event names it). */
+  organizationId: string;
 }
 
 export interface BenchData {
@@ -83,6 +85,7 @@ export async function seedBenchData(db: Db, secrets: Secrets, counts: SeedCounts
     nonce: randomToken(),
     code: generateSmsCode(),
     challengeId: randomUUID(),
+    organizationId: required.id,
   }));
   const byUser = new Map<string, string>(enrolled.map((u) => [u.id, u.phoneE164]));
   await insertChunked(pending, (chunk) =>
