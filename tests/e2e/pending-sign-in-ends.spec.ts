@@ -84,3 +84,20 @@ test("a challenge parked before a password reset cannot be completed after it, e
   await new ChallengePage(again).useBackupCode(backupCodes[0]!, { trust: false });
   await expect(again.getByTestId("signed-in-email")).toHaveText(E2E_USERS.parked);
 });
+
+test("'Cancel and go back to sign in' ends the sign-in parked at the challenge: the page does not open again and no session exists", async ({ browser, baseURL }) => {
+  const page = await parkedAt(browser, baseURL, NEW_PASSWORD);
+  await new ChallengePage(page).expectShown();
+  const pendingCookies = async () => (await page.context().cookies()).filter((c) => c.name.endsWith("-pending"));
+  expect(await pendingCookies()).toHaveLength(1);
+
+  await page.getByRole("button", { name: "Cancel and go back to sign in" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  expect(await pendingCookies()).toEqual([]);
+
+  await page.goto("/two-factor/challenge");
+  await expect(page).toHaveURL(/\/sign-in/);
+  const session = await (await page.request.get("/api/auth/session")).json();
+  expect(session?.user).toBeFalsy();
+});

@@ -1,10 +1,6 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { runPortalStep } from "@/lib/step-action";
+import { stepAction } from "@/lib/step-action";
 
-/** "Cancel": ends the pending sign-in. */
-export async function cancelSignInAction() {
-  const done = await runPortalStep("sign-in/cancel", new FormData());
-  redirect(done.redirectTo ?? "/sign-in");
-}
+/** "Cancel": ends the pending sign-in and goes back to sign-in (the plugin's step). */
+export const cancelSignInAction = stepAction("sign-in/cancel");

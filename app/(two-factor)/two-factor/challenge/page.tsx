@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
-import { CancelSignIn } from "@/components/cancel-sign-in";
+import { cancelSignInAction } from "../actions";
 import { Card } from "@/components/ui";
 import { requestHost } from "@/lib/auth/cookies";
 import { requirePendingSignIn } from "@/lib/auth/pending";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
 import { isTwoFactorErrorCode, twoFactorPageStatus } from "@/lib/two-factor";
+import { CancelSignIn } from "@/lib/two-factor/react";
 import { ChallengeForm } from "./challenge-form";
 
 export const metadata: Metadata = { title: "Two-step verification" };
@@ -26,7 +27,7 @@ export default async function ChallengePage({ searchParams }: { searchParams: Pr
         lockedUntil={status.lockedUntil?.toISOString() ?? null}
         trustedFor={formatDuration((await twoFactorDeps(null)).options.trustedDeviceTtlMs)}
       />
-      <CancelSignIn />
+      <CancelSignIn cancel={cancelSignInAction} />
     </Card>
   );
 }

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { CancelSignIn } from "@/components/cancel-sign-in";
+import { cancelSignInAction } from "../actions";
 import { Card } from "@/components/ui";
 import { requirePendingSignIn } from "@/lib/auth/pending";
 import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
-import { SetupFlow } from "@/lib/two-factor/react";
+import { CancelSignIn, SetupFlow } from "@/lib/two-factor/react";
 import { finishSetupAction, sendSetupCodeAction, verifySetupCodeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Set up two-step authentication" };
@@ -24,7 +24,7 @@ export default async function SetupPage() {
         finish={finishSetupAction}
         appName="Connect"
       />
-      <CancelSignIn />
+      <CancelSignIn cancel={cancelSignInAction} />
     </Card>
   );
 }
