@@ -4,7 +4,7 @@ import { getViewer } from "./auth/dal";
 import type { SessionViewer } from "./auth/live-session";
 import { requireRecentSecondFactor } from "./auth/recent-second-factor";
 import { ERROR_MESSAGES } from "./errors";
-import { twoFactorSessionOf } from "./auth/two-factor-host";
+import { twoFactorSessionOf } from "./auth/two-factor-session";
 import { organizationAdminOf } from "./two-factor";
 import type { Viewer } from "./users";
 

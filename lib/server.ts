@@ -5,7 +5,7 @@ import { getDb, type Db } from "./db/client";
 import { emailSenderFromEnv } from "./email";
 import { PORTAL_TWO_FACTOR_SETTINGS } from "./auth/portal-cookies";
 import { sessionCookies } from "./auth/session-cookie";
-import { portalPasswordIsRight, portalSession } from "./auth/two-factor-host";
+import { portalPasswordIsRight, portalSession } from "./auth/two-factor-session";
 import { reportRouteFailure } from "./http/route-failure";
 import { outboxWriter } from "./outbox";
 import { smsSenderFromEnv, type SmsSender } from "./sms";

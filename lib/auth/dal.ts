@@ -6,7 +6,7 @@ import { organizationAdminOf } from "../two-factor";
 import type { Viewer } from "../users";
 import { loadLiveSession, type SessionViewer } from "./live-session";
 import type { CookieJar } from "./session-token";
-import { twoFactorSessionOf } from "./two-factor-host";
+import { twoFactorSessionOf } from "./two-factor-session";
 
 /**
  * The data-access layer: the server-side check behind every page, server action and route

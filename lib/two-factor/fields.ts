@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { normalizeBackupCode } from "./backup-codes";
-import type { ActionState } from "./action-state";
-import { parsePhoneInput, suggestPhoneNumber } from "./phone-number";
+import { parsePhoneInput } from "./phone-number";
 import { parseCodeInput } from "./sms-code";
 
 /** zod fields for the two-factor forms; each refusal carries the message to show. */
@@ -22,17 +21,6 @@ export const phoneField = z.unknown().transform((value, ctx) => {
   }
   return parsed.e164;
 });
-
-type FormAction = (state: ActionState, formData: FormData) => Promise<ActionState>;
-
-/** A form with a Phone number field: a refused number that only had separators wrong gets its suggestion. */
-export function withPhoneSuggestion(action: FormAction): FormAction {
-  return async (state, formData) => {
-    const answer = await action(state, formData);
-    const suggested = answer.fieldErrors?.phone ? suggestPhoneNumber(answer.values?.phone) : null;
-    return suggested ? { ...answer, suggestedPhone: suggested } : answer;
-  };
-}
 
 export const backupCodeField = z.unknown().transform((value, ctx) => {
   const normalized = normalizeBackupCode(value);

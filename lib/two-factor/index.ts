@@ -165,7 +165,7 @@ export * from "./client";
 export { formatPhoneInternational, maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "./phone-number";
 export { completeSignInChallenge, type ChallengeMethod } from "./challenge-completion";
 export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmSecondFactor, confirmSecondFactorAndNotify, sendConfirmationCode } from "./confirm";
-export { backupCodeField, checkboxField, phoneField, smsCodeField, withPhoneSuggestion } from "./fields";
+export { backupCodeField, checkboxField, phoneField, smsCodeField } from "./fields";
 export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices, type Actor } from "./member-admin";
 export { browserName } from "./browser-name";
 export { notifyMemberOf, twoFactorNoticeEmail, type TwoFactorNotice } from "./notices";
