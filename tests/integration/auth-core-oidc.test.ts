@@ -17,7 +17,7 @@ const unverified = { sub: "sub-bob", email: "bob@example.com", emailVerified: fa
 
 type Checks = ("pkce" | "state" | "nonce")[];
 interface SignInCall {
-  account: Account | null;
+  account?: Account | null;
   profile?: Profile;
 }
 
