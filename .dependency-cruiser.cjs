@@ -53,7 +53,14 @@ module.exports = {
       comment: "Wall: the two-factor core imports nothing from app/ nor Next.js (a host mounts it; the edge acts on its answers).",
       severity: "error",
       from: { path: "^lib/two-factor/" },
-      to: { path: ["^app/", "^node_modules/next/", "^node_modules/next-auth/"] },
+      to: { path: ["^app/", "^node_modules/next/"] },
+    },
+    {
+      name: "only-the-next-auth-part-imports-next-auth",
+      comment: "Wall: next-auth is the plugin's next-auth part only (lib/two-factor/next-auth/, issue 16): the rest of the core serves any session strategy, and no other part imports it.",
+      severity: "error",
+      from: { path: "^lib/two-factor/", pathNot: "^lib/two-factor/next-auth/" },
+      to: { path: ["^node_modules/next-auth/", "^node_modules/@auth/", "^lib/two-factor/next-auth/"] },
     },
     {
       name: "core-imports-no-portal-auth",

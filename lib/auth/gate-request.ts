@@ -1,6 +1,7 @@
 import { andThen, type MaybePromise } from "../edge-crypto";
 import { decideGateFromCookies, type GateCookies, type GateDecision } from "./gate";
 import { portalCookies } from "./portal-cookies";
+import { mayHoldDatabaseSession } from "./database-session-cookie";
 import { readSessionClaims, type CookieJar } from "./session-token";
 
 /** What the gate reads of a request: its path and query, and its cookies. */
@@ -15,6 +16,7 @@ export interface GateEnv {
   readonly [name: string]: string | undefined;
   readonly AUTH_SECRET?: string;
   readonly SESSION_PASSWORD?: string;
+  readonly AUTH_SESSION_STRATEGY?: string;
 }
 
 const found = (value: unknown) => value !== null;
@@ -32,6 +34,8 @@ class RequestCookies implements GateCookies {
   }
 
   hasSession(): MaybePromise<boolean> {
+    // A database session cannot be judged without the database: the server's check does (lib/auth/dal.ts).
+    if (this.env.AUTH_SESSION_STRATEGY === "database") return mayHoldDatabaseSession(this.cookies);
     return andThen(readSessionClaims(this.cookies, this.env.AUTH_SECRET, this.nowMs), found);
   }
 

@@ -11,6 +11,7 @@ import { ipRateLimitKey, type RequestInfo } from "../http/client-ip";
 import { consumeRateLimit } from "../rate-limit";
 import { revokeTrustedDevices } from "../two-factor/trusted-devices";
 import { findUserWithPasswordByEmail, organizationIdOf } from "../users";
+import { deleteDatabaseSessions } from "./database-session";
 import { hashPassword } from "./password";
 
 /** A link's token as randomToken() makes it (32 bytes, base64url): anything else was never issued. */
@@ -112,6 +113,7 @@ export async function resetPasswordWithToken(
       .values({ userId: used.userId, hash: passwordHash, updatedAt: now })
       .onConflictDoUpdate({ target: passwordCredentials.userId, set: { hash: passwordHash, updatedAt: now } });
     await db.update(users).set({ sessionsValidAfter: now, pendingSignInsValidAfter: now }).where(eq(users.id, used.userId));
+    await deleteDatabaseSessions(db, used.userId, now);
     await revokeTrustedDevices(db, used.userId, now);
     await db
       .update(smsChallenges)

@@ -4,6 +4,9 @@ import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
 import type { SessionGrant } from "../two-factor/sign-in-ticket";
 import { applyCookies } from "./cookies";
 import { encodeSessionToken } from "./session-token";
+import { getDb } from "../db/client";
+import { createDatabaseSession } from "./database-session";
+import { sessionStrategyFromEnv } from "./session-strategy";
 
 /**
  * Whether next-auth sets its cookies as `__Secure-`: when the site's URL is https, taken from
@@ -22,7 +25,8 @@ export function sessionTokenFor(claims: { userId: string; amr: string[]; authTim
 }
 
 /**
- * The next-auth session cookie of a completed sign-in: the token, claims and cookie that
+ * The next-auth session cookie of a completed sign-in. With database sessions: a row in the
+ * adapter's sessions table and its token. With JWTs: the token, claims and cookie that
  * next-auth's `signIn` would set, without running its request pipeline (an internal request,
  * CSRF, callbacks, a key derivation per token) on the verify path. The portal's session strategy,
  * handed to the core as `startSession`.
@@ -32,6 +36,10 @@ export async function sessionCookies(grant: SessionGrant, now: Date): Promise<Co
   if (!secret) throw new Error("AUTH_SECRET is not set");
   const secure = usesSecureCookies({ AUTH_URL: process.env.AUTH_URL, NEXTAUTH_URL: process.env.NEXTAUTH_URL }, (await headers()).get("x-forwarded-proto"));
   const name = `${secure ? "__Secure-" : ""}authjs.session-token`;
+  if (sessionStrategyFromEnv() === "database") {
+    const { token, expires } = await createDatabaseSession(await getDb(), grant, now);
+    return [{ name, value: token, attributes: { httpOnly: true, sameSite: "lax", path: "/", secure, expires } }];
+  }
   const token = await sessionTokenFor({ userId: grant.userId, amr: grant.amr, authTime: now.getTime() }, secret, name);
   return [{ name, value: token, attributes: { httpOnly: true, sameSite: "lax", path: "/", secure, expires: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) } }];
 }

@@ -11,7 +11,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { twoFactorAuditEventColumns, twoFactorUserColumns } from "../two-factor/schema";
+import { twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColumns } from "../two-factor/schema";
 
 // The plugin's own tables, by name: its partial declarations of "users" (twoFactorUsers) and
 // "audit_events" (twoFactorAuditEvents) must not be exported here, where drizzle-kit reads the schema.
@@ -32,8 +32,9 @@ const id = () =>
     .$defaultFn(() => crypto.randomUUID());
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
-// ---- Auth.js adapter-shaped tables (users is ours; accounts, sessions and verification tokens
-// stay empty: sessions are JWTs and there is no OAuth or email provider) ----
+// ---- Auth.js's tables, as @auth/drizzle-adapter reads them (users is also ours): accounts link
+// OAuth/OIDC sign-ins, sessions hold database sessions (AUTH_SESSION_STRATEGY=database) with the
+// plugin's amr and auth time, verification tokens are email sign-in links ----
 
 export const users = pgTable("users", {
   id: id(),
@@ -78,7 +79,8 @@ export const sessions = pgTable("sessions", {
     .notNull()
     .references(() => users.id, { onDelete: "cascade" }),
   expires: at("expires").notNull(),
-});
+  ...twoFactorSessionColumns(),
+}, (t) => [index("sessions_user_idx").on(t.userId)]);
 
 export const verificationTokens = pgTable(
   "verification_tokens",

@@ -3,12 +3,13 @@ import { FORM_BODY_LIMIT_BYTES, formDataOf, readBoundedBody } from "../http/boun
 import { requestInfoFromHeaders } from "../http/client-ip";
 import { isSameOriginRequest } from "../http/same-origin";
 import type { ActionState } from "./action-state";
+import { CONTINUE_STEP, continueRoute } from "./continue-route";
 import type { TwoFactorFlowDeps } from "./flow";
 import { requestCookies, setCookieHeader } from "./request-cookies";
 import { isTwoFactorStepName, TWO_FACTOR_STEPS, type StepAnswer, type StepHost, type TwoFactorStepName } from "./steps";
 
 /** A step failed unexpectedly (the database, most often): the host says it in its log; the answer is 503. */
-export type StepErrorReporter = (error: unknown, step: TwoFactorStepName) => void;
+export type StepErrorReporter = (error: unknown, step: TwoFactorStepName | typeof CONTINUE_STEP) => void;
 
 /**
  * The step a URL names: its last two path segments, exactly one of the steps' names (the host
@@ -37,7 +38,9 @@ const refusal = (code: ErrorCode, status: number) => json({ ok: false, error: ER
  */
 export function twoFactorHandler(parts: { deps: (request: { host: string | null }) => Promise<TwoFactorFlowDeps>; host: StepHost; onError?: StepErrorReporter }) {
   return async function handler(request: Request): Promise<Response> {
-    const step = stepOfPath(new URL(request.url).pathname);
+    const pathname = new URL(request.url).pathname;
+    if (pathname.endsWith(`/${CONTINUE_STEP}`)) return continueAfterRedirect(request);
+    const step = stepOfPath(pathname);
     if (!step) return refusal("NOT_FOUND", 404);
     if (request.method !== "POST") return refusal("METHOD_NOT_ALLOWED", 405);
     if (!isSameOriginRequest(request.headers)) return refusal("CROSS_SITE", 403);
@@ -56,4 +59,16 @@ export function twoFactorHandler(parts: { deps: (request: { host: string | null 
       return refusal("SERVICE_UNAVAILABLE", 503);
     }
   };
+
+  // A top-level GET from next-auth's redirect (a cross-site one, from the identity provider's
+  // page): the single-use ticket, not the origin, is what it needs.
+  async function continueAfterRedirect(request: Request): Promise<Response> {
+    if (request.method !== "GET") return refusal("METHOD_NOT_ALLOWED", 405);
+    try {
+      return await continueRoute(request, await parts.deps({ host: request.headers.get("host") }));
+    } catch (error) {
+      parts.onError?.(error, CONTINUE_STEP);
+      return refusal("SERVICE_UNAVAILABLE", 503);
+    }
+  }
 }

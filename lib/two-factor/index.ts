@@ -6,7 +6,8 @@ import { twoFactorCookies, type CookieInstruction, type CookieReader } from "./c
 import { checkPendingSignIn, type PendingSignInCheck } from "./pending-check";
 import type { PendingSignIn } from "./pending-sign-in";
 import type { TwoFactorDb } from "./db";
-import type { TwoFactorFlowDeps } from "./flow";
+import type { FlowAnswer, TwoFactorFlowDeps } from "./flow";
+import { continueHandedOffSignIn, type ContinueInput } from "./first-factor";
 import type { TwoFactorHost } from "./host";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorOptions } from "./options";
 import { twoFactorHandler, type StepErrorReporter } from "./handler";
@@ -137,6 +138,15 @@ export function createTwoFactor<D extends TwoFactorDb = TwoFactorDb>(config: Two
       const { requestHost, ...rest } = input;
       return TWO_FACTOR_STEPS[step]({ ...rest, deps: await deps({ host: requestHost }), host });
     },
+    /**
+     * The continue step as a host's server action runs it (a password form posting to next-auth's
+     * Credentials provider, whose answer is the continue URL: a client-side router cannot follow a
+     * redirect to a route handler). The same decision the handler's GET makes, for the action to apply.
+     */
+    async continueSignIn(input: Omit<ContinueInput, "request"> & { request: StepInput["request"]; requestHost: string | null }): Promise<FlowAnswer> {
+      const { requestHost, ...rest } = input;
+      return continueHandedOffSignIn(await deps({ host: requestHost }), rest);
+    },
     /** The server-side checks for the host's pages, actions and routes: values, never redirects. */
     checks: {
       ...twoFactorChecks({ getSession: config.getSession, cookies, sessionPassword: config.sessionPassword, confirmationTtlMs: options.confirmationTtlMs, now: () => clock.now() }),
@@ -180,4 +190,4 @@ export { completePhoneSetup, selfSetupNonce, sendSetupCode } from "./setup";
 export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
 export { continueAfterPassword, resendSignInCode } from "./sign-in";
 // The schema fragment a host spreads into its own drizzle schema (its migrations then make the tables).
-export { backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorUserColumns, type ChallengePurpose } from "./schema";
+export { backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColumns, type ChallengePurpose } from "./schema";

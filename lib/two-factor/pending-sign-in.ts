@@ -1,4 +1,5 @@
 import { DEFAULT_TWO_FACTOR_OPTIONS } from "./options";
+import { FIRST_FACTORS, type FirstFactor } from "./auth-methods";
 
 /**
  * The pending sign-in: what exists between a correct password and a completed second factor.
@@ -18,7 +19,12 @@ export interface PendingSignIn {
   ticket?: string;
   /** The user's organization when the password was checked (the host's answer), for the events of the sign-in. */
   organizationId?: string | null;
+  /** How the first factor was proved (a password, OIDC, an email link). @default "pwd" (cookies sealed before it was kept) */
+  firstFactor?: FirstFactor;
 }
+
+/** The first factor of a pending sign-in, the first method of the session's amr. */
+export const firstFactorOf = (pending: Pick<PendingSignIn, "firstFactor">): FirstFactor => pending.firstFactor ?? "pwd";
 
 /** The default life of a pending sign-in (the option `pendingSignInTtlMs`). @default 600 (10 minutes) */
 export const PENDING_SIGN_IN_TTL_SECONDS = DEFAULT_TWO_FACTOR_OPTIONS.pendingSignInTtlMs / 1000;
@@ -30,6 +36,7 @@ export function pendingSignInOf(unsealed: unknown, nowMs: number, ttlMs = PENDIN
   if (data.stage !== "setup" && data.stage !== "challenge") return null;
   if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
   if (data.organizationId !== undefined && data.organizationId !== null && typeof data.organizationId !== "string") return null;
+  if (data.firstFactor !== undefined && !FIRST_FACTORS.includes(data.firstFactor)) return null;
   if (nowMs - data.createdAt > ttlMs || data.createdAt > nowMs + 60_000) return null;
   return data as PendingSignIn;
 }

@@ -49,6 +49,18 @@ export const twoFactorUsers = pgTable("users", {
  * keeps its foreign keys (organization, actor, subject) and indexes in the table's own config, and
  * any column it adds must be nullable or have a default: the plugin writes these columns only.
  */
+/**
+ * The columns the plugin adds to next-auth's `sessions` table (database sessions through
+ * @auth/drizzle-adapter): the methods the sign-in used (amr) and when it completed, from which the
+ * session's fixed lifetime and "sessions valid after" are judged.
+ */
+export function twoFactorSessionColumns() {
+  return {
+    amr: jsonb("amr").$type<string[]>().notNull().default([]),
+    authTime: at("auth_time").notNull().defaultNow(),
+  };
+}
+
 export function twoFactorAuditEventColumns() {
   return {
     id: id(),
@@ -76,6 +88,8 @@ export const signInTickets = pgTable("sign_in_tickets", {
     .notNull()
     .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
   tokenHash: text("token_hash").notNull().unique(),
+  /** "session" or "first_factor" (./sign-in-ticket.ts). */
+  kind: text("kind").$type<"session" | "first_factor">().notNull().default("session"),
   amr: jsonb("amr").$type<string[]>().notNull(),
   issuedAt: at("issued_at").notNull().defaultNow(),
   expiresAt: at("expires_at").notNull(),

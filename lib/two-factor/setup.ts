@@ -8,7 +8,7 @@ import { replaceBackupCodes } from "./backup-codes";
 import { voidLiveCodes } from "./code-consumption";
 import type { TwoFactorDeps } from "./options";
 import { maskPhone, parsePhoneInput } from "./phone-number";
-import type { PendingSignIn } from "./pending-sign-in";
+import { firstFactorOf, type PendingSignIn } from "./pending-sign-in";
 import { endPendingSignIns, loadPendingStanding } from "./pending-standing";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
@@ -18,7 +18,7 @@ import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 export type SetupSendResult = SendCodeResult | (Failure<"INVALID_PHONE"> & { message: string }) | Failure<"SIGN_IN_ENDED">;
 
 /** The pending sign-in a setup step belongs to; null on the Security page (a session, not a sign-in). */
-export type SetupSignIn = Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket"> | null;
+export type SetupSignIn = Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket" | "firstFactor"> | null;
 
 /**
  * The attempt a Security-page code belongs to (a sign-in's is its pending sign-in's nonce): bound
@@ -112,7 +112,7 @@ export function completePhoneSetup(
       ? { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } }
       : { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
     const ticket = input.signIn
-      ? await issueSignInTicket(db, input.userId, ["pwd", "sms"], now, deps.options.pendingSignInTtlMs)
+      ? await issueSignInTicket(db, input.userId, [firstFactorOf(input.signIn), "sms"], now, deps.options.pendingSignInTtlMs)
       : null;
     return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: Boolean(state?.enrolled) };
   });

@@ -2,9 +2,17 @@ import { and, eq, gt, isNull, notExists } from "drizzle-orm";
 import { randomToken, sha256 } from "../crypto";
 import type { TwoFactorDb } from "./db";
 import { signInTickets, twoFactorUsers } from "./schema";
+import type { AuthMethod } from "./auth-methods";
 
-/** Authentication methods, as in RFC 8176 (amr). */
-export type AuthMethod = "pwd" | "sms" | "backup_code" | "trusted_device";
+export type { AuthMethod, FirstFactor } from "./auth-methods";
+export { FIRST_FACTORS } from "./auth-methods";
+
+/**
+ * A session ticket carries a whole grant (every factor done); a first-factor ticket carries a
+ * first factor done elsewhere (next-auth's callback) to the step that decides what follows. Neither
+ * is accepted where the other is expected.
+ */
+export type TicketKind = "session" | "first_factor";
 
 /**
  * What a completed sign-in hands to the host's session strategy (the portal's is
@@ -30,10 +38,12 @@ export async function issueSignInTicket(
   amr: AuthMethod[],
   now: Date,
   ttlMs = TICKET_TTL_MS,
+  kind: TicketKind = "session",
 ): Promise<string> {
   const ticket = randomToken();
   await db.insert(signInTickets).values({
     userId,
+    kind,
     tokenHash: sha256(ticket),
     amr,
     issuedAt: now,
@@ -47,7 +57,7 @@ export async function issueSignInTicket(
  * has ended the user's pending sign-ins since it was issued (a password reset, a 2FA reset, a phone
  * change between "Verify Phone" and storing the backup codes).
  */
-export async function consumeSignInTicket(db: TwoFactorDb, ticket: string, now: Date): Promise<SessionGrant | null> {
+export async function consumeSignInTicket(db: TwoFactorDb, ticket: string, now: Date, kind: TicketKind = "session"): Promise<SessionGrant | null> {
   const endedSince = db
     .select({ id: twoFactorUsers.id })
     .from(twoFactorUsers)
@@ -58,6 +68,7 @@ export async function consumeSignInTicket(db: TwoFactorDb, ticket: string, now: 
     .where(
       and(
         eq(signInTickets.tokenHash, sha256(ticket)),
+        eq(signInTickets.kind, kind),
         isNull(signInTickets.consumedAt),
         gt(signInTickets.expiresAt, now),
         notExists(endedSince),

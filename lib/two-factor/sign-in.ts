@@ -1,12 +1,12 @@
 import { recordTwoFactorEvent } from "./audit";
-import type { AuthMethod, SessionGrant } from "./sign-in-ticket";
+import type { AuthMethod, FirstFactor, SessionGrant } from "./sign-in-ticket";
 import { randomToken } from "../crypto";
 import type { TwoFactorDb } from "./db";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
 import { attemptBackupCode, type BackupCodeFailure } from "./backup-code-attempt";
 import type { TwoFactorDeps } from "./options";
-import type { PendingSignIn } from "./pending-sign-in";
+import { firstFactorOf, type PendingSignIn } from "./pending-sign-in";
 import { loadPendingStanding } from "./pending-standing";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
@@ -15,17 +15,24 @@ import { checkSmsCode, spendSmsCode, type VerifyCodeFailure, type VerifyCodeInpu
 
 export type AfterPassword =
   | { next: "session"; session: SessionGrant }
-  | { next: "second_factor"; pending: PendingSignIn; sent: SendCodeResult | null };
+  | { next: "second_factor"; pending: PendingSignIn; sent: SendCodeResult | null; email: string };
+
+export interface FirstFactorDone {
+  userId: string;
+  returnTo: string;
+  deviceToken: string | undefined;
+  request: RequestInfo;
+  /** @default "pwd" */
+  firstFactor?: FirstFactor;
+}
 
 /**
- * Decides what follows a correct password. No 2FA due, or a trusted device of this user:
- * the session. Otherwise a pending sign-in: "setup" without a verified phone, else
- * "challenge", for which a code is texted at once.
+ * Decides what follows a first factor, whichever it was (a password, OIDC, an email link). No 2FA
+ * due, or a trusted device of this user: the session. Otherwise a pending sign-in: "setup"
+ * without a verified phone, else "challenge", for which a code is texted at once.
  */
-export async function continueAfterPassword(
-  deps: TwoFactorDeps,
-  input: { userId: string; returnTo: string; deviceToken: string | undefined; request: RequestInfo },
-): Promise<AfterPassword> {
+export async function continueAfterFirstFactor(deps: TwoFactorDeps, input: FirstFactorDone): Promise<AfterPassword> {
+  const firstFactor = input.firstFactor ?? "pwd";
   const { db, clock } = deps;
   const state = await loadSecondFactorState(deps, input.userId, clock.now());
   if (!state) throw new Error("user vanished between password check and second factor");
@@ -34,10 +41,10 @@ export async function continueAfterPassword(
     await recordTwoFactorEvent(db, { ...audit, type: "sign_in.succeeded", details: { amr } });
     return { next: "session", session: { userId: state.userId, amr } };
   };
-  if (!state.required) return signedIn(["pwd"]);
+  if (!state.required) return signedIn([firstFactor]);
   if (state.enrolled && (await recognizeTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
     await recordTwoFactorEvent(db, { ...audit, type: "two_factor.trusted_device_used" });
-    return signedIn(["pwd", "trusted_device"]);
+    return signedIn([firstFactor, "trusted_device"]);
   }
   const pending: PendingSignIn = {
     userId: state.userId,
@@ -46,8 +53,9 @@ export async function continueAfterPassword(
     createdAt: clock.now().getTime(),
     returnTo: input.returnTo,
     organizationId: state.organizationId,
+    ...(firstFactor === "pwd" ? {} : { firstFactor }),
   };
-  if (!state.enrolled || !state.phoneE164) return { next: "second_factor", pending, sent: null };
+  if (!state.enrolled || !state.phoneE164) return { next: "second_factor", pending, sent: null, email: state.email };
   const sent = await sendSmsCode(deps, {
     userId: state.userId,
     organizationId: state.organizationId,
@@ -56,8 +64,12 @@ export async function continueAfterPassword(
     phoneE164: state.phoneE164,
     request: input.request,
   });
-  return { next: "second_factor", pending, sent };
+  return { next: "second_factor", pending, sent, email: state.email };
 }
+
+/** What follows a correct password: `continueAfterFirstFactor` with "pwd". */
+export const continueAfterPassword = (deps: TwoFactorDeps, input: Omit<FirstFactorDone, "firstFactor">) =>
+  continueAfterFirstFactor(deps, { ...input, firstFactor: "pwd" });
 
 /** "Resend code" on the sign-in challenge: a new code voids the old one. */
 export async function resendSignInCode(
@@ -105,7 +117,7 @@ interface CompleteInput {
  * transaction with the device; a wrong code's several writes are one transaction.
  */
 export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteInput): Promise<SecondFactorCompletion> {
-  const amr: AuthMethod[] = ["pwd", "sms"];
+  const amr: AuthMethod[] = [firstFactorOf(input.pending), "sms"];
   const code: VerifyCodeInput = {
     userId: input.pending.userId,
     purpose: "sign_in",
@@ -141,7 +153,7 @@ export async function completeWithBackupCode(deps: TwoFactorDeps, input: Complet
   const { userId } = input.pending;
   const state = await loadSecondFactorState(deps, userId);
   const organizationId = state?.organizationId ?? null;
-  const amr: AuthMethod[] = ["pwd", "backup_code"];
+  const amr: AuthMethod[] = [firstFactorOf(input.pending), "backup_code"];
   const done = await attemptBackupCode(deps, {
     userId,
     code: input.code,

@@ -1,16 +1,14 @@
 "use server";
 
+import { CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedAction } from "@/lib/action";
-import { readDeviceToken, requestHost, writePendingSignIn, writeSignInEmail } from "@/lib/auth/cookies";
-import { checkPassword } from "@/lib/auth/password-sign-in";
-import { safeReturnPath } from "@/lib/return-path";
-import { startSession } from "@/lib/auth/session-cookie";
+import { signIn } from "@/lib/auth/auth";
+import { continueSignInHere } from "@/lib/auth/continue-sign-in";
 import { formatWait } from "@/lib/duration";
 import { ERROR_MESSAGES } from "@/lib/errors";
-import { twoFactorDeps } from "@/lib/server";
-import { continueAfterPassword } from "@/lib/two-factor";
+import { safeReturnPath } from "@/lib/return-path";
 
 const signInSchema = z.object({
   email: z.string().trim().min(1, "Enter your email.").max(254, "That email is too long.").email("Enter a valid email address."),
@@ -18,40 +16,37 @@ const signInSchema = z.object({
   callbackUrl: z.string().max(2048).optional(),
 });
 
-/** The challenge page, told why no code was texted and, for a limit, when it lifts. */
-function challengeWithNotice(sent: { code: string; retryAfterMs?: number }, now: Date): string {
-  const query = new URLSearchParams({ notice: sent.code });
-  if (sent.retryAfterMs !== undefined) query.set("liftsAt", new Date(now.getTime() + sent.retryAfterMs).toISOString());
-  return `/two-factor/challenge?${query}`;
+/** The form's sentence for a refused password (next-auth's CredentialsSignin and its code), or null. */
+function refusalOf(error: unknown): string | null {
+  if (!(error instanceof CredentialsSignin)) return null;
+  const limited = /^rate_limited:(\d+)$/.exec(error.code);
+  return limited ? `Too many sign-in attempts. Try again in ${formatWait(Number(limited[1]) || 60_000)}.` : ERROR_MESSAGES.INVALID_CREDENTIALS;
 }
 
+/** next-auth wraps what its provider threw (a database failure): the form's wrapper judges the cause. */
+function causeOf(error: unknown): unknown {
+  const cause = (error as { cause?: { err?: unknown } } | null)?.cause;
+  return cause && typeof cause === "object" && "err" in cause ? cause.err : error;
+}
+
+/**
+ * The password, as next-auth's Credentials provider (lib/auth/providers.ts): next-auth checks it
+ * and the plugin holds the sign-in (withTwoFactor), answering with its continue step, run here:
+ * the session, or the second factor's pages.
+ */
 export const signInAction = validatedAction(
   signInSchema,
-  async (data, { request }) => {
-    const deps = await twoFactorDeps(await requestHost());
-    const checked = await checkPassword(deps, { email: data.email, password: data.password, request });
-    if (!checked.ok) {
-      const error =
-        checked.code === "RATE_LIMITED"
-          ? `Too many sign-in attempts. Try again in ${formatWait(checked.retryAfterMs ?? 60_000)}.`
-          : ERROR_MESSAGES.INVALID_CREDENTIALS;
-      return { ok: false, error };
-    }
+  async (data) => {
     const returnTo = safeReturnPath(data.callbackUrl);
-    const next = await continueAfterPassword(deps, {
-      userId: checked.userId,
-      returnTo,
-      deviceToken: await readDeviceToken(),
-      request,
-    });
-    if (next.next === "session") {
-      await startSession(next.session, deps.clock.now());
-      redirect(returnTo);
+    let next: string;
+    try {
+      next = await signIn("credentials", { email: data.email, password: data.password, redirectTo: returnTo, redirect: false });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal) return { ok: false, error: refusal };
+      throw causeOf(error);
     }
-    await writePendingSignIn(next.pending);
-    await writeSignInEmail(data.email);
-    if (next.pending.stage === "setup") redirect("/two-factor/setup");
-    redirect(next.sent && !next.sent.ok ? challengeWithNotice(next.sent, deps.clock.now()) : "/two-factor/challenge");
+    redirect(await continueSignInHere(next, returnTo));
   },
   { echo: ["email"] },
 );

@@ -1,4 +1,9 @@
 import { portalTwoFactor } from "@/lib/server";
 
-/** Every posting step of the two-factor flow (the plugin's route handler): POST /api/two-factor/<group>/<step>. */
-export const POST = (request: Request) => portalTwoFactor().handler(request);
+/**
+ * The plugin's route handler: every posting step of the two-factor flow (POST
+ * /api/two-factor/<group>/<step>) and the continue step next-auth's sign-ins are sent to (GET
+ * /api/two-factor/sign-in/continue).
+ */
+const handle = (request: Request) => portalTwoFactor().handler(request);
+export { handle as GET, handle as POST };

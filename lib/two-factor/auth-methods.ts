@@ -1,0 +1,11 @@
+// Edge-safe: the pending sign-in (read by the middleware) names its first factor.
+
+/**
+ * How the user proved who they are before the second factor: a password (RFC 8176 "pwd"), an
+ * OpenID Connect or OAuth provider, or a link sent to their email address.
+ */
+export type FirstFactor = "pwd" | "oidc" | "oauth" | "email_link";
+export const FIRST_FACTORS: readonly FirstFactor[] = ["pwd", "oidc", "oauth", "email_link"];
+
+/** Authentication methods, as RFC 8176's amr (with the first factors above beside "pwd"). */
+export type AuthMethod = FirstFactor | "sms" | "backup_code" | "trusted_device";
