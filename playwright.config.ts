@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { E2E_SECRETS, E2E_VONAGE } from "./tests/e2e/env";
+import { E2E_OIDC, E2E_SECRETS, E2E_VONAGE } from "./tests/e2e/env";
 import type { E2eOptions } from "./tests/e2e/fixtures";
 
 const reportDir = process.env.TEST_REPORT_DIR;
@@ -9,6 +9,7 @@ const reportDir = process.env.TEST_REPORT_DIR;
 const base = Number(process.env.E2E_PORT_BASE || 3100);
 interface Target {
   name: string;
+  db: "pglite" | "postgres";
   port: number;
   vonagePort: number;
   env?: Record<string, string>;
@@ -17,17 +18,26 @@ interface Target {
 }
 // PostgreSQL only: a database the test can take away from the server (PGlite lives inside it).
 const POSTGRES_ONLY = /database-outage\.spec\.ts/;
-const targets: Target[] = [{ name: "pglite", port: base, vonagePort: base + 90, testIgnore: POSTGRES_ONLY }];
-if (process.env.TEST_DATABASE_URL) targets.push({ name: "postgres", port: base + 1, vonagePort: base + 91 });
+const postgres = Boolean(process.env.TEST_DATABASE_URL);
+const targets: Target[] = [{ name: "pglite", db: "pglite", port: base, vonagePort: base + 90, testIgnore: POSTGRES_ONLY }];
+if (postgres) targets.push({ name: "postgres", db: "postgres", port: base + 1, vonagePort: base + 91 });
 // The protected-route checks once more with the middleware switched off: the server holds alone.
 // MIDDLEWARE_GATE exists only in test builds (`npm run build:test`); test-switches.spec.ts checks it.
 targets.push({
   name: "pglite-no-middleware",
+  db: "pglite",
   port: base + 2,
   vonagePort: base + 92,
   env: { MIDDLEWARE_GATE: "off" },
   testMatch: /(protected-routes|test-switches)\.spec\.ts/,
 });
+// Issue 16: database sessions (next-auth's adapter rows) instead of JWTs, on both databases, for the
+// specs that start, judge and end sessions: the variant's own specs, not the whole suite again.
+const DATABASE_SESSION_SPECS = /(sign-in-methods|portal|session-end|article)\.spec\.ts/;
+targets.push({ name: "pglite-database-sessions", db: "pglite", port: base + 3, vonagePort: base + 93, env: { AUTH_SESSION_STRATEGY: "database" }, testMatch: DATABASE_SESSION_SPECS });
+if (postgres) targets.push({ name: "postgres-database-sessions", db: "postgres", port: base + 4, vonagePort: base + 94, env: { AUTH_SESSION_STRATEGY: "database" }, testMatch: DATABASE_SESSION_SPECS });
+// One OpenID provider for every server ("Sign in with SSO"), each server's callback registered.
+const oidcPort = base + 80;
 
 export default defineConfig<E2eOptions>({
   testDir: "tests/e2e",
@@ -63,9 +73,21 @@ export default defineConfig<E2eOptions>({
       baseURL: `http://localhost:${t.port}`,
       vonageUrl: `http://127.0.0.1:${t.vonagePort}`,
       middlewareGateOff: t.env?.MIDDLEWARE_GATE === "off",
+      databaseSessions: t.env?.AUTH_SESSION_STRATEGY === "database",
     },
   })),
-  webServer: targets.flatMap((t) => [
+  webServer: [
+    {
+      command: [
+        `node --import tsx tests/fakes/oidc-server.ts --port ${oidcPort} --client-id ${E2E_OIDC.clientId} --client-secret ${E2E_OIDC.clientSecret}`,
+        ...targets.map((t) => `--redirect-uri http://localhost:${t.port}/api/auth/callback/oidc`),
+        ...E2E_OIDC.users.map((u) => `--user '${u}'`),
+      ].join(" "),
+      url: `http://127.0.0.1:${oidcPort}/_fake/health`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    ...targets.flatMap((t) => [
     {
       command: `node --import tsx tests/fakes/vonage-server.ts --port ${t.vonagePort} --key ${E2E_VONAGE.key} --secret ${E2E_VONAGE.secret}`,
       url: `http://127.0.0.1:${t.vonagePort}/_fake/messages`,
@@ -80,7 +102,7 @@ export default defineConfig<E2eOptions>({
       stdout: "pipe" as const,
       env: {
         ...E2E_SECRETS,
-        E2E_DB: t.name === "postgres" ? "postgres" : "pglite",
+        E2E_DB: t.db,
         PORT: String(t.port),
         APP_URL: `http://localhost:${t.port}`,
         VONAGE_API_KEY: E2E_VONAGE.key,
@@ -91,8 +113,12 @@ export default defineConfig<E2eOptions>({
         // Emails (password reset) go to the outbox, read by the tests at /dev/outbox.
         OUTBOX_ENABLED: "1",
         NEXT_TELEMETRY_DISABLED: "1",
+        OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+        OIDC_CLIENT_ID: E2E_OIDC.clientId,
+        OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
         ...t.env,
       },
     },
   ]),
+  ],
 });

@@ -8,7 +8,8 @@ export const SESSION_MAX_AGE_SECONDS = Number(process.env.SESSION_MAX_AGE_SECOND
  * uses it to decode the session cookie; lib/auth/auth.ts adds the provider.
  */
 export const authConfig = {
-  pages: { signIn: "/sign-in" },
+  // next-auth's errors (an expired email link, a refused SSO account) are shown on the sign-in page.
+  pages: { signIn: "/sign-in", error: "/sign-in", verifyRequest: "/sign-in" },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   trustHost: true,
   providers: [],

@@ -7,8 +7,12 @@ import type { Db } from "../db/client";
 import type { EmailSender } from "../email";
 import { requestInfoFromHeaders } from "../http/client-ip";
 import { findUserWithPasswordByEmail, normalizeEmail } from "../users";
+import { consumeRateLimit, type RateLimitRule } from "../rate-limit";
 import { checkPassword } from "./password-sign-in";
 import { oidcSettingsFromEnv } from "./session-strategy";
+
+/** Sign-in links sent to one address. Stated in the README. */
+export const EMAIL_LINK_LIMIT: RateLimitRule = { limit: 5, windowMs: 60 * 60_000 };
 
 /** A wrong email or password (next-auth's own code, "credentials"). */
 export class WrongPassword extends CredentialsSignin {
@@ -58,8 +62,11 @@ export function portalProviders(db: Db, email: EmailSender, env: Record<string, 
       from: env.SMTP_FROM || "Connect <no-reply@connect.invalid>",
       maxAge: 24 * 60 * 60,
       async sendVerificationRequest({ identifier, url }) {
-        // Links go to members only: an unknown address gets the same page and no email.
-        if (!(await findUserWithPasswordByEmail(db, normalizeEmail(identifier)))) return;
+        // Links go to members only: an unknown address gets the same page and no email; so does
+        // an address that has had its share of links (no flooding a member's inbox).
+        const address = normalizeEmail(identifier);
+        if (!(await findUserWithPasswordByEmail(db, address))) return;
+        if (!(await consumeRateLimit(db, `email-link:${address}`, EMAIL_LINK_LIMIT, systemClock.now())).allowed) return;
         const sent = await email.send(signInLinkEmail(identifier, url));
         if (!sent.ok) throw new Error("the sign-in link could not be sent");
       },

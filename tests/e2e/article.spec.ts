@@ -175,7 +175,7 @@ test("the owner, on a new browser, sets up 2FA too, then lifts the requirement; 
 test("a change of password request completes through the outbox, ends other sessions and trusted devices", async ({ browser, baseURL }) => {
   const page = await freshPage(browser, baseURL);
   await page.goto("/password-reset");
-  await page.getByLabel("Email").fill(E2E_USERS.articleMember);
+  await page.getByLabel("Email", { exact: true }).fill(E2E_USERS.articleMember);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status")).toContainText("If an account exists for that email");
 

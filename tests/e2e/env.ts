@@ -4,3 +4,14 @@ export const E2E_SECRETS = {
   SESSION_PASSWORD: "e2e-session-password-0123456789abcdefghij",
 };
 export const E2E_VONAGE = { key: "e2e-vonage-key", secret: "e2e-vonage-secret" };
+
+/** The fake OpenID provider every e2e server signs in with ("Sign in with SSO"). */
+export const E2E_OIDC = {
+  clientId: "connect-e2e",
+  clientSecret: "connect-e2e-oidc-secret-0123456789",
+  users: [
+    "sso-member@example.com:Sue SSO:true",
+    "sso-unverified@example.com:Una Verified:false",
+    "sso-newcomer@example.com:Nia Newcomer:true",
+  ],
+};

@@ -5,11 +5,14 @@ export interface E2eOptions {
   vonageUrl: string;
   /** Whether this project's server was started with its middleware gate switched off. */
   middlewareGateOff: boolean;
+  /** Whether this project's server keeps database sessions (AUTH_SESSION_STRATEGY=database). */
+  databaseSessions: boolean;
 }
 
 export const test = base.extend<E2eOptions>({
   vonageUrl: ["http://127.0.0.1:3190", { option: true }],
   middlewareGateOff: [false, { option: true }],
+  databaseSessions: [false, { option: true }],
 });
 
 export { expect } from "@playwright/test";

@@ -56,7 +56,7 @@ test("when the code at sign-in could not be texted, the challenge does not say i
   // An expired sign-in is a warning, and the email typed is kept.
   await page.goto("/sign-in?expired=1");
   await expect(page.getByRole("status").filter({ hasText: "Your sign-in took too long and has expired." })).toHaveAttribute("data-tone", "warning");
-  await expect(page.getByLabel("Email")).toHaveValue(E2E_USERS.messagesNoSms);
+  await expect(page.getByLabel("Email", { exact: true })).toHaveValue(E2E_USERS.messagesNoSms);
   await context.close();
 });
 
@@ -142,7 +142,7 @@ test("at \"Confirm it's you\" the lock is announced too: tries left, then until 
 
 test("a change of password request reaches the outbox", async ({ page }) => {
   await page.goto("/password-reset");
-  await page.getByLabel("Email").fill(E2E_USERS.messagesReset);
+  await page.getByLabel("Email", { exact: true }).fill(E2E_USERS.messagesReset);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status").filter({ hasText: "If an account exists for that email" })).toBeVisible();
   await openOutboxWith(page, /messages-reset@example\.com[\s\S]*Change your Connect password/);

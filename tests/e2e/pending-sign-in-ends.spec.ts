@@ -66,7 +66,7 @@ test("a challenge parked before a password reset cannot be completed after it, e
 
   const user = await (await browser.newContext({ baseURL })).newPage();
   await user.goto("/password-reset");
-  await user.getByLabel("Email").fill(E2E_USERS.parked);
+  await user.getByLabel("Email", { exact: true }).fill(E2E_USERS.parked);
   await user.getByRole("button", { name: "Send reset link" }).click();
   await user.goto(await resetLinkFor(user, E2E_USERS.parked));
   await user.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
@@ -93,7 +93,7 @@ test("'Cancel and go back to sign in' ends the sign-in parked at the challenge: 
 
   await page.getByRole("button", { name: "Cancel and go back to sign in" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   expect(await pendingCookies()).toEqual([]);
 
   await page.goto("/two-factor/challenge");

@@ -62,7 +62,7 @@ test.describe("portal foundation", () => {
     await signIn.goto();
     await signIn.submit("owner@example.com", "not the password");
     await expect(signIn.error()).toHaveText("The email or password is incorrect.");
-    await expect(page.getByLabel("Email")).toHaveValue("owner@example.com");
+    await expect(page.getByLabel("Email", { exact: true })).toHaveValue("owner@example.com");
     await signIn.submit("nobody@example.com", "not the password");
     await expect(signIn.error()).toHaveText("The email or password is incorrect.");
     await expect(page).toHaveURL(/\/sign-in/);

@@ -113,9 +113,9 @@ test("hidden fields added to the sign-in and challenge forms (userId, amr, verif
   const page = await context.newPage();
   await page.goto("/sign-in");
   await addHiddenFields(page, "main form", claims);
-  await page.getByLabel("Email").fill(FAULT.email);
+  await page.getByLabel("Email", { exact: true }).fill(FAULT.email);
   await page.getByLabel("Password").fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   expect(await afterPassword(page)).toBe("challenge");
   expect((await context.cookies()).filter((c) => c.name.includes("session-token"))).toEqual([]);
 
@@ -166,9 +166,9 @@ test("a server action posted cross-origin (Origin: http://evil.example) is refus
   const signInPage = await anonymous.newPage();
   await signInPage.goto("/sign-in");
   const signIn = await captureAction(signInPage, "sign in", async () => {
-    await signInPage.getByLabel("Email").fill(FAULT.email);
+    await signInPage.getByLabel("Email", { exact: true }).fill(FAULT.email);
     await signInPage.getByLabel("Password").fill(E2E_PASSWORD);
-    await signInPage.getByRole("button", { name: "Sign in" }).click();
+    await signInPage.getByRole("button", { name: "Sign in", exact: true }).click();
   });
   await anonymous.close();
   const client = await rawClient(baseURL!);
@@ -195,9 +195,9 @@ async function signInWithReturnPath(browser: Browser, baseURL: string, rawQueryV
     if (new URL(request.url()).hostname !== "localhost") foreign.push(request.url());
   });
   await page.goto(`/sign-in?callbackUrl=${rawQueryValue}`);
-  await page.getByLabel("Email").fill(FAULT.email);
+  await page.getByLabel("Email", { exact: true }).fill(FAULT.email);
   await page.getByLabel("Password").fill(E2E_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   if ((await afterPassword(page)) === "challenge") await completeWithBackupCode(page, baseURL, false);
   await page.waitForLoadState("load");
   const result = { url: page.url(), foreign, signedIn: (await sessionOf(context))?.user?.id === readState(baseURL).userId };
@@ -262,9 +262,9 @@ test("a return path to another site never leaves the origin after the second fac
   const page = await anonymous.newPage();
   await page.goto(`${origin}//evil.example/phish`);
   if (/\/sign-in/.test(page.url())) {
-    await page.getByLabel("Email").fill(FAULT.email);
+    await page.getByLabel("Email", { exact: true }).fill(FAULT.email);
     await page.getByLabel("Password").fill(E2E_PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForLoadState("load");
   }
   expect(new URL(page.url()).origin).toBe(origin);
@@ -302,7 +302,7 @@ test("no SMS code, backup code, reset or device token, or full phone number of t
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await page.goto("/password-reset");
-  await page.getByLabel("Email").fill(FAULT.email);
+  await page.getByLabel("Email", { exact: true }).fill(FAULT.email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status")).toContainText("If an account exists for that email");
 

@@ -47,7 +47,13 @@ export const E2E_USERS = {
   messagesConfirmLock: "messages-confirm-lock@example.com",
   messagesReset: "messages-reset@example.com",
   returnPathsConfirmer: "return-paths@example.com",
+  /** SSO Co requires 2FA; these two have a phone and sign in with SSO (the fake OpenID provider) or an email link. */
+  ssoMember: "sso-member@example.com",
+  emailLinkMember: "email-link@example.com",
 } as const;
+
+/** Their phones (sign-in-methods.spec.ts reads the codes texted to them). */
+export const E2E_SSO_PHONES = { ssoMember: "+14155553401", emailLinkMember: "+14155553402" } as const;
 
 export async function seedE2eData(db: Db, password: string) {
   await seedDemoData(db, password);
@@ -125,6 +131,12 @@ export async function seedE2eData(db: Db, password: string) {
   // return-paths.spec.ts's /confirm test: a member who sets up a second factor (so the page shows its forms).
   const returnCo = await createOrganization(db, "Return Co");
   await createUser(db, { organizationId: returnCo.id, role: "member", email: E2E_USERS.returnPathsConfirmer, password, name: "Remy Return" });
+  const sso = await createOrganization(db, "SSO Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, sso.id));
+  const ssoMember = await createUser(db, { organizationId: sso.id, role: "member", email: E2E_USERS.ssoMember, password, name: "Sue SSO" });
+  await withSecondFactor(db, ssoMember.id, E2E_SSO_PHONES.ssoMember);
+  const linkMember = await createUser(db, { organizationId: sso.id, role: "member", email: E2E_USERS.emailLinkMember, password, name: "Lin Link" });
+  await withSecondFactor(db, linkMember.id, E2E_SSO_PHONES.emailLinkMember);
 }
 
 /** A seeded user with a verified phone, for a test that needs one to act on but never signs in as them. */

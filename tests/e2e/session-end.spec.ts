@@ -102,7 +102,7 @@ test("a copy of the session cookie kept from before a password reset gets null f
 
   const page = await (await browser.newContext({ baseURL })).newPage();
   await page.goto("/password-reset");
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("status")).toContainText("If an account exists for that email");
   let link = "";

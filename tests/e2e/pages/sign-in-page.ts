@@ -9,9 +9,9 @@ export class SignInPage {
   }
 
   async submit(email: string, password = E2E_PASSWORD) {
-    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Email", { exact: true }).fill(email);
     await this.page.getByLabel("Password").fill(password);
-    await this.page.getByRole("button", { name: "Sign in" }).click();
+    await this.page.getByRole("button", { name: "Sign in", exact: true }).click();
   }
 
   /** Signs in and waits until the portal home (or the given path) is shown. */
