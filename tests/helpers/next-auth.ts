@@ -142,8 +142,16 @@ export function nextAuthHarness(db: Db, options: HarnessOptions) {
     };
   }
 
+  /** A session cookie's value replayed by anyone (e.g. kept after sign-out): what the plugin and next-auth make of it. */
+  const replayed = (token: string) => ({
+    cookies: { get: (name: string) => (name === SESSION_COOKIE ? { value: token } : undefined), getAll: () => [{ name: SESSION_COOKIE, value: token }] },
+    async nextAuthSession() {
+      const answer = await Auth(new Request(`${APP}/auth/session`, { headers: { cookie: `${SESSION_COOKIE}=${token}` } }), config);
+      return (await answer.json()) as { user?: { id?: string } } | null;
+    },
+  });
   const deps = async (): Promise<TestDeps> => ({ ...(await plugin.deps()), clock, sms }) as TestDeps;
-  return { plugin, config, clock, sms, email, errors, adapter, store, browser, deps, pendingCookie: plugin.cookies.names.pendingSignIn };
+  return { plugin, config, clock, sms, email, errors, adapter, store, browser, deps, replayed, pendingCookie: plugin.cookies.names.pendingSignIn };
 }
 
 export type Harness = ReturnType<typeof nextAuthHarness>;

@@ -116,7 +116,7 @@ describe.each(databaseTargets())("the first-factor ticket, on $name", (target) =
     const sameOriginPath = (location: string | null) => {
       expect(location).toMatch(/^\/(?![/\\])/);
       expect(new URL(location!, APP).origin).toBe(APP);
-      expect(location).not.toMatch(/[\u0000-\u001f\\]/);
+      expect([...location!].some((c) => c.charCodeAt(0) < 0x20 || c === "\\"), `control character or backslash in ${location}`).toBe(false);
     };
     const withCallbackCookie = async (userId: string, value: string) =>
       harness.plugin.handler(continueRequest(await handOff(userId), `authjs.callback-url=${encodeURIComponent(value)}`));
