@@ -1,4 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 
 /** @default 86400 (24 hours: NIST SP 800-63B-4 AAL2 reauthentication) */
 export const SESSION_MAX_AGE_SECONDS = Number(process.env.SESSION_MAX_AGE_SECONDS || 86_400);
@@ -25,7 +26,16 @@ export const authConfig = {
       // client can never claim a factor it did not complete.
       return token;
     },
-    session({ session, token }) {
+    session(params) {
+      // A database session has no token: next-auth passes the adapter's row, whose session token
+      // must not reach the page's script (the cookie is httpOnly), so the answer is built, not spread.
+      const token = params.token as JWT | undefined;
+      if (!token) {
+        const row = params.session as unknown as { expires: Date; amr?: string[]; authTime?: Date };
+        const { id, name, email, image } = params.user;
+        return { user: { id, name, email, image }, expires: row.expires.toISOString(), amr: row.amr ?? [], authTime: row.authTime?.getTime() ?? 0 };
+      }
+      const { session } = params;
       return {
         ...session,
         user: { ...session.user, id: token.sub ?? "" },
