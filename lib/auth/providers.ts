@@ -42,7 +42,12 @@ export function signInLinkEmail(to: string, url: string) {
  * email sign-in links (Nodemailer's provider, sent through the portal's email sender). None starts
  * a session: withTwoFactor (lib/two-factor/next-auth) holds each until the second factor.
  */
-export function portalProviders(db: Db, email: EmailSender, env: Record<string, string | undefined> = process.env): Provider[] {
+export function portalProviders(
+  db: Db,
+  email: EmailSender,
+  env: Record<string, string | undefined> = process.env,
+  limits: { emailLink: RateLimitRule } = { emailLink: EMAIL_LINK_LIMIT },
+): Provider[] {
   const providers: Provider[] = [
     Credentials({
       id: "credentials",
@@ -66,7 +71,7 @@ export function portalProviders(db: Db, email: EmailSender, env: Record<string, 
         // an address that has had its share of links (no flooding a member's inbox).
         const address = normalizeEmail(identifier);
         if (!(await findUserWithPasswordByEmail(db, address))) return;
-        if (!(await consumeRateLimit(db, `email-link:${address}`, EMAIL_LINK_LIMIT, systemClock.now())).allowed) return;
+        if (!(await consumeRateLimit(db, `email-link:${address}`, limits.emailLink, systemClock.now())).allowed) return;
         const sent = await email.send(signInLinkEmail(identifier, url));
         if (!sent.ok) throw new Error("the sign-in link could not be sent");
       },

@@ -125,8 +125,8 @@ describe.each(databaseTargets())("OIDC account linking, on $name", (target) => {
     const calls = onUserCreated.mock.calls.length;
     const callback = await refusing.browser().oidcSignIn(email);
     expect(hostSignIn).toHaveBeenCalledTimes(1);
-    // next-auth's own error page (the portal sets no pages.error), not the plugin's continue step.
-    expect(callback.location?.pathname).toBe("/auth/error");
+    // The portal's sign-in page, where it shows next-auth's errors (pages.error), not the plugin's continue step.
+    expect(callback.location?.pathname).toBe("/sign-in");
     expect(callback.location?.searchParams.get("error")).toBe("AccessDenied");
     expect(callback.setCookies).not.toContain(SESSION_COOKIE);
     expect(await usersWithEmail(email)).toEqual([]);
