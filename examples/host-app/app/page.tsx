@@ -17,12 +17,12 @@ export default async function Home() {
   const email = await emailOf(session.userId);
   return (
     <main>
-      <h1>Host app</h1>
+      <h1 className="mb-4 text-2xl font-semibold">Host app</h1>
       <p>Signed in as {email}</p>
       <p>Methods used: {session.amr.map((method) => METHOD_NAMES[method] ?? method).join(", ")}</p>
-      <p>
-        <a href="/api/auth/signout">Sign out</a>
-      </p>
+      <form action="/api/auth/signout">
+        <button type="submit" className="mt-4 underline">Sign out</button>
+      </form>
     </main>
   );
 }

@@ -17,8 +17,8 @@ export default async function TwoFactorPage({ params }: { params: Promise<{ stag
   if (stage === "setup") {
     return (
       <main>
-        <h1>Set up two-step authentication</h1>
-        <p>Your organization requires a second step at sign-in: add your phone number.</p>
+        <h1 className="mb-4 text-2xl font-semibold">Set up two-step authentication</h1>
+        <p className="mb-4">Your organization requires a second step at sign-in: add your phone number.</p>
         <SetupForm rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} />
       </main>
     );
@@ -26,7 +26,7 @@ export default async function TwoFactorPage({ params }: { params: Promise<{ stag
   const status = await twoFactorPageStatus(await twoFactor.deps(), check.pending);
   return (
     <main>
-      <h1>Two-step verification</h1>
+      <h1 className="mb-4 text-2xl font-semibold">Two-step verification</h1>
       <ChallengeForm
         phoneMasked={status.phoneMasked}
         resendAt={status.resendAt?.toISOString() ?? null}
