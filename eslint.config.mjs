@@ -25,6 +25,13 @@ export default defineConfig([
     "test-results/**",
     "playwright-report/**",
     "next-env.d.ts",
+    // The example host app's build output, databases, test results and generated migrations.
+    "examples/*/.next/**",
+    "examples/*/.data/**",
+    "examples/*/.test-data/**",
+    "examples/*/test-results/**",
+    "examples/*/drizzle/**",
+    "examples/*/next-env.d.ts",
   ]),
   {
     files: ["**/*.cjs"],
