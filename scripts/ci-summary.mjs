@@ -22,11 +22,14 @@ if (vitest) {
   failed += (vitest.numFailedTests ?? 0) + (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0);
 }
 const playwright = read("playwright.json");
-if (playwright) {
-  passed += playwright.stats?.expected ?? 0;
-  failed += (playwright.stats?.unexpected ?? 0) + (playwright.stats?.flaky ?? 0) + (playwright.stats?.skipped ?? 0);
+// The second app's e2e (examples/host-app), run after the portal's.
+const hostApp = read("playwright-host-app.json");
+for (const report of [playwright, hostApp]) {
+  if (!report) continue;
+  passed += report.stats?.expected ?? 0;
+  failed += (report.stats?.unexpected ?? 0) + (report.stats?.flaky ?? 0) + (report.stats?.skipped ?? 0);
 }
 // A suite that did not run (type errors, a build failure) must not look green.
 if (status !== 0 && failed === 0) failed = 1;
-if (!vitest || !playwright) console.error(`ci-summary: reports found: ${seen.join(", ") || "none"}`);
+if (!vitest || !playwright || !hostApp) console.error(`ci-summary: reports found: ${seen.join(", ") || "none"}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
 import { base, FAKES, ports } from "./tests/env";
 
@@ -40,7 +41,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [["list"]],
+  // CI's summary (scripts/ci-summary.mjs) adds this report's counts to the portal's.
+  reporter: process.env.TEST_REPORT_DIR ? [["list"], ["json", { outputFile: path.join(process.env.TEST_REPORT_DIR, "playwright-host-app.json") }]] : [["list"]],
   use: {
     trace: "retain-on-failure",
     launchOptions: {
