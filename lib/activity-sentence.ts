@@ -83,9 +83,18 @@ export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "password_reset.completed": "Password changed",
 };
 
+/** " with SSO" or " with an email link": the sign-in's first factor, when it was not the password. */
+function firstFactor(event: ActivityEvent): string {
+  const amr = detail(event, "amr");
+  if (!Array.isArray(amr)) return "";
+  if (amr.includes("oidc") || amr.includes("oauth")) return " with SSO";
+  if (amr.includes("email_link")) return " with an email link";
+  return "";
+}
+
 /** Each event type's sentence: a type without one fails the type check. */
 const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
-  "sign_in.succeeded": (e) => `${subject(e)} signed in${from(e)}`,
+  "sign_in.succeeded": (e) => `${subject(e)} signed in${firstFactor(e)}${from(e)}`,
   "sign_in.failed": (e) => `Sign-in to ${subject(e)} failed: wrong email or password${from(e)}`,
   "organization.require_two_factor_changed": (e) =>
     detail(e, "required") === true
@@ -111,7 +120,7 @@ const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
   "two_factor.backup_code_failed": (e) => `Wrong backup code entered by ${subject(e)}${from(e)}`,
   "two_factor.trusted_device_added": (e) => `${subject(e)} trusted a device${from(e)}`,
   "two_factor.trusted_device_used": (e) => `${subject(e)} skipped the code on a trusted device${from(e)}`,
-  "sign_in.second_factor_succeeded": (e) => `${subject(e)} signed in with two-step authentication${from(e)}`,
+  "sign_in.second_factor_succeeded": (e) => `${subject(e)} signed in${firstFactor(e) ? `${firstFactor(e)} and` : " with"} two-step authentication${from(e)}`,
   "two_factor.reset_by_admin": (e) => `${actor(e)} reset two-step authentication for ${subject(e)}`,
   "two_factor.trusted_devices_revoked": (e) => {
     const revoked = count(e, "revoked");

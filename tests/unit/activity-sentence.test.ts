@@ -68,4 +68,13 @@ describe("the activity log's sentences", () => {
     const sentence = activitySentence({ type: "two_factor.future_thing", actor: null, subject: null, ip: null, userAgent: null, details: { a: 1 } });
     expect(sentence).not.toMatch(/future|two.factor/);
   });
+
+  it("names a sign-in's first factor when it was SSO or an email link, and says nothing of it for a password", () => {
+    const signIn = (type: string, amr: unknown) =>
+      activitySentence({ type, actor: null, subject: { name: "Sue", email: "sue@example.com" }, ip: null, userAgent: null, details: { amr } });
+    expect(signIn("sign_in.second_factor_succeeded", ["oidc", "sms"])).toBe("Sue (sue@example.com) signed in with SSO and two-step authentication");
+    expect(signIn("sign_in.succeeded", ["email_link"])).toBe("Sue (sue@example.com) signed in with an email link");
+    expect(signIn("sign_in.succeeded", ["pwd"])).toBe("Sue (sue@example.com) signed in");
+    expect(signIn("sign_in.succeeded", "oidc")).toBe("Sue (sue@example.com) signed in");
+  });
 });
