@@ -1,3 +1,4 @@
+import type { NextAuthConfig } from "next-auth";
 import type { Adapter, AdapterSession } from "next-auth/adapters";
 import { decode, encode } from "next-auth/jwt";
 import { randomToken } from "../../crypto";
@@ -15,6 +16,11 @@ export interface NextAuthSessionSettings {
   secureCookies: boolean;
   /** For database sessions: next-auth's adapter, whose sessions table has the plugin's columns (`twoFactorSessionColumns`). */
   adapter?: Adapter;
+  /**
+   * next-auth's events: `signIn` is told when the plugin starts a session (next-auth itself no
+   * longer does, since the plugin holds every sign-in). @default undefined
+   */
+  events?: NextAuthConfig["events"];
 }
 
 /** A session as the plugin reads it: whose, how, and since when (ms). */
@@ -46,6 +52,7 @@ export function nextAuthSessions(settings: NextAuthSessionSettings) {
       const session: PluginSession = { sessionToken: value, userId: grant.userId, expires, amr: grant.amr, authTime: now };
       await settings.adapter!.createSession!(session);
     }
+    await settings.events?.signIn?.({ user: { id: grant.userId }, account: null, isNewUser: false });
     return [{ name: cookieName, value, attributes: { httpOnly: true, sameSite: "lax", path: "/", secure: settings.secureCookies, expires } }];
   }
 
