@@ -3,6 +3,7 @@ import Nodemailer from "next-auth/providers/nodemailer";
 import type { Provider } from "next-auth/providers";
 import { CredentialsSignin } from "next-auth";
 import { systemClock } from "../clock";
+import { appUrlFromEnv } from "../config/app-url";
 import type { Db } from "../db/client";
 import type { EmailSender } from "../email";
 import { requestInfoFromHeaders } from "../http/client-ip";
@@ -25,6 +26,14 @@ export class SignInRateLimited extends CredentialsSignin {
     super();
     this.code = `rate_limited:${Math.max(0, Math.round(retryAfterMs))}`;
   }
+}
+
+/** next-auth's link with its path and query on the portal's public origin (APP_URL), or null without one. */
+export function linkOnAppUrl(url: string, env: Record<string, string | undefined>): string | null {
+  const origin = appUrlFromEnv(env);
+  if (!origin) return null;
+  const made = new URL(url);
+  return new URL(`${made.pathname}${made.search}`, origin).toString();
 }
 
 /** The email sign-in link: its subject and text, for the portal's email sender (SMTP or the dev outbox). */
@@ -67,12 +76,16 @@ export function portalProviders(
       from: env.SMTP_FROM || "Connect <no-reply@connect.invalid>",
       maxAge: 24 * 60 * 60,
       async sendVerificationRequest({ identifier, url }) {
+        // The link next-auth made names the request's Host header, which a client chooses: it is
+        // rebuilt on APP_URL, as the password reset's link is, or not sent at all.
+        const link = linkOnAppUrl(url, env);
+        if (!link) throw new Error("APP_URL is not set: no sign-in link can be made");
         // Links go to members only: an unknown address gets the same page and no email; so does
         // an address that has had its share of links (no flooding a member's inbox).
         const address = normalizeEmail(identifier);
         if (!(await findUserWithPasswordByEmail(db, address))) return;
         if (!(await consumeRateLimit(db, `email-link:${address}`, limits.emailLink, systemClock.now())).allowed) return;
-        const sent = await email.send(signInLinkEmail(identifier, url));
+        const sent = await email.send(signInLinkEmail(identifier, link));
         if (!sent.ok) throw new Error("the sign-in link could not be sent");
       },
     }),
