@@ -53,6 +53,8 @@ export default defineConfig({
   projects: [
     { name: "host-app", grepInvert: OFF_TAG, use: { baseURL: origin(ports.gate) } },
     { name: "host-app-no-middleware", grep: OFF_TAG, use: { baseURL: origin(ports.noGate) } },
+    // The same flow with next-auth's JWT sessions instead of database rows.
+    { name: "host-app-jwt", grepInvert: OFF_TAG, use: { baseURL: origin(ports.jwt) } },
   ],
   webServer: [
     {
@@ -65,7 +67,7 @@ export default defineConfig({
       command: [
         `node --import tsx ../../tests/fakes/oidc-server.ts --port ${ports.oidc}`,
         `--client-id ${FAKES.oidc.clientId} --client-secret ${FAKES.oidc.clientSecret}`,
-        `--redirect-uri ${origin(ports.gate)}/api/auth/callback/oidc --redirect-uri ${origin(ports.noGate)}/api/auth/callback/oidc`,
+        [ports.gate, ports.noGate, ports.jwt].map((port) => `--redirect-uri ${origin(port)}/api/auth/callback/oidc`).join(" "),
         "--user ada@example.test:Ada:true",
       ].join(" "),
       url: `http://127.0.0.1:${ports.oidc}/_fake/health`,
@@ -74,5 +76,6 @@ export default defineConfig({
     },
     appServer(ports.gate),
     appServer(ports.noGate, { MIDDLEWARE_GATE: "off" }),
+    appServer(ports.jwt, { AUTH_SESSION_STRATEGY: "jwt" }),
   ],
 });

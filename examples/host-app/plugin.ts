@@ -5,7 +5,7 @@ import type { EmailSender } from "@connect-2fa-email/sender";
 import { createVonageSmsSender } from "@connect-2fa-sms/vonage";
 import { getDb } from "./db";
 import { hostAnswers, membershipOf } from "./host";
-import { PLUGIN_SETTINGS, SECURE_COOKIES } from "./settings";
+import { PLUGIN_SETTINGS, SECURE_COOKIES, SESSION_STRATEGY } from "./settings";
 import { accounts, sessions, users, verificationTokens } from "./schema";
 
 function env(name: string): string {
@@ -25,7 +25,7 @@ const logEmail: EmailSender = {
 function mount() {
   const db = getDb();
   const adapter = DrizzleAdapter(db, { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens });
-  const nextAuthSession = nextAuthSessions({ strategy: "database", secret: env("AUTH_SECRET"), secureCookies: SECURE_COOKIES, adapter });
+  const nextAuthSession = nextAuthSessions({ strategy: SESSION_STRATEGY, secret: env("AUTH_SECRET"), secureCookies: SECURE_COOKIES, adapter });
   const twoFactor = createTwoFactor({
     ...PLUGIN_SETTINGS,
     appName: "Host app",

@@ -68,6 +68,9 @@ test("a new user signs in with SSO, joins the organization, sets up SMS, and a b
   await finishSetup(page);
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByText("Methods used: single sign-on, SMS code")).toBeVisible();
+  // The strategy the server runs: a database row's random token, or next-auth's JWT (JWE).
+  const session = (await page.context().cookies()).find((c) => c.name.endsWith("authjs.session-token"));
+  expect(session?.value).toMatch(test.info().project.name === "host-app-jwt" ? /^[\w-]+\.[\w-]*\.[\w-]+\.[\w-]+\.[\w-]+$/ : /^[A-Za-z0-9_-]{43}$/);
 
   // Another browser: the SSO sign-in is held at the challenge, and the protected page stays closed.
   const second = await newPage(browser, baseURL);
