@@ -21,7 +21,9 @@ interface Target {
 const POSTGRES_ONLY = /database-outage\.spec\.ts/;
 const postgres = Boolean(process.env.TEST_DATABASE_URL);
 const targets: Target[] = [{ name: "pglite", db: "pglite", port: base, vonagePort: base + 90, testIgnore: POSTGRES_ONLY }];
-if (postgres) targets.push({ name: "postgres", db: "postgres", port: base + 1, vonagePort: base + 91 });
+// The other sign-in methods run on PostgreSQL with database sessions (below); JWTs on PostgreSQL are
+// the integration tests' (next-auth-holds-every-sign-in.test.ts), which keeps CI's time down.
+if (postgres) targets.push({ name: "postgres", db: "postgres", port: base + 1, vonagePort: base + 91, testIgnore: /sign-in-methods\.spec\.ts/ });
 // The protected-route checks once more with the middleware switched off: the server holds alone.
 // MIDDLEWARE_GATE exists only in test builds (`npm run build:test`); test-switches.spec.ts checks it.
 targets.push({
@@ -36,7 +38,7 @@ targets.push({
 // specs that start, judge and end sessions: the variant's own specs, not the whole suite again.
 // The one session-end test that forges a JWT does not apply to a database session: the same rule (a
 // row past its fixed 24 hours, its expiry slid) is tests/integration/database-sessions.test.ts's.
-const databaseSessions = { env: { AUTH_SESSION_STRATEGY: "database" }, testMatch: /(sign-in-methods|portal|session-end|article)\.spec\.ts/, grepInvert: /its token's expiry/ };
+const databaseSessions = { env: { AUTH_SESSION_STRATEGY: "database" }, testMatch: /(sign-in-methods|portal|session-end)\.spec\.ts/, grepInvert: /its token's expiry/ };
 targets.push({ name: "pglite-database-sessions", db: "pglite", port: base + 3, vonagePort: base + 93, ...databaseSessions });
 if (postgres) targets.push({ name: "postgres-database-sessions", db: "postgres", port: base + 4, vonagePort: base + 94, ...databaseSessions });
 // One OpenID provider for every server ("Sign in with SSO"), each server's callback registered.

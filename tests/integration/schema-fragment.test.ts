@@ -141,12 +141,13 @@ describe.each(databaseTargets())("the portal's migrations on $name make the frag
 
   const host = snapshotOf(hostSchema);
 
+  // PostgreSQL spells a text literal default with its cast ('session'::text); drizzle-kit without it.
   async function columnsIn(table: string): Promise<ColumnRow[]> {
     return rowsOf<ColumnRow>(
       await handle.db.execute(sql`
         select table_name, column_name, data_type, is_nullable, column_default
         from information_schema.columns where table_schema = 'public' and table_name = ${table}`),
-    );
+    ).map((row) => ({ ...row, column_default: row.column_default?.replace(/^('(?:[^']|'')*')::text$/, "$1") ?? null }));
   }
 
   async function indexesOf(table: string): Promise<string[]> {
