@@ -88,7 +88,13 @@ export async function organizationSnapshot(owner: BrowserContext): Promise<{ req
     const required = await page.getByLabel("Require two-factor authentication for all members").isChecked();
     const members = await page.getByRole("table").innerText();
     await page.goto("/account-settings/activity");
-    const activity = await page.getByRole("list", { name: "Activity, newest first" }).innerText();
+    // Each time is read from its datetime attribute: its text is UTC in the server's HTML and the
+    // browser's own zone once hydrated, and a snapshot may be taken on either side of that.
+    const activity = await page.getByRole("list", { name: "Activity, newest first" }).evaluate((list) => {
+      const copy = list.cloneNode(true) as HTMLElement;
+      for (const time of copy.querySelectorAll("time")) time.textContent = time.getAttribute("datetime");
+      return copy.textContent ?? "";
+    });
     return { required, members, activity };
   } finally {
     await page.close();
