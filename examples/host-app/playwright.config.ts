@@ -53,9 +53,9 @@ export default defineConfig({
   projects: [
     { name: "host-app", grepInvert: OFF_TAG, use: { baseURL: origin(ports.gate) } },
     { name: "host-app-no-middleware", grep: OFF_TAG, use: { baseURL: origin(ports.noGate) } },
-    // The same flow with next-auth's JWT sessions (AUTH_SESSION_STRATEGY=jwt) passes alone but, on
-    // PostgreSQL after the project above, its setup refuses the right SMS code: not understood yet,
-    // so it is run by hand (`--project host-app-jwt` with HOST_APP_JWT=1), not in CI.
+    // The same flow with next-auth's JWT sessions (AUTH_SESSION_STRATEGY=jwt) passes alone but, run
+    // after the project above, its setup may refuse the right SMS code: not understood yet, so it is
+    // run by hand (`--project host-app-jwt` with HOST_APP_JWT=1), not in CI.
     ...(process.env.HOST_APP_JWT === "1" ? [{ name: "host-app-jwt", grepInvert: OFF_TAG, use: { baseURL: origin(ports.jwt) } }] : []),
   ],
   webServer: [
