@@ -1,6 +1,7 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { deleteDatabaseSessions } from "./auth/database-session";
 import { preparedPerDatabase } from "./db/prepared";
-import { memberships, organizations, sessions, users } from "./db/schema";
+import { memberships, organizations, users } from "./db/schema";
 import { NO_ORGANIZATION, type TwoFactorDb, type TwoFactorHost } from "./two-factor";
 
 const p = sql.placeholder;
@@ -41,6 +42,6 @@ export const portalTwoFactorHost: TwoFactorHost = {
   },
   async endSessions(db, session) {
     await db.update(users).set({ sessionsValidAfter: session.before }).where(eq(users.id, session.userId));
-    await db.delete(sessions).where(and(eq(sessions.userId, session.userId), lt(sessions.authTime, session.before)));
+    await deleteDatabaseSessions(db, session.userId, session.before);
   },
 };

@@ -4,9 +4,9 @@ import type { Db } from "../db/client";
 import { sessions } from "../db/schema";
 import type { SessionGrant } from "../two-factor";
 import { SESSION_MAX_AGE_SECONDS } from "./config.edge";
-import { sessionCookieOf, type CookieJar, type SessionClaims } from "./session-token";
-
+import type { TwoFactorDb } from "../two-factor";
 import { DATABASE_SESSION_TOKEN as TOKEN } from "./database-session-cookie";
+import { sessionCookieOf, type CookieJar, type SessionClaims } from "./session-token";
 
 /**
  * A database session (AUTH_SESSION_STRATEGY=database): a row in next-auth's sessions table, as
@@ -37,7 +37,10 @@ export async function readDatabaseSessionClaims(cookies: CookieJar, db: Db, nowM
   return { userId: row.userId, amr: row.amr, authTime: row.authTime.getTime() };
 }
 
-/** Ends every database session of the user begun before `before` (a password change, an admin's 2FA reset). */
-export async function deleteDatabaseSessions(db: Db, userId: string, before: Date): Promise<void> {
+/**
+ * Ends every database session of the user begun before `before` (a password change, an admin's 2FA
+ * reset: the plugin's `endSessions` hands its transaction, hence the plugin's database type).
+ */
+export async function deleteDatabaseSessions(db: TwoFactorDb, userId: string, before: Date): Promise<void> {
   await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.authTime, before)));
 }
