@@ -3,7 +3,7 @@ import type { CookieInstruction, CookieReader } from "./cookies";
 import { flowCookiesAndPaths, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
 import { stagePath } from "./paths";
 import { continueAfterFirstFactor } from "./sign-in";
-import { consumeSignInTicket, issueSignInTicket, type FirstFactor } from "./sign-in-ticket";
+import { consumeSignInTicket, isFirstFactor, issueSignInTicket, type FirstFactor } from "./sign-in-ticket";
 import type { TwoFactorDeps } from "./options";
 
 /** @default 60_000: the browser follows the redirect at once; the ticket is not meant to wait. */
@@ -42,9 +42,7 @@ export async function continueHandedOffSignIn(deps: TwoFactorFlowDeps, input: Co
   const now = deps.clock.now();
   const grant = await consumeSignInTicket(deps.db, input.ticket, now, "first_factor");
   const firstFactor = grant?.amr[0];
-  if (!grant || !firstFactor || firstFactor === "sms" || firstFactor === "backup_code" || firstFactor === "trusted_device") {
-    return { cookies: [], redirectTo: paths.signInExpired };
-  }
+  if (!grant || !isFirstFactor(firstFactor)) return { cookies: [], redirectTo: paths.signInExpired };
   const next = await continueAfterFirstFactor(deps, {
     userId: grant.userId,
     returnTo: input.returnTo,

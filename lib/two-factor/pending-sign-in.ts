@@ -1,5 +1,5 @@
 import { DEFAULT_TWO_FACTOR_OPTIONS } from "./options";
-import { FIRST_FACTORS, type FirstFactor } from "./auth-methods";
+import { isFirstFactor, type FirstFactor } from "./auth-methods";
 
 /**
  * The pending sign-in: what exists between a correct password and a completed second factor.
@@ -36,7 +36,7 @@ export function pendingSignInOf(unsealed: unknown, nowMs: number, ttlMs = PENDIN
   if (data.stage !== "setup" && data.stage !== "challenge") return null;
   if (data.ticket !== undefined && typeof data.ticket !== "string") return null;
   if (data.organizationId !== undefined && data.organizationId !== null && typeof data.organizationId !== "string") return null;
-  if (data.firstFactor !== undefined && !FIRST_FACTORS.includes(data.firstFactor)) return null;
+  if (data.firstFactor !== undefined && !isFirstFactor(data.firstFactor)) return null;
   if (nowMs - data.createdAt > ttlMs || data.createdAt > nowMs + 60_000) return null;
   return data as PendingSignIn;
 }

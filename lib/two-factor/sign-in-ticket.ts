@@ -5,7 +5,7 @@ import { signInTickets, twoFactorUsers } from "./schema";
 import type { AuthMethod } from "./auth-methods";
 
 export type { AuthMethod, FirstFactor } from "./auth-methods";
-export { FIRST_FACTORS } from "./auth-methods";
+export { isFirstFactor } from "./auth-methods";
 
 /**
  * A session ticket carries a whole grant (every factor done); a first-factor ticket carries a
