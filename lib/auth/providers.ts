@@ -10,7 +10,7 @@ import { requestInfoFromHeaders } from "../http/client-ip";
 import { findUserWithPasswordByEmail, normalizeEmail } from "../users";
 import { consumeRateLimit, type RateLimitRule } from "../rate-limit";
 import { checkPassword } from "./password-sign-in";
-import { oidcSettingsFromEnv } from "./session-strategy";
+import { oidcSettingsFromEnv } from "./oidc-settings";
 
 /** Sign-in links sent to one address. Stated in the README. */
 export const EMAIL_LINK_LIMIT: RateLimitRule = { limit: 5, windowMs: 60 * 60_000 };

@@ -14,9 +14,3 @@ export function sessionStrategyFromEnv(env: Env = process.env): SessionStrategy 
   if (value === "database") return "database";
   throw new Error(`AUTH_SESSION_STRATEGY must be "jwt" or "database", not "${value}"`);
 }
-
-/** The generic OpenID Connect provider ("Sign in with SSO"), when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are all set. */
-export function oidcSettingsFromEnv(env: Env = process.env): { issuer: string; clientId: string; clientSecret: string } | null {
-  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = env;
-  return issuer && clientId && clientSecret ? { issuer, clientId, clientSecret } : null;
-}

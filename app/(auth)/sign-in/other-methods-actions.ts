@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedAction } from "@/lib/action";
 import { signIn } from "@/lib/auth/auth";
-import { oidcSettingsFromEnv } from "@/lib/auth/session-strategy";
+import { oidcSettingsFromEnv } from "@/lib/auth/oidc-settings";
 import { safeReturnPath } from "@/lib/return-path";
 
 // Its own field name: the password form on the same page has "email" (ids are field names).

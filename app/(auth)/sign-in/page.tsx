@@ -5,7 +5,7 @@ import { readSignInEmail } from "@/lib/auth/cookies";
 import { getViewer } from "@/lib/auth/dal";
 import { Card, FormMessage } from "@/components/ui";
 import { safeReturnPath } from "@/lib/return-path";
-import { oidcSettingsFromEnv } from "@/lib/auth/session-strategy";
+import { oidcSettingsFromEnv } from "@/lib/auth/oidc-settings";
 import { OtherSignInMethods } from "./other-methods";
 import { SignInForm } from "./sign-in-form";
 
