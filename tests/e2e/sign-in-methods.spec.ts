@@ -2,6 +2,7 @@ import fs from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { serverLogFile } from "./pages/fault-member";
+import { newestLinkFor } from "./pages/outbox-page";
 import { ChallengePage, codeFromFake } from "./pages/two-factor-pages";
 import { E2E_SSO_PHONES, E2E_USERS } from "./seed";
 
@@ -18,18 +19,7 @@ async function signInWithSso(page: Page, email: string) {
 }
 
 /** The newest sign-in link emailed to `email`, from the dev outbox. */
-async function signInLinkFor(page: Page, email: string): Promise<string> {
-  const pattern = /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/;
-  let link = "";
-  await expect(async () => {
-    await page.goto("/dev/outbox");
-    const row = page.getByRole("row").filter({ has: page.getByTestId("outbox-recipient").getByText(email, { exact: true }) }).filter({ hasText: pattern });
-    const found = pattern.exec(await row.last().innerText({ timeout: 1_000 }))?.[0];
-    expect(found).toBeTruthy();
-    link = found!;
-  }).toPass({ timeout: 15_000 });
-  return link;
-}
+const signInLinkFor = (page: Page, email: string) => newestLinkFor(page, email, /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/);
 
 test("a member signing in with SSO still owes the organization's second factor: challenged, then signed in, and challenged again on a new browser", async ({ browser, baseURL, vonageUrl, databaseSessions }) => {
   for (const round of [1, 2]) {

@@ -17,11 +17,11 @@ export async function openOutboxWith(page: Page, expected: string | RegExp, time
 }
 
 /**
- * The newest reset link emailed to `email`: read from that recipient's own row, since the outbox
- * also holds other specs' reset emails and a message lands a moment after the answer that sent it.
+ * The newest link matching `pattern` emailed to `email`: read from that recipient's own row (the
+ * outbox lists newest first, and holds other specs' emails too), as a message lands a moment after
+ * the answer that sent it.
  */
-export async function resetLinkFor(page: Page, email: string, timeout = 15_000): Promise<string> {
-  const pattern = /https?:\/\/[^\s]+\/password-reset\/[A-Za-z0-9_-]+/;
+export async function newestLinkFor(page: Page, email: string, pattern: RegExp, timeout = 15_000): Promise<string> {
   let link = "";
   await expect(async () => {
     await page.goto("/dev/outbox");
@@ -32,3 +32,7 @@ export async function resetLinkFor(page: Page, email: string, timeout = 15_000):
   }).toPass({ timeout });
   return link;
 }
+
+/** The newest password reset link emailed to `email`. */
+export const resetLinkFor = (page: Page, email: string, timeout = 15_000) =>
+  newestLinkFor(page, email, /https?:\/\/[^\s]+\/password-reset\/[A-Za-z0-9_-]+/, timeout);
