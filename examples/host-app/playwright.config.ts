@@ -8,6 +8,7 @@ import { base, FAKES, ports } from "./tests/env";
 // HOST_APP_PORT_BASE moves every port (6100-6199 by default).
 const origin = (port: number) => `http://localhost:${port}`;
 const OFF_TAG = /@middleware-off/;
+const postgres = Boolean(process.env.TEST_DATABASE_URL);
 
 function appServer(port: number, env: Record<string, string> = {}) {
   return {
@@ -53,10 +54,10 @@ export default defineConfig({
   projects: [
     { name: "host-app", grepInvert: OFF_TAG, use: { baseURL: origin(ports.gate) } },
     { name: "host-app-no-middleware", grep: OFF_TAG, use: { baseURL: origin(ports.noGate) } },
-    // The same flow with next-auth's JWT sessions (AUTH_SESSION_STRATEGY=jwt) passes alone but, run
-    // after the project above, its setup may refuse the right SMS code: not understood yet, so it is
-    // run by hand (`--project host-app-jwt` with HOST_APP_JWT=1), not in CI.
-    ...(process.env.HOST_APP_JWT === "1" ? [{ name: "host-app-jwt", grepInvert: OFF_TAG, use: { baseURL: origin(ports.jwt) } }] : []),
+    // The same flow with next-auth's JWT sessions (AUTH_SESSION_STRATEGY=jwt), on PGlite.
+    { name: "host-app-jwt", grepInvert: OFF_TAG, use: { baseURL: origin(ports.jwt) } },
+    // With PostgreSQL as the others' database, the adapter's database sessions once more on PGlite.
+    ...(postgres ? [{ name: "host-app-pglite", grepInvert: OFF_TAG, use: { baseURL: origin(ports.pglite) } }] : []),
   ],
   webServer: [
     {
@@ -69,7 +70,7 @@ export default defineConfig({
       command: [
         `node --import tsx ../../tests/fakes/oidc-server.ts --port ${ports.oidc}`,
         `--client-id ${FAKES.oidc.clientId} --client-secret ${FAKES.oidc.clientSecret}`,
-        [ports.gate, ports.noGate, ports.jwt].map((port) => `--redirect-uri ${origin(port)}/api/auth/callback/oidc`).join(" "),
+        [ports.gate, ports.noGate, ports.jwt, ports.pglite].map((port) => `--redirect-uri ${origin(port)}/api/auth/callback/oidc`).join(" "),
         "--user ada@example.test:Ada:true",
       ].join(" "),
       url: `http://127.0.0.1:${ports.oidc}/_fake/health`,
@@ -78,6 +79,7 @@ export default defineConfig({
     },
     appServer(ports.gate),
     appServer(ports.noGate, { MIDDLEWARE_GATE: "off" }),
-    ...(process.env.HOST_APP_JWT === "1" ? [appServer(ports.jwt, { AUTH_SESSION_STRATEGY: "jwt" })] : []),
+    appServer(ports.jwt, { AUTH_SESSION_STRATEGY: "jwt", HOST_APP_DB: "pglite" }),
+    ...(postgres ? [appServer(ports.pglite, { HOST_APP_DB: "pglite" })] : []),
   ],
 });

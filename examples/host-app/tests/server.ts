@@ -7,7 +7,8 @@ import pg from "pg";
 
 const port = Number(process.env.PORT);
 const env: NodeJS.ProcessEnv = { ...process.env };
-const adminUrl = process.env.TEST_DATABASE_URL;
+// HOST_APP_DB=pglite keeps a server on PGlite when TEST_DATABASE_URL is set (CI runs both).
+const adminUrl = process.env.HOST_APP_DB === "pglite" ? undefined : process.env.TEST_DATABASE_URL;
 
 if (adminUrl) {
   const name = `host_app_e2e_${port}`;
