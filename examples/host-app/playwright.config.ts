@@ -54,10 +54,15 @@ export default defineConfig({
   projects: [
     { name: "host-app", grepInvert: OFF_TAG, use: { baseURL: origin(ports.gate) } },
     { name: "host-app-no-middleware", grep: OFF_TAG, use: { baseURL: origin(ports.noGate) } },
-    // The same flow with next-auth's JWT sessions (AUTH_SESSION_STRATEGY=jwt), on PGlite.
+    // The same flow with next-auth's JWT sessions (AUTH_SESSION_STRATEGY=jwt).
     { name: "host-app-jwt", grepInvert: OFF_TAG, use: { baseURL: origin(ports.jwt) } },
-    // With PostgreSQL as the others' database, the adapter's database sessions once more on PGlite.
-    ...(postgres ? [{ name: "host-app-pglite", grepInvert: OFF_TAG, use: { baseURL: origin(ports.pglite) } }] : []),
+    // With PostgreSQL as the others' database, both strategies once more on PGlite.
+    ...(postgres
+      ? [
+          { name: "host-app-pglite", grepInvert: OFF_TAG, use: { baseURL: origin(ports.pglite) } },
+          { name: "host-app-jwt-pglite", grepInvert: OFF_TAG, use: { baseURL: origin(ports.jwtPglite) } },
+        ]
+      : []),
   ],
   webServer: [
     {
@@ -70,7 +75,7 @@ export default defineConfig({
       command: [
         `node --import tsx ../../tests/fakes/oidc-server.ts --port ${ports.oidc}`,
         `--client-id ${FAKES.oidc.clientId} --client-secret ${FAKES.oidc.clientSecret}`,
-        [ports.gate, ports.noGate, ports.jwt, ports.pglite].map((port) => `--redirect-uri ${origin(port)}/api/auth/callback/oidc`).join(" "),
+        [ports.gate, ports.noGate, ports.jwt, ports.pglite, ports.jwtPglite].map((port) => `--redirect-uri ${origin(port)}/api/auth/callback/oidc`).join(" "),
         "--user ada@example.test:Ada:true",
       ].join(" "),
       url: `http://127.0.0.1:${ports.oidc}/_fake/health`,
@@ -79,7 +84,7 @@ export default defineConfig({
     },
     appServer(ports.gate),
     appServer(ports.noGate, { MIDDLEWARE_GATE: "off" }),
-    appServer(ports.jwt, { AUTH_SESSION_STRATEGY: "jwt", HOST_APP_DB: "pglite" }),
-    ...(postgres ? [appServer(ports.pglite, { HOST_APP_DB: "pglite" })] : []),
+    appServer(ports.jwt, { AUTH_SESSION_STRATEGY: "jwt" }),
+    ...(postgres ? [appServer(ports.pglite, { HOST_APP_DB: "pglite" }), appServer(ports.jwtPglite, { AUTH_SESSION_STRATEGY: "jwt", HOST_APP_DB: "pglite" })] : []),
   ],
 });
