@@ -69,9 +69,10 @@ export async function sweepExpiredRows(deps: SweepDeps, batchSize = SWEEP_BATCH_
     sessions: await deleteInBatches(
       db,
       sessions,
-      sql`(${sessions.expires} <= ${at(now)} or ${sessions.authTime} <= ${at(before(retention.sessions))})`,
+      // next-auth (@auth/core) still takes a row whose `expires` is this very millisecond.
+      sql`(${sessions.expires} < ${at(now)} or ${sessions.authTime} <= ${at(before(retention.sessions))})`,
       batchSize,
     ),
-    verification_tokens: await deleteInBatches(db, verificationTokens, sql`${verificationTokens.expires} <= ${at(now)}`, batchSize),
+    verification_tokens: await deleteInBatches(db, verificationTokens, sql`${verificationTokens.expires} < ${at(now)}`, batchSize),
   };
 }
