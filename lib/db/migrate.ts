@@ -2,6 +2,8 @@ import path from "node:path";
 import type { Pool } from "pg";
 import { databaseOptionsFromEnv, type DatabaseHandle, type DatabaseOptions } from "./client";
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
 /** The advisory lock every migrating process takes on PostgreSQL (any fixed number; "c2fa"). */
@@ -13,13 +15,13 @@ export const MIGRATION_LOCK_KEY = 0x63326661;
  * lock is a session-level advisory lock, which a transaction-mode pooler would not keep with the
  * session; DDL is better off direct as well.
  */
-export function migrationDatabaseOptions(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
+export function migrationDatabaseOptions(env: Env = process.env): DatabaseOptions {
   const url = env.DATABASE_MIGRATION_URL || env.DATABASE_URL_UNPOOLED || env.DATABASE_URL || undefined;
-  return { ...databaseOptionsFromEnv(env), url };
+  return { ...databaseOptionsFromEnv(env as NodeJS.ProcessEnv), url };
 }
 
 /** `MIGRATE_ON_START=0` (or "false") leaves migrations to the deploy step (`npm run db:migrate`). */
-export function migratesOnStart(env: NodeJS.ProcessEnv = process.env): boolean {
+export function migratesOnStart(env: Env = process.env): boolean {
   return !["0", "false", "no", "off"].includes((env.MIGRATE_ON_START ?? "").trim().toLowerCase());
 }
 
