@@ -14,9 +14,12 @@ export interface MigrationJournal {
 export const HEALTH_TIMEOUT_MS = 2_000;
 
 /**
- * Whether this instance can serve: the database answers, and the migrations it has applied
- * (drizzle's `__drizzle_migrations`, whose created_at is each journal entry's `when`) are exactly
- * those of the build. One small query per call; an open breaker (lib/db/outage.ts) answers at once.
+ * Whether this instance can serve: the database answers, and every migration of this build
+ * (drizzle's `__drizzle_migrations`, whose created_at is each journal entry's `when`) is applied.
+ * A database ahead of the build (a newer build migrated it first) still serves this one: in a
+ * rolling deploy the deploy step migrates before the old instances stop, and migrations are made
+ * to keep the previous build working. One small query per call; an open breaker
+ * (lib/db/outage.ts) answers at once.
  */
 export async function isHealthy(openDb: () => Promise<Db> = getDb, expected: MigrationJournal = journal, timeoutMs = HEALTH_TIMEOUT_MS): Promise<boolean> {
   if (databaseUnavailable()) return false;
@@ -37,11 +40,11 @@ export async function isHealthy(openDb: () => Promise<Db> = getDb, expected: Mig
 
 async function migrationsCurrent(openDb: () => Promise<Db>, expected: MigrationJournal): Promise<boolean> {
   const db = await openDb();
-  const [row] = rowsOf<{ applied: number | string; last: string | null }>(
-    await db.execute(sql`select count(*)::int as applied, max(created_at)::text as last from drizzle.__drizzle_migrations`),
+  const whens = sql.join(expected.entries.map((entry) => sql`${String(entry.when)}::bigint`), sql`, `);
+  const [row] = rowsOf<{ applied: number | string }>(
+    await db.execute(sql`select count(distinct created_at)::int as applied from drizzle.__drizzle_migrations where created_at in (${whens})`),
   );
-  const last = expected.entries.at(-1)?.when ?? null;
-  return Number(row?.applied ?? 0) === expected.entries.length && (row?.last == null ? null : Number(row.last)) === last;
+  return Number(row?.applied ?? 0) === expected.entries.length;
 }
 
 /** The health route's answer: no detail beyond up or down, never cached. */

@@ -136,11 +136,11 @@ describe.each(databaseTargets())("the cron and health routes on $name", (target)
     expect(response.headers.get("cache-control")).toBe("no-store");
   });
 
-  it("health: 503 when the database is behind the build's migrations, or ahead of them", async () => {
+  it("health: 503 when the database lacks a migration of this build; a database a newer build migrated still serves", async () => {
     const newer = { entries: [...journal.entries, { when: journal.entries.at(-1)!.when + 1 }] };
     expect(await answerOf(await healthResponse(async () => handle.db, newer))).toEqual({ status: 503, body: { status: "unavailable" } });
     const older = { entries: journal.entries.slice(0, -1) };
-    expect((await healthResponse(async () => handle.db, older)).status).toBe(503);
+    expect((await healthResponse(async () => handle.db, older)).status).toBe(200);
     // The same database one migration behind (its newest record gone) is refused as well.
     const [last] = rowsOf<{ hash: string; created_at: string }>(
       await handle.db.execute(sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations) returning hash, created_at`),
