@@ -14,3 +14,11 @@ export function cronAuthorization(header: string | null, secret: string | undefi
   const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
   return timingSafeEqual(digest(header), digest(`Bearer ${secret}`)) ? "allowed" : "refused";
 }
+
+/** What a production server says at start when the cron route cannot run (never the secret itself). */
+export function cronConfigurationWarning(env: Readonly<Record<string, string | undefined>>): string | null {
+  const secret = env.CRON_SECRET;
+  if (!secret) return "Housekeeping: CRON_SECRET is not set; GET /api/cron/sweep refuses every call (503). Set it, or run `npm run db:sweep` on a schedule.";
+  if (secret.length < SECRET_MIN_LENGTH) return `Housekeeping: CRON_SECRET is too short (${secret.length} characters; it needs at least ${SECRET_MIN_LENGTH}); GET /api/cron/sweep refuses every call (503).`;
+  return null;
+}

@@ -12,7 +12,7 @@ import { outageFlag } from "@/lib/db/outage-flag";
 import { rowsOf } from "@/lib/db/rows";
 import { rateLimitBuckets } from "@/lib/db/schema";
 import { healthResponse } from "@/lib/health";
-import { cronAuthorization } from "@/lib/http/cron-secret";
+import { cronAuthorization, cronConfigurationWarning } from "@/lib/http/cron-secret";
 import { requestRefusal } from "@/lib/http/request-guard";
 import { databaseTargets } from "../helpers/databases";
 import { databaseUrlOf } from "../helpers/faults";
@@ -84,6 +84,14 @@ describe("the cron route (Vercel Cron style)", () => {
   it("compares the whole header: only `Bearer <secret>` exactly is allowed", () => {
     expect(cronAuthorization(`Bearer ${SECRET}`, SECRET)).toBe("allowed");
     fc.assert(fc.property(wrongAuthorization, (header) => cronAuthorization(header, SECRET) === "refused"));
+  });
+
+  it("a production server says at start when the cron route cannot run, never printing the secret", () => {
+    expect(cronConfigurationWarning({})).toMatch(/CRON_SECRET is not set/);
+    const short = "short-but-secret";
+    expect(cronConfigurationWarning({ CRON_SECRET: short })).toMatch(/CRON_SECRET is too short \(16 characters/);
+    expect(cronConfigurationWarning({ CRON_SECRET: short })).not.toContain(short);
+    expect(cronConfigurationWarning({ CRON_SECRET: SECRET })).toBeNull();
   });
 
   it("the route itself: 503 without CRON_SECRET, 401 with a wrong one (the process's database is never reached)", async () => {
