@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import { TransactionRollbackError, and, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
@@ -229,6 +231,18 @@ describe.each(databaseTargets())("the housekeeping sweep on $name", (target) => 
     await sweepExpiredRows({ db: handle.db, clock: testClock(new Date("2100-01-01T00:00:00Z")) });
     expect(await handle.db.select().from(auditEvents).where(eq(auditEvents.subjectUserId, user.id))).toHaveLength(1);
     expect(await handle.db.select().from(users).where(eq(users.id, user.id))).toHaveLength(1);
+  });
+});
+
+describe("the sweep's retention", () => {
+  it("every rate-limit rule written in lib/ is in RATE_LIMIT_RULES, so no bucket is swept inside its window", () => {
+    const windows: number[] = [];
+    for (const file of fs.readdirSync("lib", { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".ts"))) {
+      const text = fs.readFileSync(path.join("lib", file), "utf8");
+      for (const match of text.matchAll(/\{ limit: [0-9_]+, windowMs: ([0-9_ *]+) \}/g)) windows.push(match[1]!.replaceAll("_", "").split("*").reduce((product, factor) => product * Number(factor.trim()), 1));
+    }
+    expect(windows.length).toBe(RATE_LIMIT_RULES.length);
+    expect(windows.sort()).toEqual(RATE_LIMIT_RULES.map((rule) => rule.windowMs).sort());
   });
 
   it("keeps its rows for the code's own numbers", () => {
