@@ -1,7 +1,8 @@
-import { databaseOptionsFromEnv, openDatabase } from "../lib/db/client";
-import { migrateDatabase } from "../lib/db/migrate";
+import { openDatabase } from "../lib/db/client";
+import { migrateDatabase, migrationDatabaseOptions } from "../lib/db/migrate";
 
-const handle = await openDatabase(databaseOptionsFromEnv());
+// The deploy step (`npm run db:migrate`): on the direct URL when one is set (lib/db/migrate.ts).
+const handle = await openDatabase(migrationDatabaseOptions());
 try {
   await migrateDatabase(handle);
   console.log(`Migrated ${handle.description}.`);

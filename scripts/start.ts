@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { secretProblems } from "../lib/config/secrets";
-import { databaseOptionsFromEnv, openDatabase } from "../lib/db/client";
-import { migrateDatabase } from "../lib/db/migrate";
+import { openDatabase } from "../lib/db/client";
+import { migrateDatabase, migratesOnStart, migrationDatabaseOptions } from "../lib/db/migrate";
 import { serverNodeOptions } from "./node-options";
 
-// `npm start`: refuse to start without proper secrets, migrate, then `next start`.
+// `npm start`: refuse to start without proper secrets, migrate (unless MIGRATE_ON_START=0: the
+// deploy step runs `npm run db:migrate`), then `next start`.
 (process.env as Record<string, string>).NODE_ENV = "production";
 const problems = secretProblems(process.env);
 if (problems.length > 0) {
@@ -12,11 +13,13 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
-const handle = await openDatabase(databaseOptionsFromEnv());
-try {
-  await migrateDatabase(handle);
-} finally {
-  await handle.close();
+if (migratesOnStart()) {
+  const handle = await openDatabase(migrationDatabaseOptions());
+  try {
+    await migrateDatabase(handle);
+  } finally {
+    await handle.close();
+  }
 }
 
 const next = new URL("../node_modules/next/dist/bin/next", import.meta.url).pathname;

@@ -8,7 +8,7 @@ import { passwordCredentials, passwordResetTokens, smsChallenges, users } from "
 import type { EmailSender } from "../email/sender";
 import { failure, type Failure } from "../errors";
 import { ipRateLimitKey, type RequestInfo } from "../http/client-ip";
-import { consumeRateLimit } from "../rate-limit";
+import { consumeRateLimit, type RateLimitRule } from "../rate-limit";
 import { revokeTrustedDevices } from "../two-factor/trusted-devices";
 import { findUserWithPasswordByEmail, organizationIdOf } from "../users";
 import { deleteDatabaseSessions } from "./database-session";
@@ -21,8 +21,11 @@ export function isResetTokenShape(token: string): boolean {
 
 /** @default 1_800_000 (30 minutes) */
 export const RESET_LINK_TTL_MS = 30 * 60_000;
-const PER_EMAIL = { limit: 3, windowMs: 3_600_000 };
-const PER_IP = { limit: 20, windowMs: 3_600_000 };
+/** Reset requests counted per address and per client IP. */
+export const RESET_LIMITS = {
+  perEmail: { limit: 3, windowMs: 3_600_000 } satisfies RateLimitRule,
+  perIp: { limit: 20, windowMs: 3_600_000 } satisfies RateLimitRule,
+};
 
 export interface PasswordResetDeps {
   db: Db;
@@ -53,8 +56,8 @@ export function deferWith(after: (task: () => Promise<void>) => void) {
 export async function requestPasswordReset(deps: PasswordResetDeps, input: { email: string; request: RequestInfo }): Promise<void> {
   const now = deps.clock.now();
   const found = await findUserWithPasswordByEmail(deps.db, input.email);
-  const byIp = await consumeRateLimit(deps.db, `reset:ip:${ipRateLimitKey(input.request.ip)}`, PER_IP, now);
-  const byEmail = await consumeRateLimit(deps.db, `reset:email:${input.email.trim().toLowerCase()}`, PER_EMAIL, now);
+  const byIp = await consumeRateLimit(deps.db, `reset:ip:${ipRateLimitKey(input.request.ip)}`, RESET_LIMITS.perIp, now);
+  const byEmail = await consumeRateLimit(deps.db, `reset:email:${input.email.trim().toLowerCase()}`, RESET_LIMITS.perEmail, now);
   if (!found || !byIp.allowed || !byEmail.allowed) return;
   const token = randomToken();
   await deps.db.insert(passwordResetTokens).values({

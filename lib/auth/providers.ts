@@ -12,6 +12,9 @@ import { consumeRateLimit, type RateLimitRule } from "../rate-limit";
 import { checkPassword } from "./password-sign-in";
 import { oidcSettingsFromEnv } from "./oidc-settings";
 
+/** How long an email sign-in link (a verification token) works. */
+export const EMAIL_LINK_MAX_AGE_SECONDS = 24 * 60 * 60;
+
 /** Sign-in links sent to one address. Stated in the README. */
 export const EMAIL_LINK_LIMIT: RateLimitRule = { limit: 5, windowMs: 60 * 60_000 };
 
@@ -74,7 +77,7 @@ export function portalProviders(
       // Never used: the link goes through the portal's sender (sendVerificationRequest below).
       server: env.SMTP_URL || "smtp://127.0.0.1:25",
       from: env.SMTP_FROM || "Connect <no-reply@connect.invalid>",
-      maxAge: 24 * 60 * 60,
+      maxAge: EMAIL_LINK_MAX_AGE_SECONDS,
       async sendVerificationRequest({ identifier, url }) {
         // The link next-auth made names the request's Host header, which a client chooses: it is
         // rebuilt on APP_URL, as the password reset's link is, or not sent at all.

@@ -1,5 +1,6 @@
 import { emailConfigurationWarning } from "../email";
 import { appUrlConfigurationWarning } from "./app-url";
+import { cronConfigurationWarning } from "../http/cron-secret";
 import { smsConfigurationWarning } from "../sms";
 import { secretProblems } from "./secrets";
 
@@ -11,7 +12,7 @@ export function refuseToRunWithoutSecrets() {
     for (const problem of problems) console.error(`Refusing to start: ${problem}`);
     process.exit(1);
   }
-  for (const warning of [smsConfigurationWarning(process.env), emailConfigurationWarning(process.env), appUrlConfigurationWarning(process.env)]) {
+  for (const warning of [smsConfigurationWarning(process.env), emailConfigurationWarning(process.env), appUrlConfigurationWarning(process.env), cronConfigurationWarning(process.env)]) {
     if (warning) console.warn(warning);
   }
 }

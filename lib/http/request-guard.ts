@@ -12,8 +12,8 @@ import { declaredLength } from "./bounded-body";
 /** Next.js's own limit for a server action's body (1 MB); nothing here takes a larger body. */
 export const REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Route handlers check their own origin and read their own bodies (bounded); Next.js runs no action there. */
-export const ROUTE_HANDLER_PATHS = ["/api/auth/", "/api/two-factor/"] as const;
+/** Route handlers check their own origin and read their own bodies (bounded), or take none (health, cron: GET only); Next.js runs no action there. */
+export const ROUTE_HANDLER_PATHS = ["/api/auth/", "/api/two-factor/", "/api/health", "/api/cron/"] as const;
 
 export interface GuardedRequest {
   method: string;

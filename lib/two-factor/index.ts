@@ -14,6 +14,7 @@ import { twoFactorHandler, type StepErrorReporter } from "./handler";
 import { twoFactorPaths } from "./paths";
 import { twoFactorChecks, type GetSession } from "./session";
 import type { SessionGrant } from "./sign-in-ticket";
+import { sweepTwoFactorTables, type TwoFactorSweepCounts } from "./sweep";
 import { TWO_FACTOR_STEPS, type StepAnswer, type StepHost, type StepInput, type TwoFactorStepName } from "./steps";
 
 /**
@@ -153,6 +154,8 @@ export function createTwoFactor<D extends TwoFactorDb = TwoFactorDb>(config: Two
       /** For the two-factor pages: the pending sign-in of this stage if it still stands, else where the browser goes. */
       pendingSignIn: async (jar: CookieReader, stage: PendingSignIn["stage"]): Promise<PendingSignInCheck> => checkPendingSignIn(await deps(), jar, stage),
     },
+    /** Deletes the plugin's expired rows (a scheduled job calls it; see ./sweep.ts): how many, per table. */
+    sweep: async (batchSize?: number): Promise<TwoFactorSweepCounts> => sweepTwoFactorTables({ db: await config.database(), clock, options }, batchSize),
   };
 }
 
@@ -189,5 +192,6 @@ export { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from 
 export { completePhoneSetup, selfSetupNonce, sendSetupCode } from "./setup";
 export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
 export { continueAfterPassword, resendSignInCode } from "./sign-in";
+export { smsChallengeRetentionMs, sweepTwoFactorTables, type TwoFactorSweepCounts } from "./sweep";
 // The schema fragment a host spreads into its own drizzle schema (its migrations then make the tables).
 export { backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColumns, type ChallengePurpose } from "./schema";

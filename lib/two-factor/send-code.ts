@@ -16,6 +16,11 @@ export type SendCodeFailure =
   | LockedFailure;
 export type SendCodeResult = { ok: true; challengeId: string; phoneMasked: string; resendAt: Date } | SendCodeFailure;
 
+/** The window of "codes per account per hour". */
+export const ACCOUNT_CODE_WINDOW_MS = 3_600_000;
+/** The window of "codes per phone per day" and of the installation's daily cap. */
+export const PHONE_CODE_WINDOW_MS = 86_400_000;
+
 export interface SendCodeInput {
   userId: string;
   organizationId: string | null;
@@ -113,7 +118,7 @@ async function reserveChallenge(db: TwoFactorDb, deps: TwoFactorDeps, input: Sen
   if (last && now.getTime() - last.createdAt.getTime() < options.resendIntervalMs) {
     return failure("RESEND_TOO_SOON", { retryAfterMs: last.createdAt.getTime() + options.resendIntervalMs - now.getTime() });
   }
-  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const hourAgo = new Date(now.getTime() - ACCOUNT_CODE_WINDOW_MS);
   // Each limit's answer says when it lifts: when its oldest code in the window leaves the window.
   const liftsAfter = (oldest: Date | string | null | undefined, windowMs: number) =>
     oldest ? { retryAfterMs: Math.max(new Date(oldest).getTime() + windowMs - now.getTime(), 0) } : {};
@@ -121,18 +126,18 @@ async function reserveChallenge(db: TwoFactorDb, deps: TwoFactorDeps, input: Sen
     .select({ n: count(), oldest: min(smsChallenges.createdAt) })
     .from(smsChallenges)
     .where(and(eq(smsChallenges.userId, input.userId), gt(smsChallenges.createdAt, hourAgo)));
-  if ((perAccount?.n ?? 0) >= options.maxCodesPerAccountPerHour) return failure("ACCOUNT_SMS_LIMIT", liftsAfter(perAccount?.oldest, 3_600_000));
-  const dayAgo = new Date(now.getTime() - 86_400_000);
+  if ((perAccount?.n ?? 0) >= options.maxCodesPerAccountPerHour) return failure("ACCOUNT_SMS_LIMIT", liftsAfter(perAccount?.oldest, ACCOUNT_CODE_WINDOW_MS));
+  const dayAgo = new Date(now.getTime() - PHONE_CODE_WINDOW_MS);
   const [perPhone] = await db
     .select({ n: count(), oldest: min(smsChallenges.createdAt) })
     .from(smsChallenges)
     .where(and(eq(smsChallenges.phoneE164, input.phoneE164), gt(smsChallenges.createdAt, dayAgo)));
-  if ((perPhone?.n ?? 0) >= options.maxCodesPerPhonePerDay) return failure("PHONE_SMS_LIMIT", liftsAfter(perPhone?.oldest, 86_400_000));
+  if ((perPhone?.n ?? 0) >= options.maxCodesPerPhonePerDay) return failure("PHONE_SMS_LIMIT", liftsAfter(perPhone?.oldest, PHONE_CODE_WINDOW_MS));
   if (options.maxSmsPerDay !== null) {
     // Serializes the count-then-insert of every sender, so concurrent sends cannot overshoot the cap.
     await db.execute(sql`select pg_advisory_xact_lock(hashtext('sms:daily-cap'))`);
     const [all] = await db.select({ n: count(), oldest: min(smsChallenges.createdAt) }).from(smsChallenges).where(gt(smsChallenges.createdAt, dayAgo));
-    if ((all?.n ?? 0) >= options.maxSmsPerDay) return failure("DAILY_SMS_CAP", liftsAfter(all?.oldest, 86_400_000));
+    if ((all?.n ?? 0) >= options.maxSmsPerDay) return failure("DAILY_SMS_CAP", liftsAfter(all?.oldest, PHONE_CODE_WINDOW_MS));
   }
 
   const id = crypto.randomUUID();
