@@ -97,7 +97,7 @@ async function makeDrizzleQueryErrorsSafe() {
   installSafeQueryErrors(PgPreparedQuery, NoopCache);
 }
 
-export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
+export function databaseOptionsFromEnv(env: Record<string, string | undefined> = process.env): DatabaseOptions {
   const url = env.DATABASE_URL || undefined;
   return {
     url,

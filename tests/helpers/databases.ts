@@ -41,7 +41,7 @@ const PGBOUNCER_POOL_SIZE = 20;
 let sharedPgBouncer: { started: Promise<PgBouncer>; users: number } | null = null;
 
 /** This test file's PgBouncer, started on first use and stopped when its last database closes. */
-async function usePgBouncer(adminUrl: string): Promise<{ bouncer: PgBouncer; release(): Promise<void> }> {
+async function sharedPgBouncerFor(adminUrl: string): Promise<{ bouncer: PgBouncer; release(): Promise<void> }> {
   sharedPgBouncer ??= { started: startPgBouncer(adminUrl, { poolSize: PGBOUNCER_POOL_SIZE }), users: 0 };
   const shared = sharedPgBouncer;
   shared.users += 1;
@@ -87,7 +87,7 @@ export async function openFreshPostgres(adminUrl: string, options: OpenOptions &
     };
   }
   await direct.close();
-  const pooler = await usePgBouncer(adminUrl);
+  const pooler = await sharedPgBouncerFor(adminUrl);
   const pooled = await openDatabase({ url: pooler.bouncer.urlFor(url.toString()), poolSize, preparedStatements: "off" });
   return {
     ...pooled,

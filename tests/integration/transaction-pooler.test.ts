@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 import { loadViewer } from "@/lib/users";
@@ -127,6 +129,33 @@ if (adminUrl && process.env.TEST_PGBOUNCER !== "0") describe("named prepared sta
       expect((failed as { cause?: { code?: string } } | null)?.cause?.code, 'SQLSTATE 42P05: prepared statement "load_viewer" already exists').toBe("42P05");
     } finally {
       await close();
+    }
+  });
+
+  it("on: an instance whose server connection another client holds runs on the next one, where its load_viewer does not exist", async () => {
+    const second = await startPgBouncer(adminUrl, { poolSize: 2 });
+    const url = second.urlFor(await databaseUrlOf(direct.db, adminUrl));
+    const app = await openDatabase({ url, poolSize: 1, preparedStatements: "on" });
+    const other = new pg.Client(url);
+    try {
+      await other.connect();
+      // both server connections opened: two transactions at once (the app's and the other client's)
+      await app.db.transaction(async (tx) => {
+        await other.query("begin");
+        await Promise.all([tx.execute(sql`select 1`), other.query("select 1")]);
+        await other.query("commit");
+      });
+      expect((await loadViewer(app.db, userId))?.user.id).toBe(userId);
+      // PgBouncer hands out the server connection used last: the one load_viewer was prepared on
+      await other.query("begin");
+      await other.query("select 1");
+      const failed = await loadViewer(app.db, userId).then(() => null, (error: unknown) => error);
+      await other.query("commit");
+      expect((failed as { cause?: { code?: string } } | null)?.cause?.code, 'SQLSTATE 26000: prepared statement "load_viewer" does not exist').toBe("26000");
+    } finally {
+      await other.end().catch(() => {});
+      await app.close();
+      await second.stop();
     }
   });
 
