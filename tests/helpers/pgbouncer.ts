@@ -61,7 +61,9 @@ export async function startPgBouncer(serverUrl: string, options: PgBouncerOption
         "",
       ].join("\n"),
     );
-    const child = spawn(PGBOUNCER_PATH, [...(asRoot ? ["-u", "postgres"] : []), config], { stdio: ["ignore", "ignore", "pipe"] });
+    // Through a shell that ends PgBouncer when its stdin closes: when stop() closes it, or when this
+    // process ends in any way (a test file that hangs, a killed worker), so none is left behind.
+    const child = spawn("/bin/sh", ["-c", WATCHED, PGBOUNCER_PATH, ...(asRoot ? ["-u", "postgres"] : []), config], { stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-2000)));
     const up = await acceptsConnections(child, port);
@@ -85,6 +87,10 @@ export async function startPgBouncer(serverUrl: string, options: PgBouncerOption
   fs.rmSync(dir, { recursive: true, force: true });
   throw new Error(`PgBouncer did not start: ${lastError}`);
 }
+
+// $0 is PgBouncer, "$@" its arguments; an asynchronous list reads /dev/null unless redirected, so
+// the watcher reads the shell's stdin through fd 3. The shell exits when PgBouncer does.
+const WATCHED = 'exec 3<&0; "$0" "$@" </dev/null & bouncer=$!; (cat <&3 >/dev/null; kill "$bouncer" 2>/dev/null) & wait "$bouncer"';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -115,10 +121,10 @@ async function acceptsConnections(child: ChildProcess, port: number): Promise<bo
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    // SIGINT: PgBouncer's "safe shutdown" waits for clients; SIGTERM closes at once.
-    child.kill("SIGTERM");
-  });
+  const exited = child.exitCode !== null || child.signalCode !== null;
+  const done = exited ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // The watcher then sends SIGTERM, which closes PgBouncer at once (SIGINT would wait for clients).
+  child.stdin!.on("error", () => {});
+  child.stdin!.end();
+  return done;
 }
