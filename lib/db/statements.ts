@@ -1,4 +1,4 @@
-import type { Client, ClientConfig } from "pg";
+import type { Client } from "pg";
 
 /**
  * Named prepared statements (`.prepare("name")`, see prepared.ts) live on one server connection.
@@ -33,9 +33,6 @@ export async function clientClassFor(preparedStatements: PreparedStatements): Pr
   const { Client: PgClient } = await import("pg");
   if (preparedStatements === "on") return PgClient;
   return class UnnamedStatementClient extends PgClient {
-    constructor(config?: string | ClientConfig) {
-      super(config);
-    }
     // drizzle hands the same config object to every run of a prepared query: copied, never changed.
     query(...args: unknown[]): never {
       const [config, ...rest] = args;
