@@ -5,6 +5,7 @@ import type { PoolClient } from "pg";
 import { databaseOutage } from "./outage";
 import { DatabaseQueryError, installSafeQueryErrors } from "./query-error";
 import * as schema from "./schema";
+import { clientClassFor, preparedStatementsFromEnv, type PreparedStatements } from "./statements";
 
 /**
  * What runs queries on the schema: the database, or a drizzle transaction in it (a transaction is
@@ -29,7 +30,13 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite data directory; "memory://" keeps it in memory. @default ".data/pglite" */
   dataDir?: string;
+  /** Connections of the PostgreSQL pool. @default 10 */
+  poolSize?: number;
+  /** "off" behind a transaction-mode pooler that keeps no prepared statements (statements.ts). @default "on" */
+  preparedStatements?: PreparedStatements;
 }
+
+export const DEFAULT_POOL_SIZE = 10;
 
 export const DEFAULT_PGLITE_DIR = path.join(".data", "pglite");
 
@@ -38,7 +45,11 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   if (options.url) {
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
-    const pool = new Pool({ connectionString: options.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      Client: await clientClassFor(options.preparedStatements ?? "on"),
+    });
     // A connection lost while idle or mid-query must reject that query, not crash the process;
     // the pool replaces the connection on the next checkout. The breaker probes the server.
     const outage = databaseOutage();
@@ -86,8 +97,21 @@ async function makeDrizzleQueryErrorsSafe() {
   installSafeQueryErrors(PgPreparedQuery, NoopCache);
 }
 
-export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseOptions {
-  return { url: env.DATABASE_URL || undefined, dataDir: env.PGLITE_DATA_DIR || DEFAULT_PGLITE_DIR };
+export function databaseOptionsFromEnv(env: Record<string, string | undefined> = process.env): DatabaseOptions {
+  const url = env.DATABASE_URL || undefined;
+  return {
+    url,
+    dataDir: env.PGLITE_DATA_DIR || DEFAULT_PGLITE_DIR,
+    poolSize: poolSizeFromEnv(env.DATABASE_POOL_SIZE),
+    preparedStatements: preparedStatementsFromEnv(env.DATABASE_PREPARED_STATEMENTS, url),
+  };
+}
+
+function poolSizeFromEnv(value: string | undefined): number {
+  if (!value?.trim()) return DEFAULT_POOL_SIZE;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1) throw new Error(`DATABASE_POOL_SIZE must be a whole number of connections, 1 or more, not "${value}"`);
+  return size;
 }
 
 const globalForDb = globalThis as unknown as { __connect2faDb?: Promise<DatabaseHandle> };

@@ -19,7 +19,7 @@ const WRONG_ANSWERS = new Set(["INVALID_BACKUP_CODE", "INVALID_CODE"]);
 const spellingOf = (code: string) =>
   fc.constantFrom(code, code.toLowerCase(), code.replace(/-/g, ""), code.replace(/-/g, " "), ` ${code.toLowerCase()} `);
 
-describe.each(databaseTargets())("second-factor lockout under concurrency on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("second-factor lockout under concurrency on $name", (target) => {
   let handle: DatabaseHandle;
   let deps: TestDeps;
   beforeAll(async () => {

@@ -28,7 +28,7 @@ let ipCounter = 0;
 /** A client address no other test of this file uses (the per-IP limit stays apart). */
 const freshIp = () => `198.51.100.${++ipCounter}`;
 
-describe.each(databaseTargets())("password reset on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("password reset on $name", (target) => {
   let handle: DatabaseHandle;
   let deps: TestDeps;
   let email: RecordingEmailSender;

@@ -23,7 +23,7 @@ import { createOrgUser, enrollUser, freshPhone, makeDeps, startChallenge, type T
 type Change = "password reset" | "admin reset" | "phone change" | "2FA turned off";
 const CHANGES: Change[] = ["password reset", "admin reset", "phone change", "2FA turned off"];
 
-describe.each(databaseTargets())("pending sign-ins end with their reason on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("pending sign-ins end with their reason on $name", (target) => {
   let handle: DatabaseHandle;
   let deps: TestDeps;
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { databaseTargets } from "../helpers/databases";
 
 const rule = { limit: 3, windowMs: 60_000 };
 
-describe.each(databaseTargets())("rate limits on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("rate limits on $name", (target) => {
   let handle: DatabaseHandle;
   beforeAll(async () => {
     handle = await target.open();

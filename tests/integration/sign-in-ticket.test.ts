@@ -5,7 +5,7 @@ import { signInTickets } from "@/lib/db/schema";
 import { databaseTargets } from "../helpers/databases";
 import { createUser, testClock } from "../helpers/fixtures";
 
-describe.each(databaseTargets())("sign-in tickets on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("sign-in tickets on $name", (target) => {
   let handle: DatabaseHandle;
   beforeAll(async () => {
     handle = await target.open();

@@ -41,7 +41,7 @@ const ELSEWHERE: [country: string, phone: string][] = [
   ["Latvia", "+37121234567"],
 ];
 
-describe.each(databaseTargets())("SMS pumping controls on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("SMS pumping controls on $name", (target) => {
   let handle: DatabaseHandle;
   beforeAll(async () => {
     handle = await target.open();

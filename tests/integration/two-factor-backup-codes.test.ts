@@ -20,7 +20,7 @@ import {
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_SHAPE = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
-describe.each(databaseTargets())("two-factor backup codes on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("two-factor backup codes on $name", (target) => {
   let handle: DatabaseHandle;
   let deps: TestDeps;
   // one enrolled user shared by the tests that each use their own codes of the set

@@ -19,7 +19,7 @@ import {
   type TestDeps,
 } from "../helpers/two-factor";
 
-describe.each(databaseTargets())("two-factor SMS codes on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("two-factor SMS codes on $name", (target) => {
   let handle: DatabaseHandle;
   let deps: TestDeps;
   beforeAll(async () => {

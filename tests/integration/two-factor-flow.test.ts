@@ -16,7 +16,7 @@ import { createEnrolledUser, createOrgUser, freshPhone, makeDeps, pendingFor, st
 const hostOptions = { cookiePrefix: "acme", twoFactorPath: "/account/mfa", signInPath: "/login", setupDonePath: "/welcome" };
 const sessionPassword = "s".repeat(32);
 
-describe.each(databaseTargets())("the flow's answers on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("the flow's answers on $name", (target) => {
   let handle: DatabaseHandle;
   let base: TestDeps;
   let deps: TwoFactorFlowDeps;

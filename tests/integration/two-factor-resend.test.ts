@@ -20,7 +20,7 @@ import {
   type TestDeps,
 } from "../helpers/two-factor";
 
-describe.each(databaseTargets())("two-factor resend limits on $name", (target) => {
+describe.each(databaseTargets({ throughPooler: true }))("two-factor resend limits on $name", (target) => {
   let handle: DatabaseHandle;
   let deps: TestDeps;
   beforeAll(async () => {
