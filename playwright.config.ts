@@ -17,6 +17,8 @@ interface Target {
   testMatch?: RegExp;
   testIgnore?: RegExp;
   grepInvert?: RegExp;
+  /** The build's middleware runs on the edge runtime (NEXT_DIST_DIR names that build). */
+  edgeMiddleware?: boolean;
 }
 // PostgreSQL only: a database the test can take away from the server (PGlite lives inside it).
 const POSTGRES_ONLY = /database-outage\.spec\.ts/;
@@ -54,7 +56,9 @@ if (fs.existsSync(path.join(EDGE_DIST_DIR, "BUILD_ID"))) {
     port: base + 8,
     vonagePort: base + 98,
     env: { NEXT_DIST_DIR: EDGE_DIST_DIR },
-    testMatch: /(protected-routes|security|security-cookies|return-paths)\.spec\.ts/,
+    edgeMiddleware: true,
+    // The gate's own answer (test-switches) and the specs of skipping the second factor and of the cookies.
+    testMatch: /(protected-routes|security|security-cookies|test-switches)\.spec\.ts/,
   });
 }
 // Issue 17: two `next start` instances of the same build on one PostgreSQL database, behind HAProxy
@@ -149,6 +153,8 @@ export default defineConfig<E2eOptions>({
         vonageUrl: `http://127.0.0.1:${t.vonagePort}`,
         middlewareGateOff: t.env?.MIDDLEWARE_GATE === "off",
         databaseSessions: t.env?.AUTH_SESSION_STRATEGY === "database",
+        ...(t.env?.NEXT_DIST_DIR ? { distDir: t.env.NEXT_DIST_DIR } : {}),
+        edgeMiddleware: t.edgeMiddleware ?? false,
       },
     })),
     ...(twoInstances
