@@ -30,6 +30,15 @@ const open = (baseURL: string, headers: Record<string, string> = {}) => Balanced
 /** A wrong six-digit code: not the one texted. */
 const wrongCode = (code: string, n = 0) => String((Number(code) + 1 + n) % 1_000_000).padStart(6, "0");
 
+/**
+ * Round robin: once a request was answered by one instance, the next goes to the other. Asks for a
+ * static file until the last answer came from the instance before `server` (the tests assert where
+ * the next request went; this only makes it likely).
+ */
+async function untilNextGoesTo(client: BalancedClient, server: string) {
+  for (let i = 0; i < 3; i++) if (servedBy(await client.get("/robots.txt")) === otherThan(server)) return;
+}
+
 /** Asks until both instances have answered (at most 4 requests); every answer must pass `check`. */
 async function askBoth<T>(ask: () => Promise<{ server: string } & T>, check: (answer: T) => void) {
   const servers = new Set<string>();
@@ -61,8 +70,7 @@ test("a sign-in begun on one instance completes on the other; the resend interva
   await askBoth(() => client.step(RESEND), ({ json }) => expect(json.error).toMatch(/^Please wait .* before asking for another code\.$/));
   expect(await messagesTo(vonageUrl, phone)).toHaveLength(1);
 
-  // Round robin: once a request was answered by the instance that took the password, the next goes to the other.
-  for (let i = 0; i < 3 && servedBy(await client.get("/robots.txt")) !== begunOn; i++);
+  await untilNextGoesTo(client, otherThan(begunOn));
   const verified = await page.request.post(`/api/two-factor/${VERIFY}`, {
     headers: { origin: new URL(baseURL!).origin, accept: "application/json" },
     form: { method: "sms", code },
