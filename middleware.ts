@@ -8,7 +8,8 @@ import { unavailableResponse } from "@/lib/http/unavailable";
 import { requestRefusal } from "@/lib/http/request-guard";
 
 /**
- * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture).
+ * The optimistic gate, on the Node.js runtime (its code is edge-safe; see README, Architecture:
+ * without the `runtime` line below it runs on the edge, as `npm run build:test:edge` builds it).
  * It decides from cookies only; the server checks every page, action and route again
  * (lib/auth/dal.ts), so bypassing this (CVE-2025-29927) opens nothing.
  */

@@ -1,7 +1,8 @@
 // Item 2: the middleware's decision in process (decideGateForRequest, exactly as middleware.ts
 // calls it), against the bare cryptography it has to do, with the crypto it uses: node:crypto (the
 // middleware runs on the Node runtime; lib/edge-crypto.ts). The WebCrypto figures (the edge
-// runtime's only crypto) are shown beside them.
+// runtime's only crypto) are shown beside them: the bare operations, and the same decision with
+// WebCrypto, as the edge build (`npm run build:test:edge`) makes it.
 import { createDecipheriv, createHmac, createSecretKey, hkdfSync, pbkdf2Sync, timingSafeEqual, type KeyObject } from "node:crypto";
 import { NextRequest } from "next/server";
 import NextAuth from "next-auth";
@@ -9,7 +10,8 @@ import { authConfig } from "../lib/auth/config.edge";
 import { decideGate, decideGateFromCookies } from "../lib/auth/gate";
 import { decideGateForRequest } from "../lib/auth/gate-request";
 import { readSessionClaims } from "../lib/auth/session-token";
-import { andThen } from "../lib/edge-crypto";
+import { andThen, webCryptoPrimitives } from "../lib/edge-crypto";
+import { unsealIron } from "../lib/iron-unseal";
 import { unsealPendingSignIn } from "../lib/two-factor/cookies";
 import type { Secrets } from "./lib/config";
 import { mintSessionCookie, PENDING_COOKIE, pendingCookie, SESSION_COOKIE } from "./lib/forms";
@@ -152,6 +154,8 @@ export interface GateDecisionResult {
   nodeSessionKeyed: number;
   /** decideGateFromCookies with readers over readSessionClaims and unsealPendingSignIn, both cookies: the decision without decideGateForRequest's request and env (diagnostic) */
   core: number;
+  /** the same decision with WebCrypto, the edge runtime's only crypto (keys derived and imported once, as on the edge): the signed-in page and both cookies */
+  edge: { session: number; both: number };
   /** the gate before issue 6: next-auth's auth() middleware wrapper (which also re-encodes the session) + unseal + decideGate */
   wrapper: number;
 }
@@ -210,6 +214,18 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
       },
     );
   if ((await core()).action !== "allow") throw new Error("the gate's own functions did not allow the request");
+  // The edge runtime's decision: the same readers, with WebCrypto (lib/edge-crypto.ts picks it there).
+  const onEdge = (cookies: typeof requests.both.cookies, withPending: boolean, now = Date.now()) =>
+    decideGateFromCookies(
+      { pathname: "/", search: "", isApi: false },
+      {
+        hasSession: () => andThen(readSessionClaims(cookies, secrets.AUTH_SECRET, now, webCryptoPrimitives), (claims) => claims !== null),
+        hasPendingSignIn: () => (withPending ? andThen(unsealIron(sealed, secrets.SESSION_PASSWORD, now, webCryptoPrimitives), (found) => found !== null) : false),
+      },
+    );
+  if ((await onEdge(requests.session.cookies, false)).action !== "allow" || (await onEdge(requests.both.cookies, true)).action !== "allow") {
+    throw new Error("the gate's functions with WebCrypto did not allow the request");
+  }
   // The previous middleware.ts, kept here as a reference point.
   const { auth } = NextAuth(authConfig);
   const wrapped = auth(async (req) => {
@@ -228,6 +244,8 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
     {
       ...Object.fromEntries(Object.entries(requests).flatMap(([name, req]) => [[`gate.${name}`, () => decide(req)], [`middleware.${name}`, () => middleware(req, {})]])),
       core,
+      edgeSession: () => onEdge(requests.session.cookies, false),
+      edgeBoth: () => onEdge(requests.both.cookies, true),
       wrapper: () => wrapped(requests.both, {}),
       bareBoth: async () => {
         await webCryptoSessionDecrypt(sessionToken, secrets.AUTH_SECRET, SESSION_COOKIE);
@@ -255,6 +273,7 @@ export async function measureGateDecision(secrets: Secrets, userId: string, opti
     nodeBare: { both: times.nodeBoth!, session: times.nodeSession!, pending: times.nodePending! },
     nodeSessionKeyed: times.nodeSessionKeyed!,
     core: times.core!,
+    edge: { session: times.edgeSession!, both: times.edgeBoth! },
     wrapper: times.wrapper!,
   };
 }

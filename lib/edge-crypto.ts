@@ -2,7 +2,7 @@ import { base64url } from "jose";
 
 /**
  * The few primitives the session and pending sign-in cookies need. Edge-safe: on Node (pages,
- * actions, and the middleware, which runs on the Node runtime) they are node:crypto's synchronous
+ * actions, and the middleware, which runs on the Node runtime by default) they are node:crypto's synchronous
  * functions, reached through `process.getBuiltinModule` so no bundler pulls node:crypto into an
  * edge build; elsewhere WebCrypto. Each WebCrypto call is an asynchronous job on the thread
  * pool, which is most of what a cookie check costs under load.
@@ -46,9 +46,19 @@ export function andThen<T, U>(value: T | PromiseLike<T>, next: (value: T) => May
 
 type NodeCrypto = typeof import("node:crypto");
 
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:crypto") as
-  | NodeCrypto
-  | undefined;
+/**
+ * node:crypto, or undefined on the edge runtime. Next.js's edge sandbox has a `process` whose
+ * functions all throw when called ("A Node.js API is used … not supported in the Edge Runtime"),
+ * so the sandbox's own global `EdgeRuntime` is asked first: calling it there would fail every
+ * request the middleware sees (the e2e project pglite-edge runs that build).
+ */
+function loadNodeCrypto(): NodeCrypto | undefined {
+  const global = globalThis as { EdgeRuntime?: unknown; process?: { getBuiltinModule?: (id: string) => unknown } };
+  if (typeof global.EdgeRuntime === "string") return undefined;
+  return global.process?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+}
+
+const nodeCrypto = loadNodeCrypto();
 
 const aesName = (key: Uint8Array) => `aes-${key.length * 8}-cbc`;
 

@@ -1,8 +1,12 @@
 /**
  * The process's "database unavailable" flag: set by the breaker (lib/db/outage.ts), read by the
- * middleware. Edge-safe on purpose (no imports, no database): the middleware runs in the server's
- * own process under `next start` and sees the flag; on the edge runtime, another global, it would
- * read nothing and let every request through to the server's own answers.
+ * middleware and the action and step wrappers. Edge-safe on purpose (no imports, no database): the
+ * middleware runs in the server's own process under `next start` and sees the flag. On the edge
+ * runtime (the edge build, `npm run build:test:edge`) it has another global and reads nothing:
+ * its 503 fast path is gone, never a check, and every request reaches the server, whose session
+ * check needs the database (lib/auth/dal.ts), so a page fails closed (500, app/error.tsx's
+ * sentence) and the wrappers, on the server, still answer 503. Nothing a limit or a guarantee
+ * relies on is held here: one instance's flag is only that instance's shortcut.
  */
 export interface OutageFlag {
   unavailable: boolean;

@@ -15,3 +15,11 @@ export const E2E_OIDC = {
     "sso-newcomer@example.com:Nia Newcomer:true",
   ],
 };
+
+/** The installation-wide daily SMS cap of the two-instances project's servers (its spec fills the day's count to just below it). */
+export const TWO_INSTANCES_SMS_DAILY_CAP = 500;
+
+/** The two-instances project's ports (playwright.config.ts): its two app instances, the load balancer and their one fake Vonage. */
+export function twoInstancesPorts(base = Number(process.env.E2E_PORT_BASE || 3100)) {
+  return { apps: [base + 5, base + 6], balancer: base + 7, vonage: base + 95 };
+}

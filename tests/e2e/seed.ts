@@ -52,6 +52,27 @@ export const E2E_USERS = {
   emailLinkMember: "email-link@example.com",
 } as const;
 
+/**
+ * two-instances.spec.ts's users (Instances Co, which requires 2FA): each limit's or guarantee's own,
+ * so one test's codes never count toward another's limit. All but `setup` have a phone; the three
+ * `perPhone` users share one, and `direct` is in an organization that requires nothing.
+ */
+export const E2E_INSTANCE_USERS = {
+  handOff: { email: "inst-handoff@example.com", phone: "+14155553501" },
+  smsOnce: { email: "inst-sms-once@example.com", phone: "+14155553502" },
+  tries: { email: "inst-tries@example.com", phone: "+14155553503" },
+  lockout: { email: "inst-lockout@example.com", phone: "+14155553504" },
+  perPhoneA: { email: "inst-phone-a@example.com", phone: "+14155553505" },
+  perPhoneB: { email: "inst-phone-b@example.com", phone: "+14155553505" },
+  perPhoneC: { email: "inst-phone-c@example.com", phone: "+14155553505" },
+  dailyCap: { email: "inst-daily-cap@example.com", phone: "+14155553506" },
+  signInLimit: { email: "inst-sign-in-limit@example.com", phone: "+14155553507" },
+  backupOnce: { email: "inst-backup-once@example.com", phone: "+14155553508" },
+  setup: { email: "inst-setup@example.com", phone: "+14155553509" },
+  direct: { email: "inst-direct@example.com", phone: "" },
+  reset: { email: "inst-reset@example.com", phone: "" },
+} as const;
+
 /** Their phones (sign-in-methods.spec.ts reads the codes texted to them). */
 export const E2E_SSO_PHONES = { ssoMember: "+14155553401", emailLinkMember: "+14155553402" } as const;
 
@@ -137,6 +158,14 @@ export async function seedE2eData(db: Db, password: string) {
   await withSecondFactor(db, ssoMember.id, E2E_SSO_PHONES.ssoMember);
   const linkMember = await createUser(db, { organizationId: sso.id, role: "member", email: E2E_USERS.emailLinkMember, password, name: "Lin Link" });
   await withSecondFactor(db, linkMember.id, E2E_SSO_PHONES.emailLinkMember);
+  const instances = await createOrganization(db, "Instances Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
+  const free = await createOrganization(db, "Instances Free Co");
+  for (const [key, { email, phone }] of Object.entries(E2E_INSTANCE_USERS)) {
+    const organizationId = key === "direct" || key === "reset" || key === "backupOnce" ? free.id : instances.id;
+    const user = await createUser(db, { organizationId, role: "member", email, password, name: `Ivy ${key}` });
+    if (phone && key !== "setup" && key !== "backupOnce") await withSecondFactor(db, user.id, phone);
+  }
 }
 
 /** A seeded user with a verified phone, for a test that needs one to act on but never signs in as them. */
