@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/rows";
 import { organizations, type Role } from "@/lib/db/schema";
 import { portalTwoFactorHost } from "@/lib/two-factor-host";
+import { authenticatorSecretKey } from "@/lib/two-factor/authenticator-secret";
 import type { TwoFactorHost } from "@/lib/two-factor/host";
 import { twoFactorOptions, type TwoFactorDeps, type TwoFactorOptions } from "@/lib/two-factor/options";
 import type { PendingSignIn } from "@/lib/two-factor/pending-sign-in";
@@ -29,6 +30,8 @@ export interface DepsOverrides {
   clock?: TestClock;
   sms?: RecordingSmsSender;
   codeKey?: string;
+  /** The plugin `secret` the authenticator secrets' key is derived from. @default a random one */
+  secret?: string;
   options?: Partial<TwoFactorOptions>;
   /** The host's answers. @default the portal's (lib/two-factor-host.ts) */
   host?: TwoFactorHost;
@@ -40,6 +43,7 @@ export function makeDeps(db: Db, overrides: DepsOverrides = {}): TestDeps {
     clock: overrides.clock ?? testClock(),
     sms: overrides.sms ?? recordingSmsSender(),
     codeKey: overrides.codeKey ?? `test-code-key-${randomBytes(24).toString("hex")}`,
+    authenticatorKey: authenticatorSecretKey(overrides.secret ?? `test-secret-${randomBytes(24).toString("hex")}`),
     options: twoFactorOptions(overrides.options),
     host: overrides.host ?? portalTwoFactorHost,
   };
