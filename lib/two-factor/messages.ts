@@ -134,7 +134,7 @@ export const TWO_FACTOR_MESSAGES = {
   },
   AUTHENTICATOR_CODE_USED: () => "That code was already used. Wait for your authenticator app to show a new code, then enter it.",
   NO_AUTHENTICATOR_SETUP: () => "This setup has expired or ended. Start again to get a new QR code.",
-  NO_AUTHENTICATOR_APP: ({ orBackup }) => orBackup("no authenticator app is set up for this account: choose another way to verify"),
+  NO_AUTHENTICATOR_APP: () => "No authenticator app is set up for this account. Choose another way to verify.",
   NOT_ENROLLED: () => "Set up two-step authentication first.",
   REQUIRED_BY_ORGANIZATION: () => "Your organization requires two-step authentication, so it cannot be turned off.",
   SIGN_IN_ENDED: () => "This sign-in has ended because the account's security settings changed since it began. Sign in again.",

@@ -20,6 +20,7 @@ import {
   sealAuthenticatorSecret,
 } from "@/lib/two-factor/authenticator-secret";
 import { authenticatorCodeField } from "@/lib/two-factor/fields";
+import { twoFactorMessage, type TwoFactorScreen } from "@/lib/two-factor/messages";
 
 const STEP_MS = TOTP_PERIOD_SECONDS * 1000;
 // 2001 to 2100: instants an app's clock may show.
@@ -171,5 +172,17 @@ describe("the secret", () => {
     expect(key).toHaveLength(32);
     expect(key.equals(authenticatorSecretKey(secret))).toBe(true);
     expect(key.toString("base64url")).not.toBe(Buffer.from(secret).subarray(0, 32).toString("base64url"));
+  });
+});
+
+describe("the authenticator's messages", () => {
+  const now = new Date("2026-03-10T14:00:00Z");
+  it("a wrong code tells the tries left for the setup on the setup screens, and before the lock elsewhere", () => {
+    const wrong = (triesLeft: number, screen: TwoFactorScreen) => twoFactorMessage({ code: "INVALID_AUTHENTICATOR_CODE", triesLeft }, { screen, now });
+    expect(wrong(3, "security")).toMatch(/3 tries left for this setup\.$/);
+    expect(wrong(0, "setup")).toBe("That code is not right, and this setup can no longer be used. Start again to get a new QR code.");
+    expect(wrong(1, "challenge")).toBe("That code is not right. Enter the code your authenticator app shows now. 1 try left before two-step verification is locked.");
+    expect(twoFactorMessage({ code: "INVALID_CODE_FORMAT" }, { screen: "challenge", now })).toBe("Enter the 6 digits of the code, like 123456 or 123 456.");
+    expect(twoFactorMessage({ code: "NO_AUTHENTICATOR_APP" }, { screen: "challenge", now })).toBe("No authenticator app is set up for this account. Choose another way to verify.");
   });
 });
