@@ -19,6 +19,7 @@ import {
   openAuthenticatorSecret,
   sealAuthenticatorSecret,
 } from "@/lib/two-factor/authenticator-secret";
+import { CONFIRMATION_TTL_MS, hasRecentSecondFactor } from "@/lib/two-factor/confirm";
 import { authenticatorCodeField } from "@/lib/two-factor/fields";
 import { twoFactorMessage, type TwoFactorScreen } from "@/lib/two-factor/messages";
 
@@ -184,5 +185,14 @@ describe("the authenticator's messages", () => {
     expect(wrong(1, "challenge")).toBe("That code is not right. Enter the code your authenticator app shows now. 1 try left before two-step verification is locked.");
     expect(twoFactorMessage({ code: "INVALID_CODE_FORMAT" }, { screen: "challenge", now })).toBe("Enter the 6 digits of the code, like 123456 or 123 456.");
     expect(twoFactorMessage({ code: "NO_AUTHENTICATOR_APP" }, { screen: "challenge", now })).toBe("No authenticator app is set up for this account. Choose another way to verify.");
+  });
+});
+
+describe("a sign-in with an authenticator code", () => {
+  it("counts as a recent second factor, as one with an SMS or a backup code does", () => {
+    const at = Date.parse("2026-03-10T14:00:00Z");
+    expect(hasRecentSecondFactor({ amr: ["pwd", "otp"], authTime: at }, null, at + 60_000)).toBe(true);
+    expect(hasRecentSecondFactor({ amr: ["pwd", "otp"], authTime: at }, null, at + CONFIRMATION_TTL_MS)).toBe(false);
+    expect(hasRecentSecondFactor({ amr: ["pwd"], authTime: at }, null, at + 60_000)).toBe(false);
   });
 });
