@@ -53,7 +53,11 @@ function from(event: ActivityEvent): string {
 
 const actor = (e: ActivityEvent) => person(e.actor, "someone");
 const subject = (e: ActivityEvent) => person(e.subject ?? e.actor, "someone");
-const codeMethod = (e: ActivityEvent) => (detail(e, "method") === "backup" ? "a backup code" : "a text message code");
+const CODE_METHODS: Record<string, string> = { backup: "a backup code", authenticator: "an authenticator app code" };
+const codeMethod = (e: ActivityEvent) => {
+  const method = String(detail(e, "method"));
+  return Object.hasOwn(CODE_METHODS, method) ? CODE_METHODS[method]! : "a text message code";
+};
 
 /** Each event type's name in the log's filter. */
 export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
@@ -79,6 +83,9 @@ export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "two_factor.phone_changed": "Phone number changed",
   "two_factor.disabled": "Two-step authentication turned off",
   "two_factor.confirmed": "Identity confirmed",
+  "two_factor.authenticator_added": "Authenticator app added",
+  "two_factor.authenticator_removed": "Authenticator app removed",
+  "two_factor.authenticator_code_failed": "Wrong authenticator code",
   "password_reset.requested": "Password reset requested",
   "password_reset.completed": "Password changed",
 };
@@ -131,6 +138,10 @@ const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
   "two_factor.phone_changed": (e) => `${subject(e)} changed the phone number to ${phone(e)}`,
   "two_factor.disabled": (e) => `${subject(e)} turned off two-step authentication`,
   "two_factor.confirmed": (e) => `${subject(e)} confirmed it was them with ${codeMethod(e)}${from(e)}`,
+  "two_factor.authenticator_added": (e) =>
+    `${subject(e)} ${detail(e, "replaced") === true ? "replaced the authenticator app with a new one" : "added an authenticator app"}${from(e)}`,
+  "two_factor.authenticator_removed": (e) => `${subject(e)} removed the authenticator app${from(e)}`,
+  "two_factor.authenticator_code_failed": (e) => `Wrong authenticator app code entered by ${subject(e)}${from(e)}`,
   "password_reset.requested": (e) =>
     `Password reset requested for ${subject(e)}${from(e)}${detail(e, "delivery") === "failed" ? ", but the email could not be sent" : ""}`,
   "password_reset.completed": (e) => `${subject(e)} set a new password${from(e)}`,

@@ -36,6 +36,9 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.phone_changed",
   "two_factor.disabled",
   "two_factor.confirmed",
+  "two_factor.authenticator_added",
+  "two_factor.authenticator_removed",
+  "two_factor.authenticator_code_failed",
   "password_reset.requested",
   "password_reset.completed",
 ] as const satisfies readonly AuditEventType[];

@@ -16,11 +16,13 @@ import { twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColum
 // The plugin's own tables, by name: its partial declarations of "users" (twoFactorUsers) and
 // "audit_events" (twoFactorAuditEvents) must not be exported here, where drizzle-kit reads the schema.
 export {
+  authenticatorApps,
   backupCodes,
   CHALLENGE_PURPOSES,
   signInTickets,
   smsChallenges,
   trustedDevices,
+  type AuthenticatorApp,
   type ChallengePurpose,
   type SmsChallenge,
   type TrustedDevice,

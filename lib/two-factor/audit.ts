@@ -24,6 +24,9 @@ export const TWO_FACTOR_EVENT_TYPES = [
   "two_factor.phone_changed",
   "two_factor.disabled",
   "two_factor.confirmed",
+  "two_factor.authenticator_added",
+  "two_factor.authenticator_removed",
+  "two_factor.authenticator_code_failed",
 ] as const;
 
 export type TwoFactorEventType = (typeof TWO_FACTOR_EVENT_TYPES)[number];

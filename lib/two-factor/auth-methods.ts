@@ -10,5 +10,8 @@ export const FIRST_FACTORS: readonly FirstFactor[] = ["pwd", "oidc", "oauth", "e
 /** Whether a value (a cookie's, a ticket's first method) names one of the first factors. */
 export const isFirstFactor = (value: unknown): value is FirstFactor => FIRST_FACTORS.includes(value as FirstFactor);
 
-/** Authentication methods, as RFC 8176's amr (with the first factors above beside "pwd"). */
-export type AuthMethod = FirstFactor | "sms" | "backup_code" | "trusted_device";
+/**
+ * Authentication methods, as RFC 8176's amr (with the first factors above beside "pwd"): "otp" is
+ * an authenticator app's code (RFC 8176's one-time password).
+ */
+export type AuthMethod = FirstFactor | "sms" | "otp" | "backup_code" | "trusted_device";

@@ -23,7 +23,7 @@ export function hasRecentSecondFactor(
   nowMs: number,
   ttlMs = CONFIRMATION_TTL_MS,
 ): boolean {
-  const signedInWithSecondFactor = session.amr.includes("sms") || session.amr.includes("backup_code");
+  const signedInWithSecondFactor = ["sms", "otp", "backup_code"].some((method) => session.amr.includes(method));
   if (signedInWithSecondFactor && nowMs - session.authTime < ttlMs) return true;
   return confirmedAt !== null && nowMs - confirmedAt < ttlMs && confirmedAt <= nowMs;
 }

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from "../clock";
 import { hmacSha256 } from "../crypto";
+import { authenticatorSecretKey } from "./authenticator-secret";
 import type { EmailSender } from "../email/sender";
 import type { SmsSender } from "../sms/sender";
 import { twoFactorCookies, type CookieInstruction, type CookieReader } from "./cookies";
@@ -39,7 +40,11 @@ export interface TwoFactorConfig<D extends TwoFactorDb = TwoFactorDb> extends Pa
   sms: SmsSender;
   /** The member notices' transport (a trusted device, a backup code used, a lock, setup done). */
   email: EmailSender;
-  /** Keys the codes kept at rest (HMAC). At least 32 characters of secret. */
+  /**
+   * Keys the codes kept at rest (HMAC) and, through HKDF with its own info string, the AES-256-GCM
+   * key of the authenticator apps' secrets (changing it makes every app set up again). At least 32
+   * characters of secret.
+   */
   secret: string;
   /** Seals the pending sign-in cookie (iron). At least 32 characters of secret. */
   sessionPassword: string;
@@ -102,6 +107,7 @@ function checked(config: TwoFactorConfig): TwoFactorOptions {
 export function createTwoFactor<D extends TwoFactorDb = TwoFactorDb>(config: TwoFactorConfig<D>) {
   const options = checked(config);
   const codeKey = hmacSha256(config.secret, "connect-2fa/sms-code-key");
+  const authenticatorKey = authenticatorSecretKey(config.secret);
   const clock = config.clock ?? systemClock;
   const cookies = twoFactorCookies(options);
   const host: StepHost = { getSession: config.getSession, checkPassword: config.checkPassword };
@@ -117,6 +123,7 @@ export function createTwoFactor<D extends TwoFactorDb = TwoFactorDb>(config: Two
       clock,
       sms: config.sms,
       codeKey,
+      authenticatorKey,
       options: webOtpHost === options.webOtpHost ? options : { ...options, webOtpHost },
       startSession: config.startSession,
       email: config.email,
@@ -178,7 +185,14 @@ export * from "./client";
 export { formatPhoneInternational, maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "./phone-number";
 export { completeSignInChallenge, type ChallengeMethod } from "./challenge-completion";
 export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmSecondFactor, confirmSecondFactorAndNotify, sendConfirmationCode } from "./confirm";
-export { backupCodeField, checkboxField, phoneField, smsCodeField } from "./fields";
+export { authenticatorCodeField, backupCodeField, checkboxField, phoneField, smsCodeField } from "./fields";
+// Authenticator apps (TOTP, issue 18): the core only, no step or page calls them yet. Begin a setup
+// (the secret as text, its otpauth:// URI and QR code), confirm it with a first code, sign in with
+// a code (amr "otp"), remove the app; codes count toward the same lock as SMS and backup codes.
+export { beginAuthenticatorSetup, confirmAuthenticatorSetup, loadAuthenticatorApp, removeAuthenticatorApp, type AuthenticatorSetupCompletion, type AuthenticatorSetupStart } from "./authenticator-app";
+export { completeWithAuthenticatorCode, type AuthenticatorCompletion } from "./authenticator-sign-in";
+export { verifyAuthenticatorCode, type AuthenticatorCodeFailure } from "./authenticator-verify";
+export { authenticatorSecretKey } from "./authenticator-secret";
 export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices, type Actor } from "./member-admin";
 export { browserName } from "./browser-name";
 export { notifyMemberOf, twoFactorNoticeEmail, type TwoFactorNotice } from "./notices";
@@ -194,4 +208,4 @@ export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
 export { continueAfterPassword, resendSignInCode } from "./sign-in";
 export { smsChallengeRetentionMs, sweepTwoFactorTables, type TwoFactorSweepCounts } from "./sweep";
 // The schema fragment a host spreads into its own drizzle schema (its migrations then make the tables).
-export { backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColumns, type ChallengePurpose } from "./schema";
+export { authenticatorApps, backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColumns, type ChallengePurpose } from "./schema";

@@ -27,6 +27,11 @@ export type TwoFactorErrorCode =
   | "COUNTRY_NOT_ALLOWED"
   | "SMS_FAILED"
   | "INVALID_BACKUP_CODE"
+  | "INVALID_CODE_FORMAT"
+  | "INVALID_AUTHENTICATOR_CODE"
+  | "AUTHENTICATOR_CODE_USED"
+  | "NO_AUTHENTICATOR_SETUP"
+  | "NO_AUTHENTICATOR_APP"
   | "NOT_ENROLLED"
   | "REQUIRED_BY_ORGANIZATION"
   | "SIGN_IN_ENDED"
@@ -36,7 +41,11 @@ export interface TwoFactorFailure {
   code: TwoFactorErrorCode;
   /** For limits and the lock: how long until it lifts. */
   retryAfterMs?: number;
-  /** INVALID_CODE: tries left for this code. INVALID_BACKUP_CODE: tries left before the lock. */
+  /**
+   * INVALID_CODE: tries left for this code. INVALID_BACKUP_CODE: tries left before the lock.
+   * INVALID_AUTHENTICATOR_CODE: on the setup screens ("setup", "security"), tries left for this
+   * setup (its QR code); elsewhere, tries left before the lock.
+   */
   triesLeft?: number;
 }
 
@@ -113,6 +122,19 @@ export const TWO_FACTOR_MESSAGES = {
     if (left === undefined) return "That backup code is not right or was already used.";
     return `That backup code is not right or was already used. ${left} ${left === 1 ? "try" : "tries"} left before two-step verification is locked.`;
   },
+  INVALID_CODE_FORMAT: () => "Enter the 6 digits of the code, like 123456 or 123 456.",
+  INVALID_AUTHENTICATOR_CODE: ({ failure, screen }) => {
+    const left = failure.triesLeft ?? 0;
+    const settingUp = screen === "setup" || screen === "security";
+    if (settingUp && left === 0) return "That code is not right, and this setup can no longer be used. Start again to get a new QR code.";
+    const tries = `${left} ${left === 1 ? "try" : "tries"} left`;
+    return settingUp
+      ? `That code is not right. Check that your phone's clock is set automatically and enter the code the app shows now. ${tries} for this setup.`
+      : `That code is not right. Enter the code your authenticator app shows now. ${tries} before two-step verification is locked.`;
+  },
+  AUTHENTICATOR_CODE_USED: () => "That code was already used. Wait for your authenticator app to show a new code, then enter it.",
+  NO_AUTHENTICATOR_SETUP: () => "This setup has expired or ended. Start again to get a new QR code.",
+  NO_AUTHENTICATOR_APP: () => "No authenticator app is set up for this account. Choose another way to verify.",
   NOT_ENROLLED: () => "Set up two-step authentication first.",
   REQUIRED_BY_ORGANIZATION: () => "Your organization requires two-step authentication, so it cannot be turned off.",
   SIGN_IN_ENDED: () => "This sign-in has ended because the account's security settings changed since it began. Sign in again.",

@@ -11,9 +11,9 @@ export interface TwoFactorOptions {
   webOtpHost: string | null;
   /** @default 300_000 (5 minutes) */
   codeTtlMs: number;
-  /** Wrong tries one code takes before it is void. @default 5 */
+  /** Wrong tries one code takes before it is void (an authenticator app's setup: before it is void). @default 5 */
   maxTriesPerCode: number;
-  /** Consecutive second-factor failures (SMS and backup codes together) that lock. @default 10 */
+  /** Consecutive second-factor failures (SMS, authenticator and backup codes together) that lock. @default 10 */
   lockoutThreshold: number;
   /** @default 900_000 (15 minutes) */
   lockoutMs: number;
@@ -25,6 +25,8 @@ export interface TwoFactorOptions {
   maxCodesPerPhonePerDay: number;
   /** @default 10 */
   backupCodeCount: number;
+  /** How long an authenticator app's setup waits for its first code (scanning the QR code included). @default 600_000 (10 minutes) */
+  authenticatorSetupTtlMs: number;
   /** @default 2_592_000_000 (30 days) */
   trustedDeviceTtlMs: number;
   /** @default 10 */
@@ -70,6 +72,7 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   maxCodesPerAccountPerHour: 5,
   maxCodesPerPhonePerDay: 10,
   backupCodeCount: 10,
+  authenticatorSetupTtlMs: 10 * 60_000,
   trustedDeviceTtlMs: 30 * 24 * 3_600_000,
   maxTrustedDevicesPerUser: 10,
   allowedCountries: null,
@@ -93,6 +96,8 @@ export interface TwoFactorDeps {
   sms: SmsSender;
   /** HMAC key for SMS codes at rest (>= 32 bytes of secret). */
   codeKey: string;
+  /** AES-256-GCM key for authenticator app secrets at rest (`authenticatorSecretKey(secret)`). */
+  authenticatorKey: Buffer;
   options: TwoFactorOptions;
   /** The host's answers: its organizations' policy and roles, and the end of its sessions. */
   host: TwoFactorHost;

@@ -1,4 +1,5 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
  * The plugin's tables, as a drizzle schema fragment a host spreads into its own schema, so its own
@@ -157,5 +158,36 @@ export const trustedDevices = pgTable(
   (t) => [index("trusted_devices_user_idx").on(t.userId)],
 );
 
+/**
+ * Authenticator apps (TOTP, RFC 6238). A table rather than columns on users: a setup waits
+ * unconfirmed beside the app in use until a code proves it, and a later version may keep several
+ * apps per user. For now a user has at most one unconfirmed and one confirmed app (the two partial
+ * unique indexes; a second app would drop the confirmed one).
+ */
+export const authenticatorApps = pgTable(
+  "authenticator_apps",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
+    /** The 20-byte secret, AES-256-GCM under a key of its own (./authenticator-secret.ts); never the secret itself. */
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    /** Wrong codes given to this setup (while unconfirmed); at `maxTriesPerCode` the setup is void. */
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: at("created_at").notNull(),
+    /** Null while the setup waits for its first right code. */
+    confirmedAt: at("confirmed_at"),
+    // The last accepted time step (unix time / 30 s): only a strictly later one is accepted, so a code works once.
+    lastUsedStep: bigint("last_used_step", { mode: "number" }),
+    lastUsedAt: at("last_used_at"),
+  },
+  (t) => [
+    uniqueIndex("authenticator_apps_user_pending_idx").on(t.userId).where(sql`confirmed_at is null`),
+    uniqueIndex("authenticator_apps_user_confirmed_idx").on(t.userId).where(sql`confirmed_at is not null`),
+  ],
+);
+
 export type SmsChallenge = typeof smsChallenges.$inferSelect;
+export type AuthenticatorApp = typeof authenticatorApps.$inferSelect;
 export type TrustedDevice = typeof trustedDevices.$inferSelect;

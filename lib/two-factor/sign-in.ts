@@ -104,7 +104,7 @@ export type SecondFactorCompletion =
   | VerifyCodeFailure
   | BackupCodeFailure;
 
-interface CompleteInput {
+export interface CompleteInput {
   pending: PendingSignIn;
   code: string;
   trustThisDevice: boolean;
@@ -143,7 +143,7 @@ export async function completeWithSmsCode(deps: TwoFactorDeps, input: CompleteIn
  * The organization of a pending sign-in's events: the one the host answered at the password step,
  * sealed in its cookie, so the code step adds no read. A cookie sealed before it held one asks again.
  */
-async function organizationOfPending(deps: TwoFactorDeps, pending: PendingSignIn): Promise<string | null> {
+export async function organizationOfPending(deps: TwoFactorDeps, pending: PendingSignIn): Promise<string | null> {
   if (pending.organizationId !== undefined) return pending.organizationId;
   return (await deps.host.organizationPolicy(deps.db, pending.userId)).organizationId;
 }
@@ -170,7 +170,7 @@ export async function completeWithBackupCode(deps: TwoFactorDeps, input: Complet
 }
 
 /** After the success is recorded: the trusted device when asked for, and what the edge needs. */
-async function finishSignIn(
+export async function finishSignIn(
   db: TwoFactorDb,
   deps: TwoFactorDeps,
   input: CompleteInput,

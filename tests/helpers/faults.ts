@@ -8,6 +8,7 @@ import { rowsOf } from "@/lib/db/rows";
 import type { SmsFailureReason } from "@/lib/sms/sender";
 import { createVonageSmsSender } from "@/lib/sms/vonage-sender";
 import { portalTwoFactorHost } from "@/lib/two-factor-host";
+import { authenticatorSecretKey } from "@/lib/two-factor/authenticator-secret";
 import { twoFactorOptions, type TwoFactorDeps, type TwoFactorOptions } from "@/lib/two-factor/options";
 import { completePhoneSetup, sendSetupCode } from "@/lib/two-factor/setup";
 import type { FakeVonage, FakeVonageMode } from "../fakes/vonage-server";
@@ -88,6 +89,7 @@ export function vonageDeps(
       timeoutMs: overrides.timeoutMs ?? 300,
     }),
     codeKey: `faults-code-key-${randomBytes(24).toString("hex")}`,
+    authenticatorKey: authenticatorSecretKey(`faults-secret-${randomBytes(24).toString("hex")}`),
     options: twoFactorOptions(overrides.options),
     host: portalTwoFactorHost,
     fake,

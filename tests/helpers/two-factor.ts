@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { eq, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { expect } from "vitest";
@@ -6,6 +7,9 @@ import type { Db } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/rows";
 import { organizations, type Role } from "@/lib/db/schema";
 import { portalTwoFactorHost } from "@/lib/two-factor-host";
+import { beginAuthenticatorSetup, confirmAuthenticatorSetup } from "@/lib/two-factor/authenticator-app";
+import { authenticatorCodeAt } from "@/lib/two-factor/authenticator-code";
+import { authenticatorSecretKey } from "@/lib/two-factor/authenticator-secret";
 import type { TwoFactorHost } from "@/lib/two-factor/host";
 import { twoFactorOptions, type TwoFactorDeps, type TwoFactorOptions } from "@/lib/two-factor/options";
 import type { PendingSignIn } from "@/lib/two-factor/pending-sign-in";
@@ -29,6 +33,8 @@ export interface DepsOverrides {
   clock?: TestClock;
   sms?: RecordingSmsSender;
   codeKey?: string;
+  /** The plugin `secret` the authenticator secrets' key is derived from. @default a random one */
+  secret?: string;
   options?: Partial<TwoFactorOptions>;
   /** The host's answers. @default the portal's (lib/two-factor-host.ts) */
   host?: TwoFactorHost;
@@ -40,6 +46,7 @@ export function makeDeps(db: Db, overrides: DepsOverrides = {}): TestDeps {
     clock: overrides.clock ?? testClock(),
     sms: overrides.sms ?? recordingSmsSender(),
     codeKey: overrides.codeKey ?? `test-code-key-${randomBytes(24).toString("hex")}`,
+    authenticatorKey: authenticatorSecretKey(overrides.secret ?? `test-secret-${randomBytes(24).toString("hex")}`),
     options: twoFactorOptions(overrides.options),
     host: overrides.host ?? portalTwoFactorHost,
   };
@@ -207,4 +214,16 @@ export function contendedDb(
     },
   });
   return { db: hooked, gate };
+}
+
+/**
+ * Sets up and confirms an authenticator app for the user at the clock's time: the app's secret,
+ * as the member's phone would read it from the setup page. Its first code's step is then used.
+ */
+export async function setUpAuthenticatorApp(deps: TestDeps, user: { id: string }): Promise<{ secret: Uint8Array }> {
+  const begun = await beginAuthenticatorSetup(deps, { userId: user.id, request: testRequest() });
+  const secret = decodeBase32IgnorePadding(begun.secret);
+  const confirmed = await confirmAuthenticatorSetup(deps, { userId: user.id, code: authenticatorCodeAt(secret, deps.clock.now()), request: testRequest() });
+  if (!confirmed.ok) throw new Error(`authenticator setup failed: ${confirmed.code}`);
+  return { secret };
 }
