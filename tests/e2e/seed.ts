@@ -164,6 +164,7 @@ export async function seedE2eData(db: Db, password: string) {
   const linkMember = await createUser(db, { organizationId: sso.id, role: "member", email: E2E_USERS.emailLinkMember, password, name: "Lin Link" });
   await withSecondFactor(db, linkMember.id, E2E_SSO_PHONES.emailLinkMember);
   const authenticatorCo = await createOrganization(db, "Authenticator Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, authenticatorCo.id));
   const authenticatorMember = await createUser(db, { organizationId: authenticatorCo.id, role: "member", email: E2E_USERS.authenticatorMember, password, name: "Otto Authenticator" });
   await withSecondFactor(db, authenticatorMember.id, E2E_AUTHENTICATOR_PHONE);
   const instances = await createOrganization(db, "Instances Co");
