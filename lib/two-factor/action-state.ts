@@ -22,6 +22,8 @@ export interface ActionState {
   lockedUntil?: string;
   /** Where the browser goes next, after a step that signed in (a same-origin relative path). */
   redirectTo?: string;
+  /** An authenticator app's setup under way: its secret (base32), its QR code (SVG) and when the setup ends (ISO time). */
+  authenticator?: { secret: string; qrSvg: string; expiresAt: string };
   /** Shown once, right after setup or regeneration. */
   backupCodes?: string[];
 }

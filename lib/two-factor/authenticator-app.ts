@@ -99,12 +99,17 @@ export function confirmAuthenticatorSetup(deps: TwoFactorDeps, input: Input & { 
   });
 }
 
-/** Removes the user's authenticator app (and a setup under way); NO_AUTHENTICATOR_APP when none was confirmed. */
-export function removeAuthenticatorApp(deps: TwoFactorDeps, input: Input): Promise<{ ok: true } | Failure<"NO_AUTHENTICATOR_APP">> {
+/**
+ * Removes the user's authenticator app (and a setup under way); NO_AUTHENTICATOR_APP when none was
+ * confirmed. `email`: the member's, for the notice.
+ */
+export function removeAuthenticatorApp(deps: TwoFactorDeps, input: Input): Promise<{ ok: true; email: string } | Failure<"NO_AUTHENTICATOR_APP">> {
   return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
     const removed = await db.delete(authenticatorApps).where(eq(authenticatorApps.userId, input.userId)).returning({ confirmedAt: authenticatorApps.confirmedAt });
     if (!removed.some((app) => app.confirmedAt)) return failure("NO_AUTHENTICATOR_APP");
+    const [user] = await db.select({ email: twoFactorUsers.email }).from(twoFactorUsers).where(eq(twoFactorUsers.id, input.userId)).limit(1);
+    if (!user) throw new Error("user vanished while removing the authenticator app");
     await recordTwoFactorEvent(db, {
       type: "two_factor.authenticator_removed",
       organizationId: (await deps.host.organizationPolicy(db, input.userId)).organizationId,
@@ -113,7 +118,7 @@ export function removeAuthenticatorApp(deps: TwoFactorDeps, input: Input): Promi
       request: input.request,
       at: now,
     });
-    return { ok: true as const };
+    return { ok: true as const, email: user.email };
   });
 }
 

@@ -3,16 +3,17 @@ import { safeReturnPath } from "../return-path";
 import { browserName } from "./browser-name";
 import type { CookieInstruction } from "./cookies";
 import { flowCookiesAndPaths, runAfterAnswer, type FlowAnswer, type TwoFactorFlowDeps } from "./flow";
+import { completeWithAuthenticatorCode, type AuthenticatorCompletion } from "./authenticator-sign-in";
 import { announceLock } from "./lockout";
 import { notifyMemberOf, type TwoFactorNotice } from "./notices";
 import { stagePath } from "./paths";
 import type { PendingSignIn } from "./pending-sign-in";
 import { completeWithBackupCode, completeWithSmsCode, type SecondFactorCompletion } from "./sign-in";
 
-const METHODS = { sms: completeWithSmsCode, backup: completeWithBackupCode } as const;
+const METHODS = { sms: completeWithSmsCode, backup: completeWithBackupCode, authenticator: completeWithAuthenticatorCode } as const;
 export type ChallengeMethod = keyof typeof METHODS;
 
-type CompletionFailure = Exclude<SecondFactorCompletion, { ok: true }>;
+type CompletionFailure = Exclude<SecondFactorCompletion | AuthenticatorCompletion, { ok: true }>;
 
 export type ChallengeAnswer = FlowAnswer &
   (

@@ -5,6 +5,8 @@ import type { EmailSender } from "../email/sender";
 export type TwoFactorNotice =
   | { kind: "two_factor_set_up"; phoneMasked: string }
   | { kind: "phone_changed"; phoneMasked: string }
+  | { kind: "authenticator_added"; replaced: boolean }
+  | { kind: "authenticator_removed" }
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
@@ -34,6 +36,16 @@ export function twoFactorNoticeEmail(notice: TwoFactorNotice, appName: string): 
       return {
         subject: "Your two-step phone number changed",
         text: `The phone number for two-step authentication on ${account} is now ${notice.phoneMasked}. Your trusted devices were signed out of two-step verification.${NOTICE_FOOTER}`,
+      };
+    case "authenticator_added":
+      return {
+        subject: "An authenticator app was added",
+        text: `An authenticator app was added to two-step authentication on ${account}${notice.replaced ? "; it replaces the app you had before, whose codes no longer work" : ""}. You can now sign in with a code from that app instead of a texted one.${NOTICE_FOOTER}`,
+      };
+    case "authenticator_removed":
+      return {
+        subject: "Your authenticator app was removed",
+        text: `The authenticator app was removed from two-step authentication on ${account}: its codes no longer work. You will verify with a code texted to your phone.${NOTICE_FOOTER}`,
       };
     case "two_factor_reset":
       return {

@@ -1,3 +1,4 @@
+import { loadAuthenticatorApp } from "./authenticator-app";
 import { challengeStatus } from "./challenge-status";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
@@ -6,7 +7,8 @@ import { maskPhone } from "./phone-number";
 
 /**
  * For the challenge page: the masked phone, whether a code was texted for this sign-in (a failed
- * send leaves no challenge), when "Resend code" opens, and until when the second factor is locked.
+ * send leaves no challenge), when "Resend code" opens, until when the second factor is locked, and
+ * whether the member has an authenticator app to offer.
  */
 export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "host" | "clock" | "options">, pending: PendingSignIn) {
   const { db } = deps;
@@ -16,12 +18,13 @@ export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "host
     attemptNonce: pending.nonce,
     resendIntervalMs: deps.options.resendIntervalMs,
   });
-  const state = await loadSecondFactorState(deps, pending.userId);
+  const [state, app] = await Promise.all([loadSecondFactorState(deps, pending.userId), loadAuthenticatorApp(deps, pending.userId)]);
   const now = deps.clock.now();
   return {
     phoneMasked: state?.phoneE164 ? maskPhone(state.phoneE164) : status.phoneMasked,
     resendAt: status.resendAt,
     codeSent: status.resendAt !== null,
     lockedUntil: state?.lockedUntil && state.lockedUntil > now ? state.lockedUntil : null,
+    hasAuthenticatorApp: app !== null,
   };
 }

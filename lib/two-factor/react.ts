@@ -3,6 +3,7 @@
 // client components ("use client" in their files), the rest render on either side.
 // Each takes `classNames` (its slots, merged over its own Tailwind classes) and its steps as props.
 export type { ActionState } from "./action-state";
+export { AuthenticatorApp, type AuthenticatorAppProps, type AuthenticatorIntent } from "./react/authenticator-app";
 export { BackupCodes } from "./react/backup-codes";
 export { Button } from "./react/button";
 export { CancelSignIn } from "./react/cancel-sign-in";

@@ -50,6 +50,8 @@ export const E2E_USERS = {
   /** SSO Co requires 2FA; these two have a phone and sign in with SSO (the fake OpenID provider) or an email link. */
   ssoMember: "sso-member@example.com",
   emailLinkMember: "email-link@example.com",
+  /** authenticator-app.spec.ts: SMS set up, then sets up an authenticator app and removes it. */
+  authenticatorMember: "authenticator-app@example.com",
 } as const;
 
 /**
@@ -75,6 +77,9 @@ export const E2E_INSTANCE_USERS = {
 
 /** Their phones (sign-in-methods.spec.ts reads the codes texted to them). */
 export const E2E_SSO_PHONES = { ssoMember: "+14155553401", emailLinkMember: "+14155553402" } as const;
+
+/** The phone of `E2E_USERS.authenticatorMember` (authenticator-app.spec.ts reads the codes texted to it). */
+export const E2E_AUTHENTICATOR_PHONE = "+14155553601";
 
 export async function seedE2eData(db: Db, password: string) {
   await seedDemoData(db, password);
@@ -158,6 +163,10 @@ export async function seedE2eData(db: Db, password: string) {
   await withSecondFactor(db, ssoMember.id, E2E_SSO_PHONES.ssoMember);
   const linkMember = await createUser(db, { organizationId: sso.id, role: "member", email: E2E_USERS.emailLinkMember, password, name: "Lin Link" });
   await withSecondFactor(db, linkMember.id, E2E_SSO_PHONES.emailLinkMember);
+  const authenticatorCo = await createOrganization(db, "Authenticator Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, authenticatorCo.id));
+  const authenticatorMember = await createUser(db, { organizationId: authenticatorCo.id, role: "member", email: E2E_USERS.authenticatorMember, password, name: "Otto Authenticator" });
+  await withSecondFactor(db, authenticatorMember.id, E2E_AUTHENTICATOR_PHONE);
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { twoFactorPageStatus } from "@/lib/two-factor/page-status";
 import { databaseTargets } from "../helpers/databases";
-import { createEnrolledUser, makeDeps, startChallenge, type TestDeps } from "../helpers/two-factor";
+import { createEnrolledUser, makeDeps, setUpAuthenticatorApp, startChallenge, type TestDeps } from "../helpers/two-factor";
 
 // The challenge page's status reads the database, clock and options it is given (a host's),
 // not the process-wide database or the default options.
@@ -22,5 +22,13 @@ describe.each(databaseTargets())("the challenge page's status on $name", (target
     const status = await twoFactorPageStatus(deps, pending);
     expect(status).toMatchObject({ codeSent: true, resendAt: new Date(sentAt + 90_000), lockedUntil: null });
     expect(status.phoneMasked).toMatch(/\d{2}$/);
+  });
+
+  it("says whether the member has a confirmed authenticator app, for the challenge to offer it", async () => {
+    const { user, phone } = await createEnrolledUser(deps);
+    const { pending } = await startChallenge(deps, user, phone);
+    expect((await twoFactorPageStatus(deps, pending)).hasAuthenticatorApp).toBe(false);
+    await setUpAuthenticatorApp(deps, user);
+    expect((await twoFactorPageStatus(deps, pending)).hasAuthenticatorApp).toBe(true);
   });
 });

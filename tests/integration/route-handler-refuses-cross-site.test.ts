@@ -63,6 +63,9 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/backup-codes": session,
       "security/turn-off": session,
       "security/revoke-device": session,
+      "security/authenticator-begin": session,
+      "security/authenticator-confirm": session,
+      "security/authenticator-remove": session,
       "members/reset": session,
       "members/revoke-devices": session,
     };
@@ -82,6 +85,9 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/backup-codes": {},
       "security/turn-off": {},
       "security/revoke-device": { deviceId: "a-device" },
+      "security/authenticator-begin": {},
+      "security/authenticator-confirm": { code: "123456" },
+      "security/authenticator-remove": {},
       "members/reset": { userId: member.id },
       "members/revoke-devices": { userId: member.id },
     };

@@ -12,6 +12,9 @@ const trustedForMs = DEFAULT_TWO_FACTOR_OPTIONS.trustedDeviceTtlMs;
 const ALL_NOTICES: MemberNotice[] = [
   { kind: "two_factor_set_up", phoneMasked: masked },
   { kind: "phone_changed", phoneMasked: masked },
+  { kind: "authenticator_added", replaced: false },
+  { kind: "authenticator_added", replaced: true },
+  { kind: "authenticator_removed" },
   { kind: "two_factor_reset" },
   { kind: "trusted_devices_revoked" },
   { kind: "backup_code_used", remaining: 0 },
@@ -26,6 +29,9 @@ describe("noticeEmail", () => {
   it.each([
     ["two_factor_set_up", { kind: "two_factor_set_up", phoneMasked: masked }, /two-step authentication is on/i, /enabled/i],
     ["phone_changed", { kind: "phone_changed", phoneMasked: masked }, /phone number changed/i, /is now/i],
+    ["authenticator_added", { kind: "authenticator_added", replaced: false }, /authenticator app was added/i, /authenticator app was added to two-step authentication on your Connect account\. You can now sign in/],
+    ["authenticator_added", { kind: "authenticator_added", replaced: true }, /authenticator app was added/i, /replaces the app you had before, whose codes no longer work/],
+    ["authenticator_removed", { kind: "authenticator_removed" }, /authenticator app was removed/i, /its codes no longer work/],
     ["two_factor_reset", { kind: "two_factor_reset" }, /admin reset your two-step authentication/i, /reset two-step authentication/i],
     ["trusted_devices_revoked", { kind: "trusted_devices_revoked" }, /trusted devices were revoked/i, /revoked your trusted devices/i],
     ["backup_code_used", { kind: "backup_code_used", remaining: 4 }, /backup code was used/i, /backup code was used to sign in/i],

@@ -19,3 +19,9 @@ export const regenerateBackupCodesAction = stepAction("security/backup-codes", {
 export const turnOffTwoFactorAction = stepAction("security/turn-off");
 
 export const revokeDeviceAction = stepAction("security/revoke-device");
+
+export const beginAuthenticatorSetupAction = stepAction("security/authenticator-begin");
+
+export const confirmAuthenticatorSetupAction = stepAction("security/authenticator-confirm");
+
+export const removeAuthenticatorAppAction = stepAction("security/authenticator-remove");

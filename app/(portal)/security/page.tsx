@@ -5,8 +5,11 @@ import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
 import { loadSecurityPage } from "@/lib/queries/security";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
-import { SecurityActions, SetupFlow, TrustedDevices, type SecurityIntent } from "@/lib/two-factor/react";
+import { AuthenticatorApp, SecurityActions, SetupFlow, TrustedDevices, type AuthenticatorIntent, type SecurityIntent } from "@/lib/two-factor/react";
 import {
+  beginAuthenticatorSetupAction,
+  confirmAuthenticatorSetupAction,
+  removeAuthenticatorAppAction,
   finishSelfSetupAction,
   regenerateBackupCodesAction,
   revokeDeviceAction,
@@ -22,9 +25,12 @@ const NOTICES: Record<string, string> = {
   off: "Two-step authentication is off for your account.",
   phone: "Your phone number for two-step authentication was changed. Store your new backup codes; the old ones no longer work.",
   revoked: "The device was revoked: it will be asked for a code at its next sign-in.",
+  "app-added": "Your authenticator app was added. When you sign in, choose “Use your authenticator app” to enter its code.",
+  "app-removed": "Your authenticator app was removed: its codes no longer work.",
 };
 
-const INTENTS: readonly SecurityIntent[] = ["new-backup-codes", "turn-off"];
+const INTENTS: readonly (SecurityIntent | AuthenticatorIntent)[] = ["new-backup-codes", "turn-off", "authenticator-setup", "authenticator-remove"];
+const isAppIntent = (intent: string | null): intent is AuthenticatorIntent => intent === "authenticator-setup" || intent === "authenticator-remove";
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
@@ -34,6 +40,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const intent = readResume(params, INTENTS);
   const { state, enrolled } = await loadSecurityPage(viewer, { resuming: intent !== null });
   const resume = enrolled?.recentSecondFactor ? intent : null;
+  const app = enrolled?.authenticatorApp ?? null;
   const devices = enrolled?.devices ?? [];
   return (
     <section aria-labelledby="security-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -60,11 +67,19 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </dl>
           <SecurityActions
             canTurnOff={!state.requiredByOrganization}
-            resume={resume}
+            resume={isAppIntent(resume) ? null : resume}
             regenerateBackupCodes={regenerateBackupCodesAction}
             turnOff={turnOffTwoFactorAction}
             cancelHref="/security"
             appName="Connect"
+          />
+          <h2 className="mt-8 mb-2 text-lg font-semibold">Authenticator app</h2>
+          <AuthenticatorApp
+            app={app ? { addedAt: app.addedAt.toISOString(), lastUsedAt: app.lastUsedAt?.toISOString() ?? null } : null}
+            resume={isAppIntent(resume) ? resume : null}
+            begin={beginAuthenticatorSetupAction}
+            confirm={confirmAuthenticatorSetupAction}
+            remove={removeAuthenticatorAppAction}
           />
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
           <TrustedDevices

@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import type { ActionState } from "../action-state";
 import { twoFactorMessage, type TwoFactorErrorCode, type TwoFactorFailure } from "../messages";
+import { AuthenticatorCodeForm } from "./authenticator-code-form";
 import { BackupCodeForm } from "./backup-code-form";
 import { Button } from "./button";
 import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
@@ -37,6 +38,10 @@ export interface ChallengeProps {
   /** The steps: check an SMS code, check a backup code, text a new code. */
   verifySms: StepAction;
   verifyBackup: StepAction;
+  /** The member has an authenticator app: "Use your authenticator app" is offered (with `verifyAuthenticator`). */
+  hasAuthenticatorApp?: boolean;
+  /** The step that checks the app's code (the route's `method`: "authenticator"). */
+  verifyAuthenticator?: StepAction;
   resend: StepAction;
   /** With JavaScript, "Verify" posts here (fields plus `method`) instead of running its action. */
   verifyUrl?: string;
@@ -49,18 +54,27 @@ export interface ChallengeProps {
   classNames?: ClassNames<TwoFactorSlot>;
 }
 
-/** The sign-in challenge: the SMS code (with "Resend code"), or a backup code, and "Trust this device". */
+const noAuthenticatorStep: StepAction = async () => ({ ok: false });
+
+/**
+ * The sign-in challenge: the SMS code (with "Resend code"), the authenticator app's code (when the
+ * member has one), or a backup code, and "Trust this device".
+ */
 export function Challenge(props: ChallengeProps) {
   const { classNames } = props;
   const cx = slotClasses(classNames);
   const [method, setMethod] = useState<ChallengeMethod>("sms");
   const [smsActionState, smsAction, smsActionPending] = useActionState(props.verifySms, {});
   const [backupActionState, backupAction, backupActionPending] = useActionState(props.verifyBackup, {});
+  const [appActionState, appAction, appActionPending] = useActionState(props.verifyAuthenticator ?? noAuthenticatorStep, {});
   const postOptions = { redirectedTo: props.expiredPath, messages: props.transportMessages };
   const smsSubmit = useVerifySubmit("sms", props.verifyUrl, postOptions);
   const backupSubmit = useVerifySubmit("backup", props.verifyUrl, postOptions);
+  const appSubmit = useVerifySubmit("authenticator", props.verifyUrl, postOptions);
   const smsState = smsSubmit.state ?? smsActionState;
   const backupState = backupSubmit.state ?? backupActionState;
+  const appState = appSubmit.state ?? appActionState;
+  const offerApp = Boolean(props.hasAuthenticatorApp && props.verifyAuthenticator);
   const verifyingSms = smsSubmit.pending || smsActionPending;
   const [resendState, resendAction, resending] = useActionState(props.resend, {});
   const autofilled = useWebOtp(method === "sms");
@@ -80,9 +94,9 @@ export function Challenge(props: ChallengeProps) {
     if (resendState.ok) setStaleSmsState(smsState);
   }
   const smsShown = smsState === staleSmsState ? {} : smsState;
-  const lock = useLockNotice([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, resendState.lockedUntil], "challenge");
+  const lock = useLockNotice([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, appState.lockedUntil, resendState.lockedUntil], "challenge");
   const pageNotice = props.notice && props.notice.code !== "LOCKED" && !resendState.ok && !resendState.error ? say(props.notice) : undefined;
-  const done = [smsState, backupState].find((state) => state.redirectTo);
+  const done = [smsState, backupState, appState].find((state) => state.redirectTo);
   const goTo = done?.redirectTo;
   useFollowRedirect(goTo, props.onNavigate);
 
@@ -121,6 +135,15 @@ export function Challenge(props: ChallengeProps) {
             <ResendButton resendAt={resendState.resendAt ?? props.resendAt} pending={resending} classNames={classNames} />
           </form>
         </>
+      ) : method === "authenticator" ? (
+        <AuthenticatorCodeForm
+          action={appAction}
+          onSubmit={appSubmit.onSubmit}
+          state={appState}
+          pending={appSubmit.pending || appActionPending}
+          trustedFor={props.trustedFor}
+          classNames={classNames}
+        />
       ) : (
         <BackupCodeForm
           action={backupAction}
@@ -134,7 +157,7 @@ export function Challenge(props: ChallengeProps) {
       </fieldset>
 
       <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
-        <OtherMethods method={method} onChoose={setMethod} classNames={classNames} />
+        <OtherMethods method={method} onChoose={setMethod} hasAuthenticatorApp={offerApp} classNames={classNames} />
         {props.changePasswordHref ? (
           <p className={cx("text", "mt-4")}>
             Can&apos;t sign in? <a href={props.changePasswordHref} className={cx("link", "underline")}>Submit a change of password request</a>

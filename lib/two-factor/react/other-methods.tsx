@@ -3,10 +3,29 @@
 import { useState } from "react";
 import { slotClasses, type ClassNames } from "./class-names";
 
-export type ChallengeMethod = "sms" | "backup";
+export type ChallengeMethod = "sms" | "backup" | "authenticator";
 
-/** "Choose another verification method": offers only the method not already shown. */
-export function OtherMethods({ method, onChoose, classNames }: { method: ChallengeMethod; onChoose(next: ChallengeMethod): void; classNames?: ClassNames<"link"> }) {
+const LABELS: Record<ChallengeMethod, string> = {
+  authenticator: "Use your authenticator app",
+  sms: "Use the code received via SMS",
+  backup: "Use the backup code",
+};
+
+/**
+ * "Choose another verification method": offers the methods not already shown, the authenticator
+ * app first when the member has one; without one, the SMS code and the backup code only.
+ */
+export function OtherMethods({
+  method,
+  onChoose,
+  hasAuthenticatorApp = false,
+  classNames,
+}: {
+  method: ChallengeMethod;
+  onChoose(next: ChallengeMethod): void;
+  hasAuthenticatorApp?: boolean;
+  classNames?: ClassNames<"link">;
+}) {
   const cx = slotClasses(classNames);
   const [choosing, setChoosing] = useState(false);
   const link = cx("link", "underline");
@@ -14,6 +33,7 @@ export function OtherMethods({ method, onChoose, classNames }: { method: Challen
     onChoose(next);
     setChoosing(false);
   };
+  const offered = (hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const)).filter((m) => m !== method);
   return (
     <>
       <button type="button" aria-expanded={choosing} aria-controls="other-methods" onClick={() => setChoosing(!choosing)} className={link}>
@@ -21,20 +41,13 @@ export function OtherMethods({ method, onChoose, classNames }: { method: Challen
       </button>
       {choosing ? (
         <ul id="other-methods" className="mt-3 flex flex-col gap-2">
-          {method !== "sms" ? (
-            <li>
-              <button type="button" onClick={() => choose("sms")} className={link}>
-                Use the code received via SMS
+          {offered.map((next) => (
+            <li key={next}>
+              <button type="button" onClick={() => choose(next)} className={link}>
+                {LABELS[next]}
               </button>
             </li>
-          ) : null}
-          {method !== "backup" ? (
-            <li>
-              <button type="button" onClick={() => choose("backup")} className={link}>
-                Use the backup code
-              </button>
-            </li>
-          ) : null}
+          ))}
         </ul>
       ) : null}
     </>

@@ -55,7 +55,7 @@ export async function postTwoFactorStep(url: string, formData: FormData, options
 }
 
 export interface RouteActionOptions extends PostStepOptions {
-  /** Fields the form does not hold, added to each post: the challenge's `method` ("sms" | "backup"). */
+  /** Fields the form does not hold, added to each post: the challenge's `method` ("sms" | "backup" | "authenticator"). */
   fields?: Record<string, string>;
 }
 

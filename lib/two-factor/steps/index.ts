@@ -1,3 +1,4 @@
+import { beginAuthenticatorSetupStep, confirmAuthenticatorSetupStep, removeAuthenticatorAppStep } from "./authenticator";
 import { confirmStep, sendConfirmCodeStep } from "./confirm";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
@@ -22,6 +23,9 @@ export const TWO_FACTOR_STEPS = {
   "security/backup-codes": regenerateBackupCodesStep,
   "security/turn-off": turnOffTwoFactorStep,
   "security/revoke-device": revokeDeviceStep,
+  "security/authenticator-begin": beginAuthenticatorSetupStep,
+  "security/authenticator-confirm": confirmAuthenticatorSetupStep,
+  "security/authenticator-remove": removeAuthenticatorAppStep,
   "members/reset": resetMemberStep,
   "members/revoke-devices": revokeMemberDevicesStep,
 } as const satisfies Record<string, Step>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ERROR_MESSAGES } from "../../errors";
 import { completeSignInChallenge, type ChallengeMethod } from "../challenge-completion";
-import { backupCodeField, checkboxField, smsCodeField } from "../fields";
+import { authenticatorCodeField, backupCodeField, checkboxField, smsCodeField } from "../fields";
 import { flowCookiesAndPaths } from "../flow";
 import { messageContext, twoFactorMessage, type TwoFactorMessageContext } from "../messages";
 import { resendSignInCode } from "../sign-in";
@@ -9,18 +9,22 @@ import { validateForm } from "./form";
 import { pendingSignIn, signInEndedAnswer } from "./guards";
 import { answer, anyone, formStep, type Step } from "./step";
 
-// The sign-in challenge: "Verify" (an SMS or a backup code), "Resend code", and "Cancel".
+// The sign-in challenge: "Verify" (an SMS code, an authenticator app's code or a backup code), "Resend code", and "Cancel".
 
 // `timeZone`: the browser's, so a lock or limit says when it lifts in the member's own time.
 const timeZoneField = z.string().max(64).optional();
 const FORMS = {
   sms: z.object({ code: smsCodeField, trustDevice: checkboxField, timeZone: timeZoneField }).transform((f) => ({ code: f.code, trustDevice: f.trustDevice, timeZone: f.timeZone })),
   backup: z.object({ backupCode: backupCodeField, trustDevice: checkboxField, timeZone: timeZoneField }).transform((f) => ({ code: f.backupCode, trustDevice: f.trustDevice, timeZone: f.timeZone })),
+  authenticator: z.object({ code: authenticatorCodeField, trustDevice: checkboxField, timeZone: timeZoneField }),
 } as const satisfies Record<ChallengeMethod, z.ZodType>;
-const FIELDS = { sms: "code", backup: "backupCode" } as const satisfies Record<ChallengeMethod, string>;
-const isMethod = (method: unknown): method is ChallengeMethod => method === "sms" || method === "backup";
+const FIELDS = { sms: "code", backup: "backupCode", authenticator: "code" } as const satisfies Record<ChallengeMethod, string>;
+const isMethod = (method: unknown): method is ChallengeMethod => method === "sms" || method === "backup" || method === "authenticator";
 
-/** challenge/verify: `method` (sms | backup) with `code` or `backupCode`, `trustDevice`, `timeZone`. Right: the session starts. */
+/**
+ * challenge/verify: `method` (sms | backup | authenticator) with `code` or `backupCode`,
+ * `trustDevice`, `timeZone`. Right: the session starts.
+ */
 export const verifyChallengeStep: Step = async (input) => {
   const method = input.form instanceof FormData ? input.form.get("method") : null;
   if (!isMethod(method)) return answer({ ok: false, error: ERROR_MESSAGES.INVALID_INPUT }, { status: 400 });

@@ -78,6 +78,20 @@ export class ChallengePage {
     await this.page.getByRole("button", { name: "Verify", exact: true }).click();
   }
 
+  /** The choices "Choose another verification method" opens, in their order. */
+  async otherMethods(): Promise<string[]> {
+    await this.page.getByRole("button", { name: "Choose another verification method" }).click();
+    return this.page.locator("#other-methods").getByRole("button").allTextContents();
+  }
+
+  /** With the list of other methods open: "Use your authenticator app", its code and Verify. */
+  async useAuthenticatorApp(code: string, { trust = true } = {}) {
+    await this.page.getByRole("button", { name: "Use your authenticator app" }).click();
+    await this.page.getByLabel("Authentication code").fill(code);
+    await this.page.getByLabel("Trust this device").setChecked(trust);
+    await this.page.getByRole("button", { name: "Verify", exact: true }).click();
+  }
+
   fieldError(field: "code" | "backupCode") {
     return this.page.locator(`#${field}-error`);
   }

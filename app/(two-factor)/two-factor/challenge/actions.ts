@@ -8,6 +8,8 @@ import { stepAction } from "@/lib/step-action";
 
 export const verifySignInCodeAction = stepAction("challenge/verify", { fields: { method: "sms" } });
 
+export const verifyAuthenticatorCodeAction = stepAction("challenge/verify", { fields: { method: "authenticator" } });
+
 export const verifyBackupCodeAction = stepAction("challenge/verify", { fields: { method: "backup" } });
 
 export const resendCodeAction = stepAction("challenge/resend");

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { ERROR_MESSAGES } from "@/lib/errors";
 import { Challenge, type ChallengeProps } from "@/lib/two-factor/react";
-import { resendCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
+import { resendCodeAction, verifyAuthenticatorCodeAction, verifyBackupCodeAction, verifySignInCodeAction } from "./actions";
 
 export type { ChallengeNotice } from "@/lib/two-factor/react";
 
@@ -11,7 +11,7 @@ export type { ChallengeNotice } from "@/lib/two-factor/react";
 export const VERIFY_URL = "/api/two-factor/challenge/verify";
 const TRANSPORT = { network: ERROR_MESSAGES.NETWORK, unavailable: ERROR_MESSAGES.SERVICE_UNAVAILABLE };
 
-type PageProps = Pick<ChallengeProps, "phoneMasked" | "resendAt" | "codeSent" | "notice" | "lockedUntil" | "trustedFor">;
+type PageProps = Pick<ChallengeProps, "phoneMasked" | "resendAt" | "codeSent" | "notice" | "lockedUntil" | "trustedFor" | "hasAuthenticatorApp">;
 
 /**
  * The plugin's challenge with the portal's steps: without JavaScript its forms run these server
@@ -24,6 +24,7 @@ export function ChallengeForm(props: PageProps) {
       {...props}
       verifySms={verifySignInCodeAction}
       verifyBackup={verifyBackupCodeAction}
+      verifyAuthenticator={verifyAuthenticatorCodeAction}
       resend={resendCodeAction}
       verifyUrl={VERIFY_URL}
       expiredPath="/sign-in?expired=1"
