@@ -67,4 +67,4 @@ export const verificationTokens = pgTable(
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
 );
 
-export { backupCodes, signInTickets, smsChallenges, trustedDevices } from "@connect-2fa/schema";
+export { authenticatorApps, backupCodes, signInTickets, smsChallenges, trustedDevices } from "@connect-2fa/schema";
