@@ -1,12 +1,22 @@
 import { and, asc, count, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "./db/client";
-import { memberships, organizations, trustedDevices, users, type Role } from "./db/schema";
+import { authenticatorApps, backupCodes, memberships, organizations, trustedDevices, users, type Role } from "./db/schema";
 import type { ErrorCode } from "./errors";
 import { queryText, readParam, type SearchParams } from "./http/query-params";
 import { maskPhone } from "./two-factor/phone-number";
 
 export type MemberTwoFactorStatus = "not_set_up" | "set_up" | "self_enabled";
+
+/** The second-factor methods a member has, as the members table lists them. */
+export interface MemberMethods {
+  /** A verified phone. */
+  sms: boolean;
+  /** A confirmed authenticator app (a setup still waiting for its first code is none). */
+  authenticatorApp: boolean;
+  /** Unused backup codes of the member's set, or null without a set. */
+  backupCodesLeft: number | null;
+}
 
 export interface MemberRow {
   userId: string;
@@ -17,6 +27,7 @@ export interface MemberRow {
   phoneMasked: string | null;
   lastSecondFactorAt: Date | null;
   trustedDevices: number;
+  methods: MemberMethods;
 }
 
 export const MEMBERS_PAGE_SIZE = 25;
@@ -80,6 +91,12 @@ export async function listMembers(
       // Counted for the rows of this page only.
       trustedDevices: sql<number>`(select count(*) from ${trustedDevices} where ${trustedDevices.userId} = ${users.id}
         and ${trustedDevices.revokedAt} is null and ${trustedDevices.expiresAt} > ${input.now.toISOString()})`,
+      // Also per row shown, each a probe of the table's user index. A scalar subquery, not EXISTS:
+      // PostgreSQL may run an EXISTS here as one hashed scan of every app of every organization.
+      hasAuthenticatorApp: sql<boolean>`coalesce((select true from ${authenticatorApps} where ${authenticatorApps.userId} = ${users.id}
+        and ${authenticatorApps.confirmedAt} is not null limit 1), false)`,
+      backupCodesLeft: sql<number | null>`(select case when count(*) = 0 then null else count(*) filter (where ${backupCodes.usedAt} is null) end
+        from ${backupCodes} where ${backupCodes.userId} = ${users.id})`,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -109,6 +126,8 @@ function toMemberRow(r: {
   selfEnabled: boolean;
   lastSecondFactorAt: Date | null;
   trustedDevices: number;
+  hasAuthenticatorApp: boolean;
+  backupCodesLeft: number | string | null;
 }): MemberRow {
   const enrolled = Boolean(r.phoneE164 && r.phoneVerifiedAt);
   return {
@@ -120,6 +139,11 @@ function toMemberRow(r: {
     phoneMasked: enrolled && r.phoneE164 ? maskPhone(r.phoneE164) : null,
     lastSecondFactorAt: r.lastSecondFactorAt,
     trustedDevices: Number(r.trustedDevices),
+    methods: {
+      sms: enrolled,
+      authenticatorApp: r.hasAuthenticatorApp === true,
+      backupCodesLeft: r.backupCodesLeft === null ? null : Number(r.backupCodesLeft),
+    },
   };
 }
 

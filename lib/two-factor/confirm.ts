@@ -2,6 +2,8 @@ import { recordTwoFactorEvent } from "./audit";
 import type { TwoFactorDb } from "./db";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
+import { loadAuthenticatorApp } from "./authenticator-app";
+import { checkAuthenticatorCode, spendAuthenticatorCode, type AuthenticatorCodeFailure, type AuthenticatorCodeInput } from "./authenticator-verify";
 import { attemptBackupCode } from "./backup-code-attempt";
 import type { TwoFactorFlowDeps } from "./flow";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorDeps } from "./options";
@@ -33,6 +35,14 @@ export function confirmationLockedUntil(deps: TwoFactorDeps, userId: string): Pr
   return secondFactorLockedUntil(deps.db, userId, deps.clock.now());
 }
 
+/** What "Confirm it's you" opens with: the lock, and whether the member's authenticator app is offered. */
+export async function confirmationStatus(deps: TwoFactorDeps, userId: string): Promise<{ lockedUntil: Date | null; hasAuthenticatorApp: boolean }> {
+  const [lockedUntil, app] = await Promise.all([confirmationLockedUntil(deps, userId), loadAuthenticatorApp(deps, userId)]);
+  return { lockedUntil, hasAuthenticatorApp: app !== null };
+}
+
+export type ConfirmMethod = "sms" | "backup" | "authenticator";
+
 export async function sendConfirmationCode(
   deps: TwoFactorDeps,
   input: { userId: string; authTime: number; request: RequestInfo },
@@ -49,11 +59,16 @@ export async function sendConfirmationCode(
   });
 }
 
-/** Checks an SMS code (sent for this session) or a backup code; failures count toward the lock. */
+type ConfirmInput = { userId: string; authTime: number; method: ConfirmMethod; code: string; request: RequestInfo };
+
+/**
+ * Checks an SMS code (sent for this session), a backup code or the authenticator app's code;
+ * failures count toward the lock.
+ */
 export async function confirmSecondFactor(
   deps: TwoFactorDeps,
-  input: { userId: string; authTime: number; method: "sms" | "backup"; code: string; request: RequestInfo },
-): Promise<{ ok: true } | VerifyCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
+  input: ConfirmInput,
+): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
   const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.enrolled) return failure("NOT_ENROLLED");
   const confirmed = async (db: TwoFactorDb) =>
@@ -66,6 +81,7 @@ export async function confirmSecondFactor(
       type: "two_factor.confirmed",
       details: { method: input.method },
     });
+  if (input.method === "authenticator") return confirmWithAuthenticatorCode(deps, input, state.organizationId);
   if (input.method === "backup") {
     const done = await attemptBackupCode(deps, { ...input, organizationId: state.organizationId, pending: null, unlock: confirmed });
     // A confirmation has no pending sign-in to end: a vanished user is simply not enrolled.
@@ -88,12 +104,35 @@ export async function confirmSecondFactor(
 }
 
 /**
+ * The app's code, as at sign-in: a read, then the outcome. The same last-used-step rule makes a
+ * code work once, here or at sign-in; a right code is one statement with its audit event, a wrong
+ * one counts toward the shared lock in a transaction.
+ */
+async function confirmWithAuthenticatorCode(deps: TwoFactorDeps, input: ConfirmInput, organizationId: string | null): Promise<{ ok: true } | AuthenticatorCodeFailure> {
+  const code: AuthenticatorCodeInput = {
+    userId: input.userId,
+    code: input.code,
+    request: input.request,
+    purpose: "confirm",
+    organizationId,
+    auditOnSuccess: { type: "two_factor.confirmed", details: { method: "authenticator" } },
+  };
+  const checked = await checkAuthenticatorCode(deps.db, deps, code);
+  if (!checked.ok) return checked;
+  const spend = async (db: TwoFactorDb) => {
+    const spent = await spendAuthenticatorCode(db, deps, code, checked);
+    return spent.ok ? { ok: true as const } : spent;
+  };
+  return checked.matches ? spend(deps.db) : deps.db.transaction((tx) => spend(tx));
+}
+
+/**
  * `confirmSecondFactor`, and when the try locks the second factor, the member is emailed (after
  * the answer when the host can defer): someone who knows the password may be guessing.
  */
 export async function confirmSecondFactorAndNotify(
   deps: TwoFactorFlowDeps,
-  input: Parameters<typeof confirmSecondFactor>[1],
+  input: ConfirmInput,
 ): ReturnType<typeof confirmSecondFactor> {
   const confirmed = await confirmSecondFactor(deps, input);
   if (!confirmed.ok && confirmed.code === "LOCKED") await announceLock(deps, confirmed, "confirm");

@@ -184,9 +184,9 @@ export { TWO_FACTOR_STEPS } from "./steps";
 export * from "./client";
 export { formatPhoneInternational, maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "./phone-number";
 export { completeSignInChallenge, type ChallengeMethod } from "./challenge-completion";
-export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmSecondFactor, confirmSecondFactorAndNotify, sendConfirmationCode } from "./confirm";
+export { CONFIRMATION_TTL_MS, confirmationLockedUntil, confirmationStatus, confirmSecondFactor, confirmSecondFactorAndNotify, sendConfirmationCode } from "./confirm";
 export { authenticatorCodeField, backupCodeField, checkboxField, phoneField, smsCodeField } from "./fields";
-// Authenticator apps (TOTP, issue 18): the core only, no step or page calls them yet. Begin a setup
+// Authenticator apps (TOTP, issue 18). Begin a setup
 // (the secret as text, its otpauth:// URI and QR code), confirm it with a first code, sign in with
 // a code (amr "otp"), remove the app; codes count toward the same lock as SMS and backup codes.
 export { beginAuthenticatorSetup, confirmAuthenticatorSetup, loadAuthenticatorApp, removeAuthenticatorApp, type AuthenticatorSetupCompletion, type AuthenticatorSetupStart } from "./authenticator-app";

@@ -50,6 +50,7 @@ test("an admin sees who is not enrolled, resets a member, and the member sets tw
   await expect(admin.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "2");
   const ownerRow = admin.getByTestId("member-row").filter({ hasText: E2E_USERS.adminCoOwner });
   await expect(ownerRow).toContainText("Not set up");
+  await expect(ownerRow.getByTestId("member-methods")).toHaveText("None");
 
   await admin.getByLabel("Search members by name or email").fill("adminco-mem");
   await admin.getByRole("button", { name: "Search" }).click();
@@ -57,12 +58,14 @@ test("an admin sees who is not enrolled, resets a member, and the member sets tw
   const memberRow = admin.getByTestId("member-row").filter({ hasText: E2E_USERS.adminCoMember });
   await expect(memberRow).toContainText("Set up");
   await expect(memberRow).toContainText("••01");
+  await expect(memberRow.getByTestId("member-methods").getByRole("listitem")).toHaveText(["SMS", "Backup codes (10 left)"]);
 
   admin.once("dialog", (dialog) => dialog.accept());
   await memberRow.getByRole("button", { name: `Reset 2FA for ${E2E_USERS.adminCoMember}` }).click();
   await expect(memberRow.getByRole("status")).toContainText("was reset");
   await admin.reload();
   await expect(admin.getByTestId("member-row").filter({ hasText: E2E_USERS.adminCoMember })).toContainText("Not set up");
+  await expect(admin.getByTestId("member-row").filter({ hasText: E2E_USERS.adminCoMember }).getByTestId("member-methods")).toHaveText("None");
 
   // The owner has not set two-step authentication up: there is nothing to reset (an admin acting
   // on the owner is refused on the server: tests/integration/member-admin.test.ts).

@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP, generateTOTP } from "@oslojs/otp";
 import { expect, type Browser, type Page } from "@playwright/test";
+import { E2E_PASSWORD } from "./env";
 import { test } from "./fixtures";
 import { ChallengePage, contextAtChallenge } from "./pages/two-factor-pages";
 import { E2E_AUTHENTICATOR_PHONE, E2E_USERS } from "./seed";
@@ -41,12 +42,16 @@ async function expectEmail(page: Page, subject: string) {
 }
 
 test("a member sets up an authenticator app, signs in with its code on a new browser, cannot reuse the code, and removes the app", async ({ browser, baseURL, vonageUrl }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(150_000);
   const member = await atChallenge(browser, baseURL!, vonageUrl);
   const page = member.page;
   expect(await new ChallengePage(page).otherMethods()).toEqual(["Use the backup code"]);
   await new ChallengePage(page).verifySms(member.code, { trust: false });
   await expect(page.getByTestId("signed-in-email")).toHaveText(EMAIL);
+  // Without an app, "Confirm it's you" keeps the article's one link to the backup code.
+  await page.goto("/confirm?next=%2Fsecurity");
+  await expect(page.getByRole("button", { name: "Use the backup code" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Use your authenticator app" })).toHaveCount(0);
 
   let secret: Uint8Array;
   let setupStep: number;
@@ -81,7 +86,8 @@ test("a member sets up an authenticator app, signs in with its code on a new bro
   await expect(page).toHaveURL(/\/sign-in/);
 
   // The code the app shows in the next 30-second step: the setup's step is used, a later one is not.
-  const nextCode = generateHOTP(secret!, BigInt(Math.max(setupStep! + 1, stepAt(Date.now()))), 6);
+  const nextStep = Math.max(setupStep! + 1, stepAt(Date.now()));
+  const nextCode = generateHOTP(secret!, BigInt(nextStep), 6);
   const other = await atChallenge(browser, baseURL!, vonageUrl);
   await test.step("sign in on a new browser with the app's code", async () => {
     const challenge = new ChallengePage(other.page);
@@ -106,6 +112,30 @@ test("a member sets up an authenticator app, signs in with its code on a new bro
     await challenge.expectShown();
     expect((await third.context.cookies()).map((c) => c.name).filter((n) => n.includes("session-token"))).toEqual([]);
     await third.context.close();
+  });
+
+  await test.step("Confirm it's you takes the app's code, once", async () => {
+    const { page: signedIn } = other;
+    const confirmWithApp = async (code: string) => {
+      await signedIn.goto("/confirm?next=%2Fsecurity");
+      await expect(signedIn.getByRole("button", { name: "Use the backup code" })).toBeVisible();
+      await signedIn.getByRole("button", { name: "Use your authenticator app" }).click();
+      await expect(signedIn.getByRole("button", { name: "Send code" })).toHaveCount(0);
+      await expect(signedIn.getByRole("button", { name: "Use the code received via SMS" })).toBeVisible();
+      await signedIn.getByLabel("Password").fill(E2E_PASSWORD);
+      const field = signedIn.getByLabel("Authentication code");
+      await expect(field).toHaveAttribute("autocomplete", "one-time-code");
+      await field.fill(code);
+      await signedIn.getByRole("button", { name: "Confirm", exact: true }).click();
+    };
+    // A step after the sign-in's: its code is accepted from one step before it (drift), so wait for that step.
+    await expect.poll(() => stepAt(Date.now()), { timeout: 35_000 }).toBeGreaterThanOrEqual(nextStep);
+    const confirmCode = generateHOTP(secret!, BigInt(nextStep + 1), 6);
+    await confirmWithApp(confirmCode);
+    await expect(signedIn).toHaveURL(/\/security$/);
+    await confirmWithApp(confirmCode);
+    await expect(signedIn.locator("#code-error")).toHaveText("That code was already used. Wait for your authenticator app to show a new code, then enter it.");
+    await expectAccessible(signedIn, "Confirm it's you, the authenticator app's form");
   });
 
   await test.step("remove the app (asked once more, the question's button focused): the option disappears", async () => {

@@ -2,7 +2,8 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { enrollmentProgress, listMembers, MEMBERS_PAGE_SIZE } from "@/lib/members";
-import { memberships } from "@/lib/db/schema";
+import { backupCodes, memberships } from "@/lib/db/schema";
+import { beginAuthenticatorSetup, removeAuthenticatorApp } from "@/lib/two-factor/authenticator-app";
 import { resetMemberTwoFactor } from "@/lib/two-factor/member-admin";
 import { maskPhone } from "@/lib/two-factor/phone-number";
 import { turnOffTwoFactor } from "@/lib/two-factor/self-service";
@@ -13,7 +14,7 @@ import { databaseTargets } from "../helpers/databases";
 import { createOrganization, createUser, testRequest } from "../helpers/fixtures";
 import { rowsOf } from "@/lib/db/rows";
 import { capturingDb, explain, planOutline, scanSummary, type CapturedQuery, type ExplainedQuery } from "../helpers/query-plans";
-import { enrollUser, freshPhone, makeDeps, pendingFor, startChallenge, wrongCode, type TestDeps } from "../helpers/two-factor";
+import { enrollUser, freshPhone, makeDeps, pendingFor, setUpAuthenticatorApp, startChallenge, wrongCode, type TestDeps } from "../helpers/two-factor";
 
 const DAY = 24 * 60 * 60_000;
 
@@ -253,6 +254,46 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, total: 3 });
   });
 
+  it("lists each member's methods: SMS, a confirmed authenticator app, backup codes with how many are left, or none", async () => {
+    const org = await createOrganization(handle.db);
+    const t = tag();
+    const none = await createUser(handle.db, { organizationId: org.id, email: `${t}-a-none@example.test` });
+    const sms = await createUser(handle.db, { organizationId: org.id, email: `${t}-b-sms@example.test` });
+    const app = await createUser(handle.db, { organizationId: org.id, email: `${t}-c-app@example.test` });
+    const settingUp = await createUser(handle.db, { organizationId: org.id, email: `${t}-d-setting-up@example.test` });
+    const smsEnrolled = await enrollUser(deps, sms);
+    await enrollUser(deps, app);
+    await setUpAuthenticatorApp(deps, app);
+    await enrollUser(deps, settingUp);
+    // a setup still waiting for its first code is not a method
+    await beginAuthenticatorSetup(deps, { userId: settingUp.id, request: testRequest() });
+    const methodsOf = async () => Object.fromEntries((await list(org.id)).rows.map((r) => [r.userId, r.methods]));
+    expect(await methodsOf()).toEqual({
+      [none.id]: { sms: false, authenticatorApp: false, backupCodesLeft: null },
+      [sms.id]: { sms: true, authenticatorApp: false, backupCodesLeft: 10 },
+      [app.id]: { sms: true, authenticatorApp: true, backupCodesLeft: 10 },
+      [settingUp.id]: { sms: true, authenticatorApp: false, backupCodesLeft: 10 },
+    });
+
+    // a used backup code is one fewer left, down to none left
+    for (const code of smsEnrolled.backupCodes.slice(0, 3)) {
+      const pending = pendingFor(sms.id, { now: deps.clock.now() });
+      expect(await completeWithBackupCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toMatchObject({ ok: true });
+    }
+    expect((await methodsOf())[sms.id]).toEqual({ sms: true, authenticatorApp: false, backupCodesLeft: 7 });
+    await handle.db.update(backupCodes).set({ usedAt: deps.clock.now() }).where(eq(backupCodes.userId, sms.id));
+    expect((await methodsOf())[sms.id]).toEqual({ sms: true, authenticatorApp: false, backupCodesLeft: 0 });
+
+    // an admin's reset takes every method away; removing the app leaves the others
+    const owner = await createUser(handle.db, { organizationId: org.id, role: "owner" });
+    expect((await resetMemberTwoFactor(deps, { actor: { userId: owner.id, organizationId: org.id }, targetUserId: app.id, request: null, now: deps.clock.now() })).ok).toBe(true);
+    await setUpAuthenticatorApp(deps, settingUp);
+    expect((await removeAuthenticatorApp(deps, { userId: settingUp.id, request: testRequest() })).ok).toBe(true);
+    const after = await methodsOf();
+    expect(after[app.id]).toEqual({ sms: false, authenticatorApp: false, backupCodesLeft: null });
+    expect(after[settingUp.id]).toEqual({ sms: true, authenticatorApp: false, backupCodesLeft: 10 });
+  });
+
   it("enrollment progress counts every role with a verified phone: N of M members", async () => {
     const org = await createOrganization(handle.db);
     const owner = await createUser(handle.db, { organizationId: org.id, role: "owner" });
@@ -290,6 +331,8 @@ if (postgresTarget) {
     /** What someone types to find one member: the start of their email, and the start of their name (in lower case). */
     let searchEmail = "";
     let searchName = "";
+    /** A member with an authenticator app. */
+    let appEmail = "";
 
     /** Allowed ways to reach users and memberships: their indexes. */
     const MEMBER_INDEXES = new Set([
@@ -325,6 +368,13 @@ if (postgresTarget) {
         select gen_random_uuid()::text, id, md5(id), 'seed', ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz,
                ${now.toISOString()}::timestamptz + interval '30 days'
         from users where phone_verified_at is not null`);
+      // an authenticator app for every other enrolled member, a set of 10 backup codes (3 used) for each
+      await handle.db.execute(sql`insert into authenticator_apps (id, user_id, secret_ciphertext, created_at, confirmed_at)
+        select gen_random_uuid()::text, id, md5(id), ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from users where last_second_factor_at is not null`);
+      await handle.db.execute(sql`insert into backup_codes (id, user_id, code_hash, used_at)
+        select gen_random_uuid()::text, u.id, md5(u.id || i), case when i <= 3 then ${now.toISOString()}::timestamptz end
+        from users u, generate_series(1, 10) i where u.phone_verified_at is not null`);
       // Statistics from every row (a sample of 300,000 covers the 100,000): the planner's estimates,
       // and so its plans, do not vary with which rows a default sample happened to draw.
       await handle.db.execute(sql.raw("set default_statistics_target = 1000; analyze"));
@@ -332,6 +382,8 @@ if (postgresTarget) {
       searchEmail = someone!.email.slice(0, 12);
       const [middle] = rowsOf<{ email: string }>(await handle.db.execute(sql`select email from users order by email offset ${MEMBERS / 2} limit 1`));
       middleCursor = middle!.email;
+      const [withApp] = rowsOf<{ email: string }>(await handle.db.execute(sql`select u.email from users u join authenticator_apps a on a.user_id = u.id order by u.email limit 1`));
+      appEmail = withApp!.email;
       searchName = someone!.name.slice(0, 11).toLowerCase();
       console.log(`seeded ${MEMBERS} members in one organization in ${Math.round(performance.now() - started)} ms`);
     }, 300_000);
@@ -389,6 +441,9 @@ if (postgresTarget) {
       expect(byName.result.rows.every((r) => r.name!.toLowerCase().startsWith(searchName))).toBe(true);
       const enrolledRows = middle.result.rows.filter((r) => r.status !== "not_set_up");
       expect(enrolledRows.every((r) => r.trustedDevices === 1 && r.phoneMasked?.startsWith("•"))).toBe(true);
+      expect(enrolledRows.every((r) => r.methods.sms && r.methods.backupCodesLeft === 7)).toBe(true);
+      const withApp = await listMembers(handle.db, { organizationId: ORG, now, search: appEmail });
+      expect(withApp.rows.find((r) => r.email === appEmail)?.methods).toEqual({ sms: true, authenticatorApp: true, backupCodesLeft: 7 });
       console.log(
         `median of 5 runs at ${MEMBERS} members: enrollmentProgress ${progress.ms} ms; listMembers page 1 ${first.ms} ms, ` +
           `middle page ${middle.ms} ms, search "${searchEmail}" (${search.result.total} match) ${search.ms} ms, ` +
@@ -450,6 +505,24 @@ if (postgresTarget) {
       expect(deviceScans.length).toBeGreaterThan(0);
       // 25 rows shown plus the one read to know whether a next page exists
       for (const scan of deviceScans) expect(scan["Actual Loops"], "executions of the trusted-device count").toBeLessThanOrEqual(MEMBERS_PAGE_SIZE + 1);
+    });
+
+    it("each member's methods are read for the 25 rows shown, through the user indexes of authenticator_apps and backup_codes", async () => {
+      const [rows] = await capturedListQueries({ after: middleCursor });
+      const plan = await explain(handle.db, rows!, { analyze: true });
+      for (const [table, index] of [
+        ["authenticator_apps", "authenticator_apps_user_confirmed_idx"],
+        ["backup_codes", "backup_codes_user_idx"],
+      ] as const) {
+        const summary = `${table}: ${scanSummary(plan).join("; ")}`;
+        const scans = plan.nodes.filter((n) => n["Relation Name"] === table);
+        expect(scans.length, summary).toBeGreaterThan(0);
+        expect(scans.filter((n) => n["Node Type"] === "Seq Scan"), summary).toEqual([]);
+        // (a bitmap scan names the index on its child node)
+        const probes = plan.nodes.filter((n) => n["Index Name"] === index);
+        expect(probes.length, summary).toBeGreaterThan(0);
+        for (const node of [...scans, ...probes]) expect(node["Actual Loops"], `executions of the ${table} probe`).toBeLessThanOrEqual(MEMBERS_PAGE_SIZE + 1);
+      }
     });
   });
 }

@@ -52,6 +52,16 @@ describe("the activity log's sentences", () => {
     expect(sentence).toBe("Ana Li (ana@example.com) required two-factor authentication for all members");
   });
 
+  it.each([
+    ["sms", "a text message code"],
+    ["backup", "a backup code"],
+    ["authenticator", "an authenticator app code"],
+  ])("says with what a member confirmed it was them at Confirm it's you (%s)", (method, words) => {
+    const member = { name: null, email: "member@example.com" };
+    const sentence = activitySentence({ type: "two_factor.confirmed", actor: member, subject: member, ip: "::1", userAgent: FIREFOX_LINUX, details: { method } });
+    expect(sentence).toBe(`member@example.com confirmed it was them with ${words} from Firefox on Linux`);
+  });
+
   it("says who used a backup code, from which browser, and how many are left, leaving out this computer's address", () => {
     const member = { name: null, email: "member@example.com" };
     const sentence = activitySentence({ type: "two_factor.backup_code_used", actor: member, subject: member, ip: "::1", userAgent: FIREFOX_LINUX, details: { remaining: 9 } });

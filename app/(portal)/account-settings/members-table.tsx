@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { MEMBER_SEARCH_MAX_LENGTH, type MemberRow } from "@/lib/members";
+import { MEMBER_SEARCH_MAX_LENGTH, type MemberMethods, type MemberRow } from "@/lib/members";
 import { mayActOn } from "@/lib/two-factor";
 
 type Role = MemberRow["role"];
@@ -11,6 +11,27 @@ const STATUS = {
   self_enabled: "Turned on by the member",
 } as const;
 const ROLE = { owner: "Owner", admin: "Admin", member: "Member" } as const;
+
+/** "SMS", "Authenticator app", "Backup codes (9 left)": what the member can verify with, or "None". */
+function methodNames(methods: MemberMethods): string[] {
+  const names: string[] = [];
+  if (methods.sms) names.push("SMS");
+  if (methods.authenticatorApp) names.push("Authenticator app");
+  if (methods.backupCodesLeft !== null) names.push(`Backup codes (${methods.backupCodesLeft === 0 ? "none" : methods.backupCodesLeft} left)`);
+  return names;
+}
+
+function Methods({ methods }: { methods: MemberMethods }) {
+  const names = methodNames(methods);
+  if (names.length === 0) return <>None</>;
+  return (
+    <ul>
+      {names.map((name) => (
+        <li key={name}>{name}</li>
+      ))}
+    </ul>
+  );
+}
 
 function pageHref(search: string, cursor?: { after?: string; before?: string }) {
   const params = new URLSearchParams();
@@ -60,6 +81,7 @@ export function MembersTable({
               <th scope="col" className="py-2 pr-3">Email</th>
               <th scope="col" className="py-2 pr-3">Role</th>
               <th scope="col" className="py-2 pr-3">Two-step authentication</th>
+              <th scope="col" className="py-2 pr-3">Methods</th>
               <th scope="col" className="py-2 pr-3">Last 2FA sign-in</th>
               <th scope="col" className="py-2 pr-3">Trusted devices</th>
               <th scope="col" className="py-2">Actions</th>
@@ -74,6 +96,9 @@ export function MembersTable({
                 <td className="py-2 pr-3">
                   {STATUS[m.status]}
                   {m.phoneMasked ? <span className="block text-slate-600">{m.phoneMasked}</span> : null}
+                </td>
+                <td className="py-2 pr-3" data-testid="member-methods">
+                  <Methods methods={m.methods} />
                 </td>
                 <td className="py-2 pr-3">{m.lastSecondFactorAt ? m.lastSecondFactorAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never"}</td>
                 <td className="py-2 pr-3">{m.trustedDevices}</td>

@@ -5,7 +5,7 @@ import { requestHost } from "@/lib/auth/cookies";
 import { safeReturnPath } from "@/lib/return-path";
 import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
-import { confirmationLockedUntil } from "@/lib/two-factor";
+import { confirmationStatus } from "@/lib/two-factor";
 import { ConfirmSecondFactor } from "@/lib/two-factor/react";
 import { confirmAction, sendConfirmCodeAction } from "./actions";
 
@@ -15,7 +15,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
   const viewer = await requireViewer();
   const { next } = await searchParams;
   const deps = await twoFactorDeps(await requestHost());
-  const lockedUntil = viewer.user.twoFactorEnrolled ? await confirmationLockedUntil(deps, viewer.user.id) : null;
+  const status = viewer.user.twoFactorEnrolled ? await confirmationStatus(deps, viewer.user.id) : null;
   return (
     <section aria-labelledby="confirm-title" className="mx-auto max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
       <h1 id="confirm-title" className="mb-2 text-2xl font-semibold">
@@ -29,7 +29,8 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
           </p>
           <ConfirmSecondFactor
             next={safeReturnPath(next)}
-            lockedUntil={lockedUntil?.toISOString() ?? null}
+            lockedUntil={status?.lockedUntil?.toISOString() ?? null}
+            hasAuthenticatorApp={status?.hasAuthenticatorApp ?? false}
             send={sendConfirmCodeAction}
             confirm={confirmAction}
           />

@@ -8,6 +8,7 @@ import { Field } from "./field";
 import { FormMessage } from "./form-message";
 import { LockNotice, useLockNotice } from "./lock-notice";
 import { useFollowRedirect, type Navigate } from "./navigation";
+import { METHOD_LABELS, type ChallengeMethod } from "./other-methods";
 import { ResendButton } from "./resend-button";
 import type { StepAction } from "./route-action";
 import { TimeZoneField } from "./time-zone";
@@ -17,7 +18,9 @@ export interface ConfirmSecondFactorProps {
   next: string;
   /** The second factor is locked until then (ISO time). */
   lockedUntil: string | null;
-  /** The steps: text a code, then check the password with the code or a backup code (`method`). */
+  /** The member has a confirmed authenticator app: "Use your authenticator app" is offered too. */
+  hasAuthenticatorApp?: boolean;
+  /** The steps: text a code, then check the password with the code, a backup code or the app's code (`method`). */
   send: StepAction;
   confirm: StepAction;
   onNavigate?: Navigate;
@@ -28,7 +31,9 @@ export interface ConfirmSecondFactorProps {
 export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
   const { next, lockedUntil: lockedAtOpen, classNames } = props;
   const cx = slotClasses(classNames);
-  const [method, setMethod] = useState<"sms" | "backup">("sms");
+  const [method, setMethod] = useState<ChallengeMethod>("sms");
+  // Without an app, the article's one link between the SMS code and the backup code.
+  const offered = (props.hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const)).filter((m) => m !== method);
   const [sendState, sendAction, sending] = useActionState(props.send, {});
   const [state, action, confirming] = useActionState(props.confirm, {});
   useFollowRedirect(state.redirectTo, props.onNavigate);
@@ -59,18 +64,34 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} classNames={classNames} />
         {method === "sms" ? (
           <CodeField error={state.fieldErrors?.code} classNames={classNames} />
+        ) : method === "authenticator" ? (
+          <Field
+            key="authenticator"
+            label="Authentication code"
+            name="code"
+            hint="Open your authenticator app and enter the 6-digit code it shows for this account."
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            pattern="[0-9 ]*"
+            maxLength={7}
+            required
+            error={state.fieldErrors?.code}
+            classNames={classNames}
+          />
         ) : (
-          <Field label="Backup code" name="code" autoComplete="off" spellCheck={false} required error={state.fieldErrors?.code} classNames={classNames} />
+          <Field key="backup" label="Backup code" name="code" autoComplete="off" spellCheck={false} required error={state.fieldErrors?.code} classNames={classNames} />
         )}
         <Button type="submit" pending={confirming} disabled={confirming} className={classNames?.button}>
           {confirming ? "Confirming…" : "Confirm"}
         </Button>
       </form>
-      <p className={cx("text", "mt-4 text-sm")}>
-        <button type="button" className={cx("link", "underline")} onClick={() => setMethod(method === "sms" ? "backup" : "sms")}>
-          {method === "sms" ? "Use the backup code" : "Use the code received via SMS"}
-        </button>
-      </p>
+      {offered.map((other) => (
+        <p key={other} className={cx("text", "mt-4 text-sm")}>
+          <button type="button" className={cx("link", "underline")} onClick={() => setMethod(other)}>
+            {METHOD_LABELS[other]}
+          </button>
+        </p>
+      ))}
       </fieldset>
     </div>
   );

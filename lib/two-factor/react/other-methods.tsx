@@ -5,7 +5,8 @@ import { slotClasses, type ClassNames } from "./class-names";
 
 export type ChallengeMethod = "sms" | "backup" | "authenticator";
 
-const LABELS: Record<ChallengeMethod, string> = {
+/** Each method's link, the same on the challenge and on "Confirm it's you". */
+export const METHOD_LABELS: Record<ChallengeMethod, string> = {
   authenticator: "Use your authenticator app",
   sms: "Use the code received via SMS",
   backup: "Use the backup code",
@@ -44,7 +45,7 @@ export function OtherMethods({
           {offered.map((next) => (
             <li key={next}>
               <button type="button" onClick={() => choose(next)} className={link}>
-                {LABELS[next]}
+                {METHOD_LABELS[next]}
               </button>
             </li>
           ))}

@@ -31,7 +31,7 @@ export const sendConfirmCodeStep = formStep({
 });
 
 const confirmFields = {
-  method: z.enum(["sms", "backup"]),
+  method: z.enum(["sms", "backup", "authenticator"]),
   code: z.string().trim().min(1, "Enter the code.").max(64),
   next: z.string().max(2048).optional(),
 };
@@ -40,7 +40,7 @@ const password = z.string().min(1, "Enter your password.").max(256);
 const confirmSchema = (host: StepHost) => z.object({ ...confirmFields, password: host.checkPassword ? password : password.optional() });
 
 /**
- * confirm/verify: `password` (when the host checks it), `method` (sms | backup), `code`, `next`.
+ * confirm/verify: `password` (when the host checks it), `method` (sms | backup | authenticator), `code`, `next`.
  * Right: the confirmation cookie for this session, and back to `next`.
  */
 export const confirmStep = formStep({
