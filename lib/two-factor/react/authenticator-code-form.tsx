@@ -1,27 +1,10 @@
-import type { FormEventHandler } from "react";
-import type { ActionState } from "../action-state";
-import { Button } from "./button";
-import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
+import { ChallengeCodeForm, type ChallengeCodeFormProps } from "./challenge-code-form";
 import { Field } from "./field";
-import { FormMessage } from "./form-message";
-import { TimeZoneField } from "./time-zone";
-import { TrustDevice } from "./trust-device";
 
 /** The challenge's "Use your authenticator app" form: the app's current 6-digit code. */
-export function AuthenticatorCodeForm(props: {
-  action: (formData: FormData) => void;
-  onSubmit?: FormEventHandler<HTMLFormElement>;
-  state: ActionState;
-  pending: boolean;
-  trustedFor: string;
-  classNames?: ClassNames<TwoFactorSlot>;
-}) {
-  const { state, pending, classNames } = props;
+export function AuthenticatorCodeForm(props: ChallengeCodeFormProps) {
   return (
-    <form action={props.action} onSubmit={props.onSubmit} noValidate>
-      <TimeZoneField />
-      <p className={slotClasses(classNames)("text", "mb-4")}>Open your authenticator app and enter the 6-digit code it shows for this account.</p>
-      <FormMessage error={state.lockedUntil ? undefined : state.error} classNames={classNames} />
+    <ChallengeCodeForm {...props} intro="Open your authenticator app and enter the 6-digit code it shows for this account.">
       <Field
         label="Authentication code"
         name="code"
@@ -31,13 +14,9 @@ export function AuthenticatorCodeForm(props: {
         maxLength={7}
         autoFocus
         required
-        error={state.fieldErrors?.code}
-        classNames={classNames}
+        error={props.state.fieldErrors?.code}
+        classNames={props.classNames}
       />
-      <TrustDevice trustedFor={props.trustedFor} classNames={classNames} />
-      <Button type="submit" pending={pending} disabled={pending} className={classNames?.button}>
-        {pending ? "Verifying…" : "Verify"}
-      </Button>
-    </form>
+    </ChallengeCodeForm>
   );
 }

@@ -1,27 +1,10 @@
-import type { FormEventHandler } from "react";
-import type { ActionState } from "../action-state";
-import { Button } from "./button";
-import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
+import { ChallengeCodeForm, type ChallengeCodeFormProps } from "./challenge-code-form";
 import { Field } from "./field";
-import { FormMessage } from "./form-message";
-import { TimeZoneField } from "./time-zone";
-import { TrustDevice } from "./trust-device";
 
 /** The challenge's "Use the backup code" form. */
-export function BackupCodeForm(props: {
-  action: (formData: FormData) => void;
-  onSubmit?: FormEventHandler<HTMLFormElement>;
-  state: ActionState;
-  pending: boolean;
-  trustedFor: string;
-  classNames?: ClassNames<TwoFactorSlot>;
-}) {
-  const { state, pending, classNames } = props;
+export function BackupCodeForm(props: ChallengeCodeFormProps) {
   return (
-    <form action={props.action} onSubmit={props.onSubmit} noValidate>
-      <TimeZoneField />
-      <p className={slotClasses(classNames)("text", "mb-4")}>Enter one of the backup codes you stored when you set up two-step authentication.</p>
-      <FormMessage error={state.lockedUntil ? undefined : state.error} classNames={classNames} />
+    <ChallengeCodeForm {...props} intro="Enter one of the backup codes you stored when you set up two-step authentication.">
       <Field
         label="Backup code"
         name="backupCode"
@@ -30,13 +13,9 @@ export function BackupCodeForm(props: {
         spellCheck={false}
         autoFocus
         required
-        error={state.fieldErrors?.backupCode}
-        classNames={classNames}
+        error={props.state.fieldErrors?.backupCode}
+        classNames={props.classNames}
       />
-      <TrustDevice trustedFor={props.trustedFor} classNames={classNames} />
-      <Button type="submit" pending={pending} disabled={pending} className={classNames?.button}>
-        {pending ? "Verifying…" : "Verify"}
-      </Button>
-    </form>
+    </ChallengeCodeForm>
   );
 }
