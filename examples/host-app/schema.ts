@@ -19,6 +19,8 @@ export const organizations = pgTable("organizations", {
   id: text("id").primaryKey().$defaultFn(() => crypto.randomUUID()),
   name: text("name").notNull(),
   requireTwoFactor: boolean("require_two_factor").notNull().default(false),
+  /** "any", or "secure": only an authenticator app or a passkey counts (SMS is not accepted). */
+  twoFactorAllowedMethods: text("two_factor_allowed_methods").$type<"any" | "secure">().notNull().default("any"),
   /** New users whose verified email is at this domain join as members. */
   emailDomain: text("email_domain").unique(),
 });
@@ -67,4 +69,4 @@ export const verificationTokens = pgTable(
   (t) => [primaryKey({ columns: [t.identifier, t.token] })],
 );
 
-export { authenticatorApps, backupCodes, signInTickets, smsChallenges, trustedDevices } from "@connect-2fa/schema";
+export { authenticatorApps, backupCodes, passkeyChallenges, passkeys, signInTickets, smsChallenges, trustedDevices } from "@connect-2fa/schema";

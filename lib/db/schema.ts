@@ -19,11 +19,14 @@ export {
   authenticatorApps,
   backupCodes,
   CHALLENGE_PURPOSES,
+  passkeyChallenges,
+  passkeys,
   signInTickets,
   smsChallenges,
   trustedDevices,
   type AuthenticatorApp,
   type ChallengePurpose,
+  type Passkey,
   type SmsChallenge,
   type TrustedDevice,
 } from "../two-factor/schema";
@@ -114,6 +117,10 @@ export const organizations = pgTable("organizations", {
   requireTwoFactorChangedAt: at("require_two_factor_changed_at"),
   /** Members who have not set up 2FA may skip it until this time; null = required at next sign-in. */
   twoFactorGraceUntil: at("two_factor_grace_until"),
+  /** "any", or "secure": only an authenticator app or a passkey counts (SMS is not accepted). */
+  twoFactorAllowedMethods: text("two_factor_allowed_methods").$type<"any" | "secure">().notNull().default("any"),
+  /** Members with only SMS may go on with it until this time after "secure" was chosen; null = at next sign-in. */
+  secureMethodsGraceUntil: at("secure_methods_grace_until"),
   /** Kept by triggers (drizzle/0005): members, and members with a verified phone, so "N of M" costs one row. */
   memberCount: integer("member_count").notNull().default(0),
   enrolledCount: integer("enrolled_count").notNull().default(0),

@@ -208,4 +208,4 @@ export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
 export { continueAfterPassword, resendSignInCode } from "./sign-in";
 export { smsChallengeRetentionMs, sweepTwoFactorTables, type TwoFactorSweepCounts } from "./sweep";
 // The schema fragment a host spreads into its own drizzle schema (its migrations then make the tables).
-export { authenticatorApps, backupCodes, CHALLENGE_PURPOSES, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColumns, type ChallengePurpose } from "./schema";
+export { authenticatorApps, backupCodes, CHALLENGE_PURPOSES, passkeyChallenges, passkeys, PREFERRED_SECOND_FACTORS, signInTickets, smsChallenges, trustedDevices, twoFactorAuditEventColumns, twoFactorSessionColumns, twoFactorUserColumns, type ChallengePurpose, type Passkey, type PreferredSecondFactor } from "./schema";

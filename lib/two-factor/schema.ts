@@ -6,6 +6,10 @@ import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqu
  * `drizzle-kit generate` makes the migrations. Their user ids reference the host's `users` table.
  */
 
+/** The methods a user may make preferred (a backup code is a fallback, never preferred). */
+export const PREFERRED_SECOND_FACTORS = ["passkey", "authenticator", "sms"] as const;
+export type PreferredSecondFactor = (typeof PREFERRED_SECOND_FACTORS)[number];
+
 const id = () =>
   text("id")
     .primaryKey()
@@ -29,6 +33,8 @@ export function twoFactorUserColumns() {
     // Pending sign-ins (password done, second factor not) begun before this instant are refused.
     // Set by everything that ends sessions or changes the second factor (null: none ended yet).
     pendingSignInsValidAfter: at("pending_sign_ins_valid_after"),
+    /** The method the challenge opens with and the picker lists first; null: the strongest the user has. */
+    preferredSecondFactor: text("preferred_second_factor").$type<PreferredSecondFactor>(),
   };
 }
 
@@ -188,6 +194,62 @@ export const authenticatorApps = pgTable(
   ],
 );
 
+/**
+ * Passkeys and security keys (WebAuthn), several per user, each named by its owner. The public key
+ * and counter are what `@simplewebauthn/server` verifies an assertion with; nothing here is secret.
+ */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
+    /** The credential's id, base64url, as the authenticator gives it. */
+    credentialId: text("credential_id").notNull().unique(),
+    /** The COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    // The signature counter last seen: an assertion with a counter not above it (when either is
+    // non-zero) is a cloned authenticator's and is refused.
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>().notNull().default([]),
+    name: text("name").notNull(),
+    /** "singleDevice" (a security key) or "multiDevice" (a synced passkey). */
+    deviceType: text("device_type").notNull(),
+    backedUp: boolean("backed_up").notNull().default(false),
+    createdAt: at("created_at").notNull(),
+    lastUsedAt: at("last_used_at"),
+  },
+  (t) => [index("passkeys_user_idx").on(t.userId)],
+);
+
+export const PASSKEY_CHALLENGE_PURPOSES = ["register", "sign_in", "confirm"] as const;
+export type PasskeyChallengePurpose = (typeof PASSKEY_CHALLENGE_PURPOSES)[number];
+
+/**
+ * WebAuthn challenges, single use: consumed by a conditional UPDATE before the assertion counts,
+ * and bound to one pending sign-in (or signed-in session) by `attemptHash`, as SMS challenges are.
+ */
+export const passkeyChallenges = pgTable(
+  "passkey_challenges",
+  {
+    id: id(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => twoFactorUsers.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: PASSKEY_CHALLENGE_PURPOSES }).notNull(),
+    attemptHash: text("attempt_hash").notNull(),
+    /** SHA-256 of the challenge sent to the browser, base64url. */
+    challengeHash: text("challenge_hash").notNull().unique(),
+    createdAt: at("created_at").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    consumedAt: at("consumed_at"),
+  },
+  (t) => [index("passkey_challenges_user_idx").on(t.userId, t.createdAt), index("passkey_challenges_created_idx").on(t.createdAt)],
+);
+
+export type Passkey = typeof passkeys.$inferSelect;
+export type PasskeyChallenge = typeof passkeyChallenges.$inferSelect;
 export type SmsChallenge = typeof smsChallenges.$inferSelect;
 export type AuthenticatorApp = typeof authenticatorApps.$inferSelect;
 export type TrustedDevice = typeof trustedDevices.$inferSelect;

@@ -23,4 +23,4 @@ export const auditLog = pgTable(
   (t) => [index("audit_log_subject_idx").on(t.subjectUserId, t.createdAt)],
 );
 
-export { authenticatorApps, backupCodes, signInTickets, smsChallenges, trustedDevices } from "@/lib/two-factor/schema";
+export { authenticatorApps, backupCodes, passkeyChallenges, passkeys, signInTickets, smsChallenges, trustedDevices } from "@/lib/two-factor/schema";

@@ -124,7 +124,7 @@ describe.each(emptyDatabaseTargets())("the plugin in a host without memberships 
     const tables = rowsOf<{ table_name: string }>(
       await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`),
     ).map((row) => row.table_name);
-    expect(tables).toEqual(["audit_events", "authenticator_apps", "backup_codes", "sign_in_tickets", "sms_challenges", "trusted_devices", "users"]);
+    expect(tables).toEqual(["audit_events", "authenticator_apps", "backup_codes", "passkey_challenges", "passkeys", "sign_in_tickets", "sms_challenges", "trusted_devices", "users"]);
   });
 
   it("a member of an organization that requires 2FA sets it up at sign-in, the host's startSession gets the grant, and the events land in the host's audit table", async () => {

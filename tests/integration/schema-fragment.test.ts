@@ -14,7 +14,7 @@ import { databaseTargets } from "../helpers/databases";
 // own schema, its drizzle-kit must make the plugin's tables exactly as the portal's migrations made
 // them, and the portal's own schema must be what its migrations made (drizzle-kit has nothing to do).
 
-const PLUGIN_TABLES = ["sms_challenges", "backup_codes", "trusted_devices", "sign_in_tickets", "authenticator_apps"];
+const PLUGIN_TABLES = ["sms_challenges", "backup_codes", "trusted_devices", "sign_in_tickets", "authenticator_apps", "passkeys", "passkey_challenges"];
 const HOST_OWN_USER_COLUMNS = ["id", "email", "display_name", "joined_at"];
 const HOST_OWN_AUDIT_COLUMNS = ["tenant_note"];
 
@@ -70,6 +70,7 @@ describe("the plugin's schema fragment spread into a host's schema makes the sam
       "second_factor_locked_until",
       "last_second_factor_at",
       "pending_sign_ins_valid_after",
+      "preferred_second_factor",
     ]);
   });
 
@@ -101,7 +102,7 @@ describe("the plugin's schema fragment spread into a host's schema makes the sam
     for (const name of fragmentColumnNames) expect(hostUsers.columns[name], name).toEqual(migratedUsers.columns[name]);
   });
 
-  it("the host's schema has exactly its users and audit tables and the plugin's five: the partial twoFactorUsers and twoFactorAuditEvents are not exported to drizzle-kit", () => {
+  it("the host's schema has exactly its users and audit tables and the plugin's seven: the partial twoFactorUsers and twoFactorAuditEvents are not exported to drizzle-kit", () => {
     expect(Object.keys(host.tables).sort()).toEqual(["public.users", "public.audit_events", ...PLUGIN_TABLES.map((t) => `public.${t}`)].sort());
   });
 
