@@ -13,6 +13,8 @@ const policyQuery = preparedPerDatabase((db: TwoFactorDb) =>
       organizationId: organizations.id,
       requireTwoFactor: organizations.requireTwoFactor,
       graceUntil: organizations.twoFactorGraceUntil,
+      allowedMethods: organizations.twoFactorAllowedMethods,
+      secureMethodsGraceUntil: organizations.secureMethodsGraceUntil,
     })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
@@ -30,7 +32,13 @@ export const portalTwoFactorHost: TwoFactorHost = {
   async organizationPolicy(db, userId) {
     const [row] = await policyQuery(db).execute({ userId });
     if (!row) return NO_ORGANIZATION;
-    return { organizationId: row.organizationId, requireTwoFactor: row.requireTwoFactor, graceUntil: row.requireTwoFactor ? row.graceUntil : null };
+    return {
+      organizationId: row.organizationId,
+      requireTwoFactor: row.requireTwoFactor,
+      graceUntil: row.requireTwoFactor ? row.graceUntil : null,
+      allowedMethods: row.allowedMethods,
+      secureMethodsGraceUntil: row.allowedMethods === "secure" ? row.secureMethodsGraceUntil : null,
+    };
   },
   async roleIn(db, member) {
     const [row] = await db

@@ -13,7 +13,7 @@ export async function membershipOf(db: TwoFactorDb, userId: string) {
 export const hostAnswers: TwoFactorHost = {
   async organizationPolicy(db, userId) {
     const [row] = await db
-      .select({ organizationId: organizations.id, requireTwoFactor: organizations.requireTwoFactor })
+      .select({ organizationId: organizations.id, requireTwoFactor: organizations.requireTwoFactor, allowedMethods: organizations.twoFactorAllowedMethods })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
       .where(eq(memberships.userId, userId))

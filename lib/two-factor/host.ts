@@ -14,10 +14,25 @@ export interface OrganizationPolicy {
    * means required at each member's next sign-in (and always null when not required or in none).
    */
   graceUntil: Date | null;
+  /**
+   * Which second factors the organization accepts: "any", or "secure" (an authenticator app or a
+   * passkey; an SMS code is refused).
+   * @default "any"
+   */
+  allowedMethods?: AllowedMethods;
+  /**
+   * While "secure": members with only SMS may go on signing in with it until this time; null (or
+   * absent) means they are held at their next sign-in until they add a secure method.
+   * @default null
+   */
+  secureMethodsGraceUntil?: Date | null;
 }
 
+/** The methods an organization accepts as a second factor. */
+export type AllowedMethods = "any" | "secure";
+
 /** The policy of a user in no organization: only their own choice turns 2FA on. */
-export const NO_ORGANIZATION: OrganizationPolicy = { organizationId: null, requireTwoFactor: false, graceUntil: null };
+export const NO_ORGANIZATION: OrganizationPolicy = { organizationId: null, requireTwoFactor: false, graceUntil: null, allowedMethods: "any", secureMethodsGraceUntil: null };
 
 /**
  * What only the host knows, asked by the core's steps: its organizations, their members' roles and

@@ -174,7 +174,7 @@ export type { SessionGrant } from "./sign-in-ticket";
 export type { PendingSignIn } from "./pending-sign-in";
 export type { PendingSignInCheck } from "./pending-check";
 export type { TwoFactorDb } from "./db";
-export { NO_ORGANIZATION, type OrganizationPolicy, type OrganizationRole, type TwoFactorHost } from "./host";
+export { NO_ORGANIZATION, type AllowedMethods, type OrganizationPolicy, type OrganizationRole, type TwoFactorHost } from "./host";
 export { organizationAdminOf, type AdminCheck, type AdminSession, type GetSession, type SessionCookies, type TwoFactorSession } from "./session";
 export type { StepAnswer, TwoFactorStepName } from "./steps";
 export { TWO_FACTOR_STEPS } from "./steps";

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { TwoFactorDb } from "./db";
-import { twoFactorUsers } from "./schema";
+import { authenticatorApps, passkeys, twoFactorUsers } from "./schema";
 import type { PendingSignIn } from "./pending-sign-in";
 
 /**
@@ -28,7 +28,11 @@ export function standingOf(pending: Pick<PendingSignIn, "createdAt" | "stage" | 
 /** The user's columns a standing is judged from, for any read that needs it. */
 export const standingColumns = {
   pendingSignInsValidAfter: twoFactorUsers.pendingSignInsValidAfter,
-  enrolled: sql<boolean>`(${twoFactorUsers.phoneE164} is not null and ${twoFactorUsers.phoneVerifiedAt} is not null)`,
+  // Any second factor: a verified phone, a confirmed authenticator app or a passkey (index lookups).
+  enrolled: sql<boolean>`(
+    (${twoFactorUsers.phoneE164} is not null and ${twoFactorUsers.phoneVerifiedAt} is not null)
+    or exists (select 1 from ${authenticatorApps} where ${authenticatorApps.userId} = ${twoFactorUsers.id} and ${authenticatorApps.confirmedAt} is not null)
+    or exists (select 1 from ${passkeys} where ${passkeys.userId} = ${twoFactorUsers.id}))`,
 };
 
 /** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */

@@ -1,7 +1,17 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { TwoFactorDb } from "./db";
-import type { TwoFactorHost } from "./host";
-import { twoFactorUsers } from "./schema";
+import type { AllowedMethods, TwoFactorHost } from "./host";
+import { authenticatorApps, passkeys, twoFactorUsers, type PreferredSecondFactor } from "./schema";
+
+/** The second factors a user has set up (a backup code is a fallback, not a method of its own). */
+export interface SecondFactorMethods {
+  /** A verified phone. */
+  sms: boolean;
+  /** A confirmed authenticator app. */
+  authenticator: boolean;
+  /** How many passkeys or security keys. */
+  passkeys: number;
+}
 
 export interface SecondFactorState {
   userId: string;
@@ -14,8 +24,16 @@ export interface SecondFactorState {
   inGracePeriod: boolean;
   graceUntil: Date | null;
   selfEnabled: boolean;
-  /** a verified phone exists: the user can be challenged; otherwise they must set up */
+  /** Some second factor is set up (SMS, an authenticator app or a passkey): the user can be challenged; otherwise they must set up. */
   enrolled: boolean;
+  methods: SecondFactorMethods;
+  /** The method the user made preferred, if they still have it. */
+  preferred: PreferredSecondFactor | null;
+  /** What the user's organization accepts ("any" outside an organization). */
+  allowedMethods: AllowedMethods;
+  /** While "secure": when members with only SMS stop being let in with it (null: already). */
+  secureMethodsGraceUntil: Date | null;
+  /** The verified phone (null when SMS is not set up). */
   phoneE164: string | null;
   lockedUntil: Date | null;
 }
@@ -25,6 +43,15 @@ export interface PolicySource {
   db: TwoFactorDb;
   host: TwoFactorHost;
 }
+
+/** Whether the user still has the method they made preferred. */
+export function hasMethod(methods: SecondFactorMethods, method: PreferredSecondFactor): boolean {
+  return method === "passkey" ? methods.passkeys > 0 : methods[method];
+}
+
+// One row: the user's columns and two index lookups (authenticator_apps_user_confirmed_idx, passkeys_user_idx).
+const hasApp = sql<boolean>`exists (select 1 from ${authenticatorApps} where ${and(eq(authenticatorApps.userId, twoFactorUsers.id), isNotNull(authenticatorApps.confirmedAt))})`;
+const passkeyCount = sql<number>`(select count(*)::int from ${passkeys} where ${eq(passkeys.userId, twoFactorUsers.id)})`;
 
 /**
  * Read at every password sign-in, so an admin's change reaches members at their next sign-in.
@@ -42,6 +69,9 @@ export async function loadSecondFactorState({ db, host }: PolicySource, userId: 
         phoneVerifiedAt: twoFactorUsers.phoneVerifiedAt,
         selfEnabled: twoFactorUsers.twoFactorSelfEnabled,
         lockedUntil: twoFactorUsers.secondFactorLockedUntil,
+        preferred: twoFactorUsers.preferredSecondFactor,
+        hasApp,
+        passkeyCount,
       })
       .from(twoFactorUsers)
       .where(eq(twoFactorUsers.id, userId))
@@ -50,9 +80,15 @@ export async function loadSecondFactorState({ db, host }: PolicySource, userId: 
   ]);
   if (!row) return null;
   const requiredByOrganization = policy.requireTwoFactor;
-  const enrolled = Boolean(row.phoneE164 && row.phoneVerifiedAt);
+  const methods: SecondFactorMethods = {
+    sms: Boolean(row.phoneE164 && row.phoneVerifiedAt),
+    authenticator: Boolean(row.hasApp),
+    passkeys: Number(row.passkeyCount ?? 0),
+  };
+  const enrolled = methods.sms || methods.authenticator || methods.passkeys > 0;
   const graceUntil = requiredByOrganization ? policy.graceUntil : null;
   const inGracePeriod = Boolean(graceUntil && graceUntil > now && !enrolled);
+  const allowedMethods = policy.allowedMethods ?? "any";
   return {
     userId: row.userId,
     email: row.email,
@@ -63,7 +99,11 @@ export async function loadSecondFactorState({ db, host }: PolicySource, userId: 
     graceUntil,
     selfEnabled: row.selfEnabled,
     enrolled,
-    phoneE164: enrolled ? row.phoneE164 : null,
+    methods,
+    preferred: row.preferred && hasMethod(methods, row.preferred) ? row.preferred : null,
+    allowedMethods,
+    secureMethodsGraceUntil: allowedMethods === "secure" ? (policy.secureMethodsGraceUntil ?? null) : null,
+    phoneE164: methods.sms ? row.phoneE164 : null,
     lockedUntil: row.lockedUntil,
   };
 }

@@ -108,12 +108,13 @@ export function completePhoneSetup(
     const audit = { organizationId, actorUserId: input.userId, subjectUserId: input.userId, request: input.request, at: now };
     const phoneMasked = maskPhone(verified.phoneE164);
     await recordTwoFactorEvent(db, { ...audit, type: "two_factor.phone_verified", details: { phone: phoneMasked } });
-    await recordTwoFactorEvent(db, state?.enrolled
+    const hadPhone = Boolean(state?.methods.sms);
+    await recordTwoFactorEvent(db, hadPhone
       ? { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } }
       : { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
     const ticket = input.signIn
       ? await issueSignInTicket(db, input.userId, [firstFactorOf(input.signIn), "sms"], now, deps.options.pendingSignInTtlMs)
       : null;
-    return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: Boolean(state?.enrolled) };
+    return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: hadPhone };
   });
 }

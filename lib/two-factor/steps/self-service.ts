@@ -19,13 +19,14 @@ import { answer, formStep, type StepInput } from "./step";
 const storedField = z.literal("on", { message: "Confirm that you have stored your backup codes." });
 const securityPage = (input: StepInput, query = "") => `${input.deps.options.securityPath}${query}`;
 
-/** The viewer's second factor; changing an existing phone (not a first setup) needs a recent second factor. */
+/** The viewer's second factor; changing an existing phone, or adding one beside another method, needs a recent second factor. */
 async function phoneContext(input: StepInput, session: TwoFactorSession) {
   const { deps } = input;
   const state = await loadSecondFactorState(deps, session.userId, deps.clock.now());
   const refused = state?.enrolled ? await refusedWithoutRecentSecondFactor(input, session, securityPage(input, "/phone")) : null;
-  const screen = state?.enrolled ? ("change-phone" as const) : ("setup" as const);
-  const attemptNonce = selfSetupNonce({ user: { id: session.userId }, authTime: session.authTime }, Boolean(state?.enrolled));
+  const hasPhone = Boolean(state?.methods.sms);
+  const screen = hasPhone ? ("change-phone" as const) : ("setup" as const);
+  const attemptNonce = selfSetupNonce({ user: { id: session.userId }, authTime: session.authTime }, hasPhone);
   return { state, refused, screen, attemptNonce };
 }
 
