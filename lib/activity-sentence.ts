@@ -58,6 +58,11 @@ const codeMethod = (e: ActivityEvent) => {
   const method = String(detail(e, "method"));
   return Object.hasOwn(CODE_METHODS, method) ? CODE_METHODS[method]! : "a text message code";
 };
+const PREFERRED_METHODS: Record<string, string> = { sms: "SMS", authenticator: "the authenticator app", passkey: "passkeys" };
+const preferredMethod = (e: ActivityEvent) => {
+  const method = detail(e, "method");
+  return typeof method === "string" && Object.hasOwn(PREFERRED_METHODS, method) ? PREFERRED_METHODS[method]! : "a method";
+};
 
 /** Each event type's name in the log's filter. */
 export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
@@ -86,6 +91,8 @@ export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "two_factor.authenticator_added": "Authenticator app added",
   "two_factor.authenticator_removed": "Authenticator app removed",
   "two_factor.authenticator_code_failed": "Wrong authenticator code",
+  "two_factor.phone_removed": "Phone number removed",
+  "two_factor.preferred_method_changed": "Preferred method changed",
   "password_reset.requested": "Password reset requested",
   "password_reset.completed": "Password changed",
 };
@@ -142,6 +149,8 @@ const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
     `${subject(e)} ${detail(e, "replaced") === true ? "replaced the authenticator app with a new one" : "added an authenticator app"}${from(e)}`,
   "two_factor.authenticator_removed": (e) => `${subject(e)} removed the authenticator app${from(e)}`,
   "two_factor.authenticator_code_failed": (e) => `Wrong authenticator app code entered by ${subject(e)}${from(e)}`,
+  "two_factor.phone_removed": (e) => `${subject(e)} removed the phone number ${phone(e)} from two-step authentication${from(e)}`,
+  "two_factor.preferred_method_changed": (e) => `${subject(e)} made ${preferredMethod(e)} their preferred verification method${from(e)}`,
   "password_reset.requested": (e) =>
     `Password reset requested for ${subject(e)}${from(e)}${detail(e, "delivery") === "failed" ? ", but the email could not be sent" : ""}`,
   "password_reset.completed": (e) => `${subject(e)} set a new password${from(e)}`,

@@ -39,6 +39,8 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.authenticator_added",
   "two_factor.authenticator_removed",
   "two_factor.authenticator_code_failed",
+  "two_factor.phone_removed",
+  "two_factor.preferred_method_changed",
   "password_reset.requested",
   "password_reset.completed",
 ] as const satisfies readonly AuditEventType[];

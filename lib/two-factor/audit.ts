@@ -27,6 +27,8 @@ export const TWO_FACTOR_EVENT_TYPES = [
   "two_factor.authenticator_added",
   "two_factor.authenticator_removed",
   "two_factor.authenticator_code_failed",
+  "two_factor.phone_removed",
+  "two_factor.preferred_method_changed",
 ] as const;
 
 export type TwoFactorEventType = (typeof TWO_FACTOR_EVENT_TYPES)[number];

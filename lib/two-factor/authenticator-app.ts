@@ -5,7 +5,9 @@ import { recordTwoFactorEvent } from "./audit";
 import { matchingSteps, parseAuthenticatorCodeInput } from "./authenticator-code";
 import { authenticatorEnrolment, newAuthenticatorSecret, openAuthenticatorSecret, sealAuthenticatorSecret, type AuthenticatorEnrolment } from "./authenticator-secret";
 import { lockedFailure, recordSecondFactorFailure, recordSecondFactorSuccess, type LockedFailure } from "./lockout";
+import { loadStateForRemoval, refuseRemovingLastMethod, type MethodRemovalRefusal } from "./method-removal";
 import type { TwoFactorDeps } from "./options";
+import { forgetPreferred } from "./preferred-method";
 import { authenticatorApps, twoFactorUsers } from "./schema";
 
 type Input = { userId: string; request: RequestInfo | null };
@@ -100,19 +102,27 @@ export function confirmAuthenticatorSetup(deps: TwoFactorDeps, input: Input & { 
 }
 
 /**
- * Removes the user's authenticator app (and a setup under way); NO_AUTHENTICATOR_APP when none was
- * confirmed. `email`: the member's, for the notice.
+ * Removes the user's authenticator app (and a setup under way), only while another method remains
+ * (`refuseRemovingLastMethod`, judged with the user's row locked); NO_AUTHENTICATOR_APP when none
+ * was confirmed. `email`: the member's, for the notice.
  */
-export function removeAuthenticatorApp(deps: TwoFactorDeps, input: Input): Promise<{ ok: true; email: string } | Failure<"NO_AUTHENTICATOR_APP">> {
+export function removeAuthenticatorApp(
+  deps: TwoFactorDeps,
+  input: Input,
+): Promise<{ ok: true; email: string } | Failure<"NO_AUTHENTICATOR_APP"> | MethodRemovalRefusal> {
   return deps.db.transaction(async (db) => {
     const now = deps.clock.now();
+    const state = await loadStateForRemoval({ db, host: deps.host }, input.userId, now);
+    if (!state) throw new Error("user vanished while removing the authenticator app");
+    const refused = state.methods.authenticator ? refuseRemovingLastMethod(state, "authenticator") : null;
+    if (refused) return refused;
     const removed = await db.delete(authenticatorApps).where(eq(authenticatorApps.userId, input.userId)).returning({ confirmedAt: authenticatorApps.confirmedAt });
     if (!removed.some((app) => app.confirmedAt)) return failure("NO_AUTHENTICATOR_APP");
-    const [user] = await db.select({ email: twoFactorUsers.email }).from(twoFactorUsers).where(eq(twoFactorUsers.id, input.userId)).limit(1);
-    if (!user) throw new Error("user vanished while removing the authenticator app");
+    await db.update(twoFactorUsers).set(forgetPreferred("authenticator")).where(eq(twoFactorUsers.id, input.userId));
+    const user = { email: state.email };
     await recordTwoFactorEvent(db, {
       type: "two_factor.authenticator_removed",
-      organizationId: (await deps.host.organizationPolicy(db, input.userId)).organizationId,
+      organizationId: state.organizationId,
       actorUserId: input.userId,
       subjectUserId: input.userId,
       request: input.request,

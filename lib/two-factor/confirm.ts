@@ -2,12 +2,12 @@ import { recordTwoFactorEvent } from "./audit";
 import type { TwoFactorDb } from "./db";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
-import { loadAuthenticatorApp } from "./authenticator-app";
 import { checkAuthenticatorCode, spendAuthenticatorCode, type AuthenticatorCodeFailure, type AuthenticatorCodeInput } from "./authenticator-verify";
 import { attemptBackupCode } from "./backup-code-attempt";
 import type { TwoFactorFlowDeps } from "./flow";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorDeps } from "./options";
 import { announceLock, secondFactorLockedUntil } from "./lockout";
+import { challengeMethods, type ChallengeMethodName } from "./methods";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
@@ -35,10 +35,18 @@ export function confirmationLockedUntil(deps: TwoFactorDeps, userId: string): Pr
   return secondFactorLockedUntil(deps.db, userId, deps.clock.now());
 }
 
-/** What "Confirm it's you" opens with: the lock, and whether the member's authenticator app is offered. */
-export async function confirmationStatus(deps: TwoFactorDeps, userId: string): Promise<{ lockedUntil: Date | null; hasAuthenticatorApp: boolean }> {
-  const [lockedUntil, app] = await Promise.all([confirmationLockedUntil(deps, userId), loadAuthenticatorApp(deps, userId)]);
-  return { lockedUntil, hasAuthenticatorApp: app !== null };
+/**
+ * What "Confirm it's you" opens with: the lock, and the methods in the challenge's order (the
+ * first is shown first; nothing is texted until "Send code").
+ */
+export async function confirmationStatus(
+  deps: TwoFactorDeps,
+  userId: string,
+): Promise<{ lockedUntil: Date | null; methods: ChallengeMethodName[]; hasAuthenticatorApp: boolean }> {
+  const now = deps.clock.now();
+  const [lockedUntil, state] = await Promise.all([confirmationLockedUntil(deps, userId), loadSecondFactorState(deps, userId, now)]);
+  const methods: ChallengeMethodName[] = state ? challengeMethods(state, now) : ["sms", "backup"];
+  return { lockedUntil, methods, hasAuthenticatorApp: methods.includes("authenticator") };
 }
 
 export type ConfirmMethod = "sms" | "backup" | "authenticator";

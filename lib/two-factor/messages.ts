@@ -34,6 +34,9 @@ export type TwoFactorErrorCode =
   | "NO_AUTHENTICATOR_APP"
   | "NOT_ENROLLED"
   | "REQUIRED_BY_ORGANIZATION"
+  | "LAST_METHOD_REQUIRED"
+  | "LAST_METHOD"
+  | "METHOD_NOT_SET_UP"
   | "SIGN_IN_ENDED"
   | "SESSION_EXPIRED";
 
@@ -137,6 +140,11 @@ export const TWO_FACTOR_MESSAGES = {
   NO_AUTHENTICATOR_APP: () => "No authenticator app is set up for this account. Choose another way to verify.",
   NOT_ENROLLED: () => "Set up two-step authentication first.",
   REQUIRED_BY_ORGANIZATION: () => "Your organization requires two-step authentication, so it cannot be turned off.",
+  LAST_METHOD_REQUIRED: () =>
+    "Your organization requires two-step authentication, so your only verification method cannot be removed. Add another method first, then remove this one.",
+  LAST_METHOD: () =>
+    "This is your only verification method, so it cannot be removed. Add another method first, or choose “Turn off two-step authentication”.",
+  METHOD_NOT_SET_UP: () => "That verification method is not set up on your account. Choose one listed on your Security page.",
   SIGN_IN_ENDED: () => "This sign-in has ended because the account's security settings changed since it began. Sign in again.",
   SESSION_EXPIRED: () => "Your sign-in took too long and has expired. Sign in again.",
 } satisfies TwoFactorMessages;

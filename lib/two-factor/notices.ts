@@ -7,6 +7,7 @@ export type TwoFactorNotice =
   | { kind: "phone_changed"; phoneMasked: string }
   | { kind: "authenticator_added"; replaced: boolean }
   | { kind: "authenticator_removed" }
+  | { kind: "phone_removed"; phoneMasked: string }
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
@@ -45,7 +46,12 @@ export function twoFactorNoticeEmail(notice: TwoFactorNotice, appName: string): 
     case "authenticator_removed":
       return {
         subject: "Your authenticator app was removed",
-        text: `The authenticator app was removed from two-step authentication on ${account}: its codes no longer work. You will verify with a code texted to your phone.${NOTICE_FOOTER}`,
+        text: `The authenticator app was removed from two-step authentication on ${account}: its codes no longer work. You will verify with your other method.${NOTICE_FOOTER}`,
+      };
+    case "phone_removed":
+      return {
+        subject: "Your phone was removed from two-step authentication",
+        text: `The phone ${notice.phoneMasked} was removed from two-step authentication on ${account}: codes are no longer texted to it. You will verify with your other method.${NOTICE_FOOTER}`,
       };
     case "two_factor_reset":
       return {

@@ -30,6 +30,7 @@ export async function removeUserSecondFactor({ db, host }: PolicySource, userId:
       phoneVerifiedAt: null,
       twoFactorEnabledAt: null,
       twoFactorSelfEnabled: false,
+      preferredSecondFactor: null,
       secondFactorFailures: 0,
       secondFactorLockedUntil: null,
       pendingSignInsValidAfter: now,

@@ -8,6 +8,7 @@ import { attemptBackupCode, type BackupCodeFailure } from "./backup-code-attempt
 import type { TwoFactorDeps } from "./options";
 import { firstFactorOf, type PendingSignIn } from "./pending-sign-in";
 import { loadPendingStanding } from "./pending-standing";
+import { challengeMethods } from "./methods";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { recognizeTrustedDevice, trustDevice } from "./trusted-devices";
@@ -29,7 +30,9 @@ export interface FirstFactorDone {
 /**
  * Decides what follows a first factor, whichever it was (a password, OIDC, an email link). No 2FA
  * due, or a trusted device of this user: the session. Otherwise a pending sign-in: "setup"
- * without a verified phone, else "challenge", for which a code is texted at once.
+ * without any method, else "challenge", for which a code is texted at once only when the challenge
+ * opens with SMS (`challengeMethods`): a member whose preferred, or else strongest, method is
+ * another is sent nothing (no text, nothing counted against the SMS limits) until they choose SMS.
  */
 export async function continueAfterFirstFactor(deps: TwoFactorDeps, input: FirstFactorDone): Promise<AfterPassword> {
   const firstFactor = input.firstFactor ?? "pwd";
@@ -55,7 +58,8 @@ export async function continueAfterFirstFactor(deps: TwoFactorDeps, input: First
     organizationId: state.organizationId,
     ...(firstFactor === "pwd" ? {} : { firstFactor }),
   };
-  if (!state.enrolled || !state.phoneE164) return { next: "second_factor", pending, sent: null, email: state.email };
+  const opensWithSms = state.enrolled && challengeMethods(state, clock.now())[0] === "sms";
+  if (!opensWithSms || !state.phoneE164) return { next: "second_factor", pending, sent: null, email: state.email };
   const sent = await sendSmsCode(deps, {
     userId: state.userId,
     organizationId: state.organizationId,

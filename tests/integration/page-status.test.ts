@@ -31,4 +31,12 @@ describe.each(databaseTargets())("the challenge page's status on $name", (target
     await setUpAuthenticatorApp(deps, user);
     expect((await twoFactorPageStatus(deps, pending)).hasAuthenticatorApp).toBe(true);
   });
+
+  it("gives the methods in the challenge's order: the app before SMS, the backup code last", async () => {
+    const { user, phone } = await createEnrolledUser(deps);
+    const { pending } = await startChallenge(deps, user, phone);
+    expect((await twoFactorPageStatus(deps, pending)).methods).toEqual(["sms", "backup"]);
+    await setUpAuthenticatorApp(deps, user);
+    expect((await twoFactorPageStatus(deps, pending)).methods).toEqual(["authenticator", "sms", "backup"]);
+  });
 });

@@ -66,6 +66,8 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/authenticator-begin": session,
       "security/authenticator-confirm": session,
       "security/authenticator-remove": session,
+      "security/preferred-method": session,
+      "security/phone-remove": session,
       "members/reset": session,
       "members/revoke-devices": session,
     };
@@ -88,6 +90,8 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/authenticator-begin": {},
       "security/authenticator-confirm": { code: "123456" },
       "security/authenticator-remove": {},
+      "security/preferred-method": { method: "sms" },
+      "security/phone-remove": {},
       "members/reset": { userId: member.id },
       "members/revoke-devices": { userId: member.id },
     };

@@ -7,6 +7,7 @@ import { notifyMemberOf, type TwoFactorNotice } from "../notices";
 import { loadSecondFactorState } from "../policy";
 import type { TwoFactorSession } from "../session";
 import { signedIn } from "./guards";
+import { refusedRemoval } from "./methods";
 import { refusedWithoutRecentSecondFactor } from "./recent";
 import { answer, formStep, type StepAnswer, type StepInput } from "./step";
 
@@ -73,7 +74,7 @@ export const removeAuthenticatorAppStep = formStep({
   who: signedIn,
   async run(input) {
     const { deps, who: session } = input;
-    const refused = await refusedChange(input, session, AUTHENTICATOR_RESUME.remove);
+    const refused = await refusedRemoval(input, session, "authenticator", AUTHENTICATOR_RESUME.remove);
     if (refused) return refused;
     const removed = await removeAuthenticatorApp(deps, { userId: session.userId, request: input.request });
     if (!removed.ok) return answer({ ok: false, error: twoFactorMessage(removed, messageContext("security", deps.clock.now())) });

@@ -1,5 +1,6 @@
 import { beginAuthenticatorSetupStep, confirmAuthenticatorSetupStep, removeAuthenticatorAppStep } from "./authenticator";
 import { confirmStep, sendConfirmCodeStep } from "./confirm";
+import { makePreferredMethodStep, removePhoneStep } from "./methods";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
@@ -26,6 +27,8 @@ export const TWO_FACTOR_STEPS = {
   "security/authenticator-begin": beginAuthenticatorSetupStep,
   "security/authenticator-confirm": confirmAuthenticatorSetupStep,
   "security/authenticator-remove": removeAuthenticatorAppStep,
+  "security/preferred-method": makePreferredMethodStep,
+  "security/phone-remove": removePhoneStep,
   "members/reset": resetMemberStep,
   "members/revoke-devices": revokeMemberDevicesStep,
 } as const satisfies Record<string, Step>;
