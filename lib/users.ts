@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "./db/client";
 import { preparedPerDatabase } from "./db/prepared";
+import { standingColumns } from "./two-factor/pending-standing";
 import { endedSessions, memberships, organizations, passwordCredentials, users, type Role } from "./db/schema";
 
 export function normalizeEmail(email: string): string {
@@ -31,8 +32,8 @@ const viewerQuery = preparedPerDatabase((db: DbOrTx) =>
       email: users.email,
       name: users.name,
       sessionsValidAfter: users.sessionsValidAfter,
-      phoneE164: users.phoneE164,
-      phoneVerifiedAt: users.phoneVerifiedAt,
+      // Any second factor (a verified phone, an authenticator app, a passkey): two index lookups.
+      twoFactorEnrolled: standingColumns.enrolled,
       role: memberships.role,
       orgId: organizations.id,
       orgName: organizations.name,
@@ -63,7 +64,7 @@ export async function loadViewer(db: Db, userId: string, authTime?: number): Pro
       email: row.email,
       name: row.name,
       sessionsValidAfter: row.sessionsValidAfter,
-      twoFactorEnrolled: Boolean(row.phoneE164 && row.phoneVerifiedAt),
+      twoFactorEnrolled: Boolean(row.twoFactorEnrolled),
     },
     organization: row.orgId
       ? { id: row.orgId, name: row.orgName ?? "", requireTwoFactor: row.requireTwoFactor ?? false, twoFactorGraceUntil: row.graceUntil ?? null }

@@ -4,24 +4,36 @@ import { viewerHasRecentSecondFactor } from "../auth/recent-second-factor";
 import { appDeps } from "../server";
 import { loadAuthenticatorApp } from "../two-factor/authenticator-app";
 import { countUnusedBackupCodes } from "../two-factor/backup-codes";
+import { challengeMethods } from "../two-factor/methods";
 import { loadSecondFactorState } from "../two-factor/policy";
 import { listTrustedDevices } from "../two-factor/trusted-devices";
 
 /**
- * What the Security page shows the viewer: their second factor, authenticator app, backup codes
- * left and trusted devices. `resuming`: back from "Confirm it's you", whether the confirmation still holds.
+ * What the Security page shows the viewer: their methods (SMS, authenticator app; any one makes
+ * them enrolled), the preferred one, backup codes left and trusted devices. `resuming`: back from "Confirm it's you", whether the confirmation still holds.
  */
 export async function loadSecurityPage(viewer: SessionViewer, input: { resuming: boolean }) {
   const deps = await appDeps();
   const { db, clock } = deps;
   const now = clock.now();
   const state = await loadSecondFactorState(deps, viewer.user.id, now);
-  if (!state?.enrolled || !state.phoneE164) return { state, enrolled: null };
+  if (!state?.enrolled) return { state, enrolled: null };
   const [recentSecondFactor, devices, backupCodesLeft, authenticatorApp] = await Promise.all([
     input.resuming ? viewerHasRecentSecondFactor(viewer, now.getTime()) : false,
     readDeviceToken().then((token) => listTrustedDevices(db, viewer.user.id, token, now)),
     countUnusedBackupCodes(db, viewer.user.id),
     loadAuthenticatorApp(deps, viewer.user.id),
   ]);
-  return { state, enrolled: { phoneE164: state.phoneE164, recentSecondFactor, devices, backupCodesLeft, authenticatorApp } };
+  // phoneE164 is null for a member who has another method and no phone (SMS is then "Add SMS").
+  // "Preferred": the method sign-in opens with (the one made preferred, else the strongest).
+  const [first] = challengeMethods(state, now);
+  const preferred = first === "backup" ? null : (first ?? null);
+  return { state, enrolled: { phoneE164: state.phoneE164, preferred, recentSecondFactor, devices, backupCodesLeft, authenticatorApp } };
+}
+
+/** The phone page: whether the viewer has SMS already (a change) or adds it beside another method. */
+export async function viewerHasPhone(viewer: SessionViewer): Promise<boolean> {
+  const deps = await appDeps();
+  const state = await loadSecondFactorState(deps, viewer.user.id, deps.clock.now());
+  return Boolean(state?.methods.sms);
 }

@@ -143,7 +143,7 @@ test("a member sets up an authenticator app, signs in with its code on a new bro
     const { page: signedIn } = other;
     await signedIn.goto("/security");
     await expect(signedIn.getByTestId("authenticator-last-used")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
-    await signedIn.getByRole("button", { name: "Remove", exact: true }).click();
+    await signedIn.getByRole("button", { name: "Remove authenticator app" }).click();
     await expect(signedIn.getByRole("form", { name: /Remove your authenticator app\?/ })).toBeVisible();
     await expect(signedIn.getByRole("button", { name: "Remove authenticator app" })).toBeFocused();
     await expectAccessible(signedIn, "Security page, the removal's question open");

@@ -30,7 +30,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
           <ConfirmSecondFactor
             next={safeReturnPath(next)}
             lockedUntil={status?.lockedUntil?.toISOString() ?? null}
-            hasAuthenticatorApp={status?.hasAuthenticatorApp ?? false}
+            methods={status?.methods}
             send={sendConfirmCodeAction}
             confirm={confirmAction}
           />

@@ -25,3 +25,7 @@ export const beginAuthenticatorSetupAction = stepAction("security/authenticator-
 export const confirmAuthenticatorSetupAction = stepAction("security/authenticator-confirm");
 
 export const removeAuthenticatorAppAction = stepAction("security/authenticator-remove");
+
+export const makePreferredMethodAction = stepAction("security/preferred-method");
+
+export const removePhoneAction = stepAction("security/phone-remove");

@@ -5,12 +5,25 @@ import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
 import { loadSecurityPage } from "@/lib/queries/security";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
-import { AuthenticatorApp, SecurityActions, SetupFlow, TrustedDevices, type AuthenticatorIntent, type SecurityIntent } from "@/lib/two-factor/react";
+import {
+  AuthenticatorApp,
+  PreferredMethod,
+  SecurityActions,
+  SetupFlow,
+  SmsMethod,
+  TrustedDevices,
+  type AuthenticatorIntent,
+  type SecurityIntent,
+  type SecurityMethod,
+  type SmsIntent,
+} from "@/lib/two-factor/react";
 import {
   beginAuthenticatorSetupAction,
   confirmAuthenticatorSetupAction,
   removeAuthenticatorAppAction,
   finishSelfSetupAction,
+  makePreferredMethodAction,
+  removePhoneAction,
   regenerateBackupCodesAction,
   revokeDeviceAction,
   sendSelfSetupCodeAction,
@@ -27,15 +40,24 @@ const NOTICES: Record<string, string> = {
   revoked: "The device was revoked: it will be asked for a code at its next sign-in.",
   "app-added": "Your authenticator app was added. When you sign in, choose “Use your authenticator app” to enter its code.",
   "app-removed": "Your authenticator app was removed: its codes no longer work.",
+  "phone-removed": "SMS was removed: codes are no longer texted to your phone.",
 };
 
-const INTENTS: readonly (SecurityIntent | AuthenticatorIntent)[] = ["new-backup-codes", "turn-off", "authenticator-setup", "authenticator-remove"];
+const PREFERRED_NOTICES: Record<SecurityMethod, string> = {
+  sms: "SMS is now your preferred method: sign-in will start by texting you a code.",
+  authenticator: "Your authenticator app is now your preferred method: sign-in will start by asking for its code.",
+  passkey: "Passkeys are now your preferred method: sign-in will start by asking for one.",
+};
+const isSecurityMethod = (value: unknown): value is SecurityMethod => typeof value === "string" && Object.hasOwn(PREFERRED_NOTICES, value);
+
+const INTENTS: readonly (SecurityIntent | AuthenticatorIntent | SmsIntent)[] = ["new-backup-codes", "turn-off", "authenticator-setup", "authenticator-remove", "phone-remove"];
 const isAppIntent = (intent: string | null): intent is AuthenticatorIntent => intent === "authenticator-setup" || intent === "authenticator-remove";
+const isPageIntent = (intent: string | null): intent is SecurityIntent => intent === "new-backup-codes" || intent === "turn-off";
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
   const params = await searchParams;
-  const notice = Object.keys(NOTICES).find((key) => params[key] === "1");
+  const notice = isSecurityMethod(params.preferred) ? PREFERRED_NOTICES[params.preferred] : NOTICES[Object.keys(NOTICES).find((key) => params[key] === "1") ?? ""];
   // Back from "Confirm it's you": the action asked for is shown ready to confirm (never done on a GET).
   const intent = readResume(params, INTENTS);
   const { state, enrolled } = await loadSecurityPage(viewer, { resuming: intent !== null });
@@ -46,7 +68,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
     <section aria-labelledby="security-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
       <h1 id="security-title" className="mb-6 text-2xl font-semibold">Security</h1>
       {notice ? (
-        <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 p-4 text-green-900">{NOTICES[notice]}</p>
+        <p role="status" className="mb-4 rounded-md border border-green-200 bg-green-50 p-4 text-green-900">{notice}</p>
       ) : null}
       <h2 className="mb-2 text-lg font-semibold">Two-step authentication</h2>
       {state && enrolled ? (
@@ -57,30 +79,49 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
               {state.required ? "On" : "Set up, not required"}
               {state.selfEnabled ? " (turned on by you)" : state.requiredByOrganization ? " (required by your organization)" : ""}
             </dd>
-            <dt className="font-medium text-slate-600">Phone</dt>
-            <dd>
-              <span data-testid="two-factor-phone">{maskPhone(enrolled.phoneE164)}</span>{" "}
-              <Link href="/security/phone" className="ml-2 text-sm underline">Change phone number</Link>
-            </dd>
             <dt className="font-medium text-slate-600">Backup codes left</dt>
             <dd data-testid="backup-codes-left">{enrolled.backupCodesLeft}</dd>
           </dl>
           <SecurityActions
             canTurnOff={!state.requiredByOrganization}
-            resume={isAppIntent(resume) ? null : resume}
+            resume={isPageIntent(resume) ? resume : null}
             regenerateBackupCodes={regenerateBackupCodesAction}
             turnOff={turnOffTwoFactorAction}
             cancelHref="/security"
             appName="Connect"
           />
-          <h2 className="mt-8 mb-2 text-lg font-semibold">Authenticator app</h2>
-          <AuthenticatorApp
-            app={app ? { addedAt: app.addedAt.toISOString(), lastUsedAt: app.lastUsedAt?.toISOString() ?? null } : null}
-            resume={isAppIntent(resume) ? resume : null}
-            begin={beginAuthenticatorSetupAction}
-            confirm={confirmAuthenticatorSetupAction}
-            remove={removeAuthenticatorAppAction}
-          />
+          <h2 id="methods-title" className="mt-8 mb-2 text-lg font-semibold">Verification methods</h2>
+          <p className="mb-4 text-slate-700">
+            Sign-in starts with your preferred method; you can choose another there. Backup codes work with every method.
+          </p>
+          <ul aria-labelledby="methods-title" className="flex flex-col gap-6">
+            <li aria-labelledby="method-sms" className="rounded-lg border border-slate-200 p-4">
+              <div className="mb-2 flex flex-wrap items-center gap-3">
+                <h3 id="method-sms" className="font-semibold">Text message (SMS)</h3>
+                {enrolled.phoneE164 ? <PreferredMethod method="sms" preferred={enrolled.preferred === "sms"} action={makePreferredMethodAction} /> : null}
+              </div>
+              <SmsMethod
+                phoneMasked={enrolled.phoneE164 ? maskPhone(enrolled.phoneE164) : null}
+                phoneHref="/security/phone"
+                resume={resume === "phone-remove" ? resume : null}
+                remove={removePhoneAction}
+              />
+            </li>
+            <li aria-labelledby="method-authenticator" className="rounded-lg border border-slate-200 p-4">
+              <div className="mb-2 flex flex-wrap items-center gap-3">
+                <h3 id="method-authenticator" className="font-semibold">Authenticator app</h3>
+                {app ? <PreferredMethod method="authenticator" preferred={enrolled.preferred === "authenticator"} action={makePreferredMethodAction} /> : null}
+              </div>
+              <AuthenticatorApp
+                app={app ? { addedAt: app.addedAt.toISOString(), lastUsedAt: app.lastUsedAt?.toISOString() ?? null } : null}
+                resume={isAppIntent(resume) ? resume : null}
+                begin={beginAuthenticatorSetupAction}
+                confirm={confirmAuthenticatorSetupAction}
+                remove={removeAuthenticatorAppAction}
+              />
+            </li>
+            {/* Passkeys and security keys: the passkey feature's item goes here (state.methods.passkeys, with PreferredMethod method="passkey"). */}
+          </ul>
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
           <TrustedDevices
             devices={devices.map((d) => ({

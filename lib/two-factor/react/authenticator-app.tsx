@@ -6,6 +6,7 @@ import { AuthenticatorSetup } from "./authenticator-setup";
 import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
 import { FormMessage } from "./form-message";
 import { useFollowRedirect, type Navigate } from "./navigation";
+import { RemoveMethod } from "./remove-method";
 import type { StepAction } from "./route-action";
 
 const SECONDARY = "rounded-md border border-slate-300 px-3 py-1 hover:bg-slate-100";
@@ -59,7 +60,16 @@ export function AuthenticatorApp(props: AuthenticatorAppProps) {
           <dt className="font-medium text-slate-600">Last used</dt>
           <dd data-testid="authenticator-last-used">{app.lastUsedAt ? when(app.lastUsedAt) : "Never"}</dd>
         </dl>
-        <RemoveApp action={remove} pending={removing} open={props.resume === "authenticator-remove"} classNames={classNames} />
+        <RemoveMethod
+          id="remove-authenticator-question"
+          question="Remove your authenticator app? Its codes will stop working, and you will verify with your other method."
+          confirmLabel="Remove authenticator app"
+          removeLabel="Remove authenticator app"
+          action={remove}
+          pending={removing}
+          open={props.resume === "authenticator-remove"}
+          classNames={classNames}
+        />
       </div>
     );
   }
@@ -83,48 +93,5 @@ export function AuthenticatorApp(props: AuthenticatorAppProps) {
         </>
       )}
     </div>
-  );
-}
-
-/** "Remove", asked once more in the page (a question with its own buttons, focus moved to it and back). */
-function RemoveApp(props: { action: (formData: FormData) => void; pending: boolean; open: boolean; classNames?: ClassNames<TwoFactorSlot> }) {
-  const cx = slotClasses(props.classNames);
-  const [asking, setAsking] = useState(props.open);
-  const confirmButton = useRef<HTMLButtonElement>(null);
-  const removeButton = useRef<HTMLButtonElement>(null);
-  const [focusRemove, setFocusRemove] = useState(false);
-  useEffect(() => {
-    if (asking) confirmButton.current?.focus();
-    else if (focusRemove) removeButton.current?.focus();
-  }, [asking, focusRemove]);
-  const secondary = cx("secondaryButton", SECONDARY);
-  if (!asking) {
-    return (
-      <button ref={removeButton} type="button" onClick={() => setAsking(true)} className={secondary}>
-        Remove
-      </button>
-    );
-  }
-  return (
-    <form action={props.action} aria-labelledby="remove-authenticator-question" className="rounded-md border border-amber-300 bg-amber-50 p-4">
-      <p id="remove-authenticator-question" className={cx("text", "mb-3 font-medium")}>
-        Remove your authenticator app? Its codes will stop working, and you will verify with a code texted to your phone.
-      </p>
-      <div className="flex flex-wrap items-center gap-3">
-        <button ref={confirmButton} type="submit" disabled={props.pending} className={secondary}>
-          {props.pending ? "Removing…" : "Remove authenticator app"}
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            setAsking(false);
-            setFocusRemove(true);
-          }}
-          className={cx("link", "underline")}
-        >
-          Cancel
-        </button>
-      </div>
-    </form>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import type { ActionState } from "../action-state";
 import { twoFactorMessage, type TwoFactorErrorCode, type TwoFactorFailure } from "../messages";
 import { AuthenticatorCodeForm } from "./authenticator-code-form";
@@ -11,7 +11,7 @@ import { CodeField } from "./code-field";
 import { FormMessage } from "./form-message";
 import { LockNotice, useLockNotice } from "./lock-notice";
 import { useFollowRedirect, type Navigate } from "./navigation";
-import { OtherMethods, type ChallengeMethod } from "./other-methods";
+import { offeredMethods, OtherMethods, type ChallengeMethod } from "./other-methods";
 import { ResendButton } from "./resend-button";
 import type { StepAction, TransportMessages } from "./route-action";
 import { TimeZoneField, useBrowserTimeZone } from "./time-zone";
@@ -38,8 +38,16 @@ export interface ChallengeProps {
   /** The steps: check an SMS code, check a backup code, text a new code. */
   verifySms: StepAction;
   verifyBackup: StepAction;
-  /** The member has an authenticator app: "Use your authenticator app" is offered (with `verifyAuthenticator`). */
+  /**
+   * The methods in order (the page status's `methods`): the challenge opens with the first and
+   * "Choose another verification method" lists the rest. Without it, SMS first (and the app when
+   * `hasAuthenticatorApp`).
+   */
+  methods?: readonly ChallengeMethod[];
+  /** The member has an authenticator app: "Use your authenticator app" is offered (with `verifyAuthenticator`). Ignored with `methods`. */
   hasAuthenticatorApp?: boolean;
+  /** The passkey's form (the passkey feature's own component): "passkey" is offered only with it. */
+  passkeyForm?: ReactNode;
   /** The step that checks the app's code (the route's `method`: "authenticator"). */
   verifyAuthenticator?: StepAction;
   resend: StepAction;
@@ -57,13 +65,15 @@ export interface ChallengeProps {
 const noAuthenticatorStep: StepAction = async () => ({ ok: false });
 
 /**
- * The sign-in challenge: the SMS code (with "Resend code"), the authenticator app's code (when the
- * member has one), or a backup code, and "Trust this device".
+ * The sign-in challenge: it opens with the member's first method (`methods`) and offers the rest:
+ * a passkey (its plugged-in form), the authenticator app's code, the SMS code (with "Resend code";
+ * when none was texted for this sign-in, it says so), or a backup code, and "Trust this device".
  */
 export function Challenge(props: ChallengeProps) {
   const { classNames } = props;
   const cx = slotClasses(classNames);
-  const [method, setMethod] = useState<ChallengeMethod>("sms");
+  const offered = offeredMethods(props.methods, { passkey: Boolean(props.passkeyForm), authenticator: Boolean(props.verifyAuthenticator) }, props.hasAuthenticatorApp);
+  const [method, setMethod] = useState<ChallengeMethod>(offered[0]!);
   const [smsActionState, smsAction, smsActionPending] = useActionState(props.verifySms, {});
   const [backupActionState, backupAction, backupActionPending] = useActionState(props.verifyBackup, {});
   const [appActionState, appAction, appActionPending] = useActionState(props.verifyAuthenticator ?? noAuthenticatorStep, {});
@@ -74,7 +84,6 @@ export function Challenge(props: ChallengeProps) {
   const smsState = smsSubmit.state ?? smsActionState;
   const backupState = backupSubmit.state ?? backupActionState;
   const appState = appSubmit.state ?? appActionState;
-  const offerApp = Boolean(props.hasAuthenticatorApp && props.verifyAuthenticator);
   const verifyingSms = smsSubmit.pending || smsActionPending;
   const [resendState, resendAction, resending] = useActionState(props.resend, {});
   const autofilled = useWebOtp(method === "sms");
@@ -135,6 +144,8 @@ export function Challenge(props: ChallengeProps) {
             <ResendButton resendAt={resendState.resendAt ?? props.resendAt} pending={resending} classNames={classNames} />
           </form>
         </>
+      ) : method === "passkey" ? (
+        props.passkeyForm
       ) : method === "authenticator" ? (
         <AuthenticatorCodeForm
           action={appAction}
@@ -157,7 +168,7 @@ export function Challenge(props: ChallengeProps) {
       </fieldset>
 
       <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
-        <OtherMethods method={method} onChoose={setMethod} hasAuthenticatorApp={offerApp} classNames={classNames} />
+        <OtherMethods method={method} methods={offered} onChoose={setMethod} classNames={classNames} />
         {props.changePasswordHref ? (
           <p className={cx("text", "mt-4")}>
             Can&apos;t sign in? <a href={props.changePasswordHref} className={cx("link", "underline")}>Submit a change of password request</a>

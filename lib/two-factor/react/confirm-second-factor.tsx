@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { Button } from "./button";
 import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
 import { CodeField } from "./code-field";
@@ -8,7 +8,7 @@ import { Field } from "./field";
 import { FormMessage } from "./form-message";
 import { LockNotice, useLockNotice } from "./lock-notice";
 import { useFollowRedirect, type Navigate } from "./navigation";
-import { METHOD_LABELS, type ChallengeMethod } from "./other-methods";
+import { METHOD_LABELS, offeredMethods, type ChallengeMethod } from "./other-methods";
 import { ResendButton } from "./resend-button";
 import type { StepAction } from "./route-action";
 import { TimeZoneField } from "./time-zone";
@@ -18,8 +18,12 @@ export interface ConfirmSecondFactorProps {
   next: string;
   /** The second factor is locked until then (ISO time). */
   lockedUntil: string | null;
-  /** The member has a confirmed authenticator app: "Use your authenticator app" is offered too. */
+  /** The methods in the challenge's order (`confirmationStatus`): the page opens with the first. Without it, SMS first. */
+  methods?: readonly ChallengeMethod[];
+  /** The member has a confirmed authenticator app: "Use your authenticator app" is offered too. Ignored with `methods`. */
   hasAuthenticatorApp?: boolean;
+  /** The passkey's confirmation (the passkey feature's own component): "passkey" is offered only with it. */
+  passkeyForm?: ReactNode;
   /** The steps: text a code, then check the password with the code, a backup code or the app's code (`method`). */
   send: StepAction;
   confirm: StepAction;
@@ -31,9 +35,10 @@ export interface ConfirmSecondFactorProps {
 export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
   const { next, lockedUntil: lockedAtOpen, classNames } = props;
   const cx = slotClasses(classNames);
-  const [method, setMethod] = useState<ChallengeMethod>("sms");
-  // Without an app, the article's one link between the SMS code and the backup code.
-  const offered = (props.hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const)).filter((m) => m !== method);
+  const methods = offeredMethods(props.methods, { passkey: Boolean(props.passkeyForm), authenticator: true }, props.hasAuthenticatorApp);
+  const [method, setMethod] = useState<ChallengeMethod>(methods[0]!);
+  // With SMS alone, the article's one link between the SMS code and the backup code.
+  const offered = methods.filter((m) => m !== method);
   const [sendState, sendAction, sending] = useActionState(props.send, {});
   const [state, action, confirming] = useActionState(props.confirm, {});
   useFollowRedirect(state.redirectTo, props.onNavigate);
@@ -56,6 +61,7 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
           )}
         </form>
       ) : null}
+      {method === "passkey" ? props.passkeyForm : (
       <form action={action} noValidate>
         <TimeZoneField />
         <FormMessage error={state.lockedUntil ? undefined : state.error} classNames={classNames} />
@@ -85,6 +91,7 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
           {confirming ? "Confirming…" : "Confirm"}
         </Button>
       </form>
+      )}
       {offered.map((other) => (
         <p key={other} className={cx("text", "mt-4 text-sm")}>
           <button type="button" className={cx("link", "underline")} onClick={() => setMethod(other)}>

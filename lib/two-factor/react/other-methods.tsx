@@ -3,28 +3,47 @@
 import { useState } from "react";
 import { slotClasses, type ClassNames } from "./class-names";
 
-export type ChallengeMethod = "sms" | "backup" | "authenticator";
+/** A way through the challenge or "Confirm it's you" (the core's `ChallengeMethodName`). */
+export type ChallengeMethod = "passkey" | "authenticator" | "sms" | "backup";
 
 /** Each method's link, the same on the challenge and on "Confirm it's you". */
 export const METHOD_LABELS: Record<ChallengeMethod, string> = {
+  passkey: "Use a passkey or security key",
   authenticator: "Use your authenticator app",
   sms: "Use the code received via SMS",
   backup: "Use the backup code",
 };
 
 /**
- * "Choose another verification method": offers the methods not already shown, the authenticator
- * app first when the member has one; without one, the SMS code and the backup code only.
+ * The methods a page offers, in the order the page status gave (`methods`: the challenge's order,
+ * the preferred one first), keeping only those the page can take: a passkey when a passkey form is
+ * plugged in, the app when its step is. Without `methods` (an older page), the article's two, with
+ * the app first when the member has one. Never empty: the backup code always remains.
+ */
+export function offeredMethods(
+  methods: readonly ChallengeMethod[] | undefined,
+  can: { passkey: boolean; authenticator: boolean },
+  hasAuthenticatorApp = false,
+): ChallengeMethod[] {
+  const listed = methods ?? (hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const));
+  const offered = listed.filter((m) => (m === "passkey" ? can.passkey : m === "authenticator" ? can.authenticator : true));
+  return offered.includes("backup") ? offered : [...offered, "backup"];
+}
+
+/**
+ * "Choose another verification method": the offered methods but the one shown, in their order;
+ * with SMS alone, the SMS code and the backup code, as in the article.
  */
 export function OtherMethods({
   method,
+  methods,
   onChoose,
-  hasAuthenticatorApp = false,
   classNames,
 }: {
   method: ChallengeMethod;
+  /** Every offered method, in order (`offeredMethods`). */
+  methods: readonly ChallengeMethod[];
   onChoose(next: ChallengeMethod): void;
-  hasAuthenticatorApp?: boolean;
   classNames?: ClassNames<"link">;
 }) {
   const cx = slotClasses(classNames);
@@ -34,7 +53,8 @@ export function OtherMethods({
     onChoose(next);
     setChoosing(false);
   };
-  const offered = (hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const)).filter((m) => m !== method);
+  const offered = methods.filter((m) => m !== method);
+  if (offered.length === 0) return null;
   return (
     <>
       <button type="button" aria-expanded={choosing} aria-controls="other-methods" onClick={() => setChoosing(!choosing)} className={link}>

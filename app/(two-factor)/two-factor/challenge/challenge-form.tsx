@@ -11,7 +11,7 @@ export type { ChallengeNotice } from "@/lib/two-factor/react";
 export const VERIFY_URL = "/api/two-factor/challenge/verify";
 const TRANSPORT = { network: ERROR_MESSAGES.NETWORK, unavailable: ERROR_MESSAGES.SERVICE_UNAVAILABLE };
 
-type PageProps = Pick<ChallengeProps, "phoneMasked" | "resendAt" | "codeSent" | "notice" | "lockedUntil" | "trustedFor" | "hasAuthenticatorApp">;
+type PageProps = Pick<ChallengeProps, "phoneMasked" | "resendAt" | "codeSent" | "notice" | "lockedUntil" | "trustedFor" | "methods">;
 
 /**
  * The plugin's challenge with the portal's steps: without JavaScript its forms run these server

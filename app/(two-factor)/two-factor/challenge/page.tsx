@@ -26,7 +26,7 @@ export default async function ChallengePage({ searchParams }: { searchParams: Pr
         notice={typeof notice === "string" && isTwoFactorErrorCode(notice) ? { code: notice, liftsAt: isInstant(liftsAt) ? liftsAt : null } : null}
         lockedUntil={status.lockedUntil?.toISOString() ?? null}
         trustedFor={formatDuration((await twoFactorDeps(null)).options.trustedDeviceTtlMs)}
-        hasAuthenticatorApp={status.hasAuthenticatorApp}
+        methods={status.methods}
       />
       <CancelSignIn cancel={cancelSignInAction} />
     </Card>
