@@ -354,7 +354,8 @@ describe.each(databaseTargets({ throughPooler: true }))("authenticator apps (TOT
   });
 
   it("removing the app is recorded, and its codes then meet no app; turning 2FA off or an admin's reset removes it too", async () => {
-    const user = await createUser(handle.db);
+    // beside a phone: the last method is never removed (method-removal.test.ts)
+    const { user } = await createEnrolledUser(deps);
     const { secret } = await setUpAuthenticatorApp(deps, user);
     expect(await removeAuthenticatorApp(deps, { userId: user.id, request: testRequest() })).toEqual({ ok: true, email: user.email });
     expect(await eventsOf(user.id, "two_factor.authenticator_removed")).toHaveLength(1);
