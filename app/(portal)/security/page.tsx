@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requireViewer } from "@/lib/auth/dal";
 import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
