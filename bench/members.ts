@@ -41,20 +41,31 @@ export async function loadMembersModule(): Promise<MembersModule | string> {
 
 /**
  * Adds members numbered (from, to] to the organization, in one statement each for users,
- * memberships and trusted devices: a third have a verified phone, one in 50 a trusted device.
+ * memberships, authenticator apps, backup codes and trusted devices: a third have a verified phone
+ * and one in five an authenticator app (one in 15 both, so some have only the app), each of
+ * those 10 backup codes with up to 3 used (the members table's Methods cell reads both per row
+ * shown), and one in 50 a trusted device.
  */
-async function growOrganization(db: Db, organizationId: string, from: number, to: number) {
+export async function growOrganization(db: Db, organizationId: string, from: number, to: number) {
   await db.execute(sql`
     insert into users (id, name, email, phone_e164, phone_verified_at, two_factor_enabled_at, last_second_factor_at)
     select 'bench-member-' || i, 'Member ' || lpad(i::text, 6, '0'), 'member.' || lpad(i::text, 6, '0') || '@bench.example',
            case when i % 3 = 0 then '+1303' || lpad(i::text, 7, '0') end,
-           case when i % 3 = 0 then now() end, case when i % 3 = 0 then now() end,
-           case when i % 3 = 0 then now() - (i % 1000) * interval '1 minute' end
+           case when i % 3 = 0 then now() end, case when i % 3 = 0 or i % 5 = 0 then now() end,
+           case when i % 3 = 0 or i % 5 = 0 then now() - (i % 1000) * interval '1 minute' end
     from generate_series(${from + 1}::int, ${to}::int) as i`);
   await db.execute(sql`
     insert into memberships (id, organization_id, user_id, role)
     select 'bench-membership-' || i, ${organizationId}, 'bench-member-' || i, case when i = 1 then 'owner' else 'member' end
     from generate_series(${from + 1}::int, ${to}::int) as i`);
+  await db.execute(sql`
+    insert into authenticator_apps (id, user_id, secret_ciphertext, created_at, confirmed_at, last_used_step, last_used_at)
+    select 'bench-app-' || i, 'bench-member-' || i, 'bench-not-a-secret', now(), now(), null, null
+    from generate_series(${from + 1}::int, ${to}::int) as i where i % 5 = 0`);
+  await db.execute(sql`
+    insert into backup_codes (id, user_id, code_hash, created_at, used_at)
+    select 'bench-backup-' || i || '-' || j, 'bench-member-' || i, md5('bench-backup-' || i || '-' || j), now(), case when j <= i % 4 then now() end
+    from generate_series(${from + 1}::int, ${to}::int) as i, generate_series(1, 10) as j where i % 3 = 0 or i % 5 = 0`);
   await db.execute(sql`
     insert into trusted_devices (id, user_id, token_hash, user_agent, created_at, last_used_at, expires_at)
     select 'bench-device-' || i, 'bench-member-' || i, md5('bench-device-' || i), 'bench', now(), now(), now() + interval '30 days'
@@ -62,6 +73,8 @@ async function growOrganization(db: Db, organizationId: string, from: number, to
   await db.execute(sql`analyze users`);
   await db.execute(sql`analyze memberships`);
   await db.execute(sql`analyze trusted_devices`);
+  await db.execute(sql`analyze authenticator_apps`);
+  await db.execute(sql`analyze backup_codes`);
 }
 
 /** Median ms per call: warm up, then call until ~`budgetMs` has passed (at least 5 calls). */
