@@ -4,7 +4,8 @@ import { generateHOTP, generateTOTP } from "@oslojs/otp";
 import { expect, type Browser, type Page } from "@playwright/test";
 import { E2E_PASSWORD } from "./env";
 import { test } from "./fixtures";
-import { ChallengePage, contextAtChallenge } from "./pages/two-factor-pages";
+import { latestCodeFor } from "../fakes/vonage-client";
+import { ChallengePage, contextAtChallenge, contextAtChallengeUntexted } from "./pages/two-factor-pages";
 import { E2E_AUTHENTICATOR_PHONE, E2E_USERS } from "./seed";
 
 // Issue 18: a member with SMS set up adds an authenticator app on the Security page, signs in with
@@ -88,11 +89,12 @@ test("a member sets up an authenticator app, signs in with its code on a new bro
   // The code the app shows in the next 30-second step: the setup's step is used, a later one is not.
   const nextStep = Math.max(setupStep! + 1, stepAt(Date.now()));
   const nextCode = generateHOTP(secret!, BigInt(nextStep), 6);
-  const other = await atChallenge(browser, baseURL!, vonageUrl);
-  await test.step("sign in on a new browser with the app's code", async () => {
+  // With an app, the challenge opens with it (its strongest method): nothing is texted.
+  const other = await contextAtChallengeUntexted(browser, { baseURL: baseURL!, email: EMAIL });
+  await test.step("sign in on a new browser with the app's code: the challenge opens with the app, and no text was sent", async () => {
+    expect(await latestCodeFor(vonageUrl, PHONE)).toBe(lastSmsCode);
     const challenge = new ChallengePage(other.page);
-    expect(await challenge.otherMethods()).toEqual(["Use your authenticator app", "Use the backup code"]);
-    await other.page.getByRole("button", { name: "Use your authenticator app" }).click();
+    expect(await challenge.otherMethods()).toEqual(["Use the code received via SMS", "Use the backup code"]);
     const field = other.page.getByLabel("Authentication code");
     await expect(field).toHaveAttribute("autocomplete", "one-time-code");
     await expect(field).toHaveAttribute("inputmode", "numeric");
@@ -104,10 +106,9 @@ test("a member sets up an authenticator app, signs in with its code on a new bro
   });
 
   await test.step("the same code on a third browser is refused, and nobody is signed in", async () => {
-    const third = await atChallenge(browser, baseURL!, vonageUrl);
+    const third = await contextAtChallengeUntexted(browser, { baseURL: baseURL!, email: EMAIL });
     const challenge = new ChallengePage(third.page);
-    await challenge.otherMethods();
-    await challenge.useAuthenticatorApp(nextCode, { trust: false });
+    await challenge.verifyAuthenticatorCode(nextCode, { trust: false });
     await expect(challenge.fieldError("code")).toHaveText("That code was already used. Wait for your authenticator app to show a new code, then enter it.");
     await challenge.expectShown();
     expect((await third.context.cookies()).map((c) => c.name).filter((n) => n.includes("session-token"))).toEqual([]);
@@ -118,8 +119,9 @@ test("a member sets up an authenticator app, signs in with its code on a new bro
     const { page: signedIn } = other;
     const confirmWithApp = async (code: string) => {
       await signedIn.goto("/confirm?next=%2Fsecurity");
+      // It opens with the app, as the challenge does; SMS and the backup code are the other links.
       await expect(signedIn.getByRole("button", { name: "Use the backup code" })).toBeVisible();
-      await signedIn.getByRole("button", { name: "Use your authenticator app" }).click();
+      await expect(signedIn.getByRole("button", { name: "Use your authenticator app" })).toHaveCount(0);
       await expect(signedIn.getByRole("button", { name: "Send code" })).toHaveCount(0);
       await expect(signedIn.getByRole("button", { name: "Use the code received via SMS" })).toBeVisible();
       await signedIn.getByLabel("Password").fill(E2E_PASSWORD);

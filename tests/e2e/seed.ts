@@ -52,6 +52,8 @@ export const E2E_USERS = {
   emailLinkMember: "email-link@example.com",
   /** authenticator-app.spec.ts: SMS set up, then sets up an authenticator app and removes it. */
   authenticatorMember: "authenticator-app@example.com",
+  /** method-picker.spec.ts: SMS set up, adds an app, makes SMS preferred, removes the app, and cannot remove SMS. */
+  methodPickerMember: "method-picker@example.com",
 } as const;
 
 /**
@@ -80,6 +82,9 @@ export const E2E_SSO_PHONES = { ssoMember: "+14155553401", emailLinkMember: "+14
 
 /** The phone of `E2E_USERS.authenticatorMember` (authenticator-app.spec.ts reads the codes texted to it). */
 export const E2E_AUTHENTICATOR_PHONE = "+14155553601";
+
+/** The phone of `E2E_USERS.methodPickerMember` (method-picker.spec.ts). */
+export const E2E_METHOD_PICKER_PHONE = "+14155553602";
 
 export async function seedE2eData(db: Db, password: string) {
   await seedDemoData(db, password);
@@ -167,6 +172,8 @@ export async function seedE2eData(db: Db, password: string) {
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, authenticatorCo.id));
   const authenticatorMember = await createUser(db, { organizationId: authenticatorCo.id, role: "member", email: E2E_USERS.authenticatorMember, password, name: "Otto Authenticator" });
   await withSecondFactor(db, authenticatorMember.id, E2E_AUTHENTICATOR_PHONE);
+  const pickerMember = await createUser(db, { organizationId: authenticatorCo.id, role: "member", email: E2E_USERS.methodPickerMember, password, name: "Mia Methods" });
+  await withSecondFactor(db, pickerMember.id, E2E_METHOD_PICKER_PHONE);
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");

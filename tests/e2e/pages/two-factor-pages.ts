@@ -84,6 +84,13 @@ export class ChallengePage {
     return this.page.locator("#other-methods").getByRole("button").allTextContents();
   }
 
+  /** The challenge opened with the authenticator app: its code and Verify. */
+  async verifyAuthenticatorCode(code: string, { trust = true } = {}) {
+    await this.page.getByLabel("Authentication code").fill(code);
+    await this.page.getByLabel("Trust this device").setChecked(trust);
+    await this.page.getByRole("button", { name: "Verify", exact: true }).click();
+  }
+
   /** With the list of other methods open: "Use your authenticator app", its code and Verify. */
   async useAuthenticatorApp(code: string, { trust = true } = {}) {
     await this.page.getByRole("button", { name: "Use your authenticator app" }).click();
@@ -99,6 +106,20 @@ export class ChallengePage {
   resendButton() {
     return this.page.getByRole("button", { name: "Resend code" });
   }
+}
+
+/**
+ * A new browser context at a sign-in challenge that opens with another method than SMS: the
+ * password is done and the challenge shown (a text, had one been sent, is sent before it shows).
+ */
+export async function contextAtChallengeUntexted(browser: Browser, options: { baseURL: string; email: string }) {
+  const context = await browser.newContext({ baseURL: options.baseURL });
+  const page = await context.newPage();
+  const signIn = new SignInPage(page);
+  await signIn.goto();
+  await signIn.submit(options.email);
+  await new ChallengePage(page).expectShown();
+  return { context, page };
 }
 
 /**
