@@ -193,6 +193,12 @@ export { beginAuthenticatorSetup, confirmAuthenticatorSetup, loadAuthenticatorAp
 export { completeWithAuthenticatorCode, type AuthenticatorCompletion } from "./authenticator-sign-in";
 export { verifyAuthenticatorCode, type AuthenticatorCodeFailure } from "./authenticator-verify";
 export { authenticatorSecretKey } from "./authenticator-secret";
+// The method picker (issue 18): the methods in order (the preferred one first), "Make preferred",
+// removing SMS, and the one rule every removal runs (never the last method).
+export { challengeMethods, type ChallengeMethodName } from "./methods";
+export { loadStateForRemoval, methodsWithout, refuseRemovingLastMethod, type MethodRemovalRefusal } from "./method-removal";
+export { makePreferredMethod } from "./preferred-method";
+export { removePhone, type PhoneRemoval } from "./phone-removal";
 export { mayActOn, resetMemberTwoFactor, revokeMemberTrustedDevices, type Actor } from "./member-admin";
 export { browserName } from "./browser-name";
 export { notifyMemberOf, twoFactorNoticeEmail, type TwoFactorNotice } from "./notices";
