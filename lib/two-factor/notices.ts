@@ -8,6 +8,7 @@ export type TwoFactorNotice =
   | { kind: "authenticator_added"; replaced: boolean }
   | { kind: "authenticator_removed" }
   | { kind: "phone_removed"; phoneMasked: string }
+  | { kind: "phone_added"; phoneMasked: string }
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
@@ -47,6 +48,11 @@ export function twoFactorNoticeEmail(notice: TwoFactorNotice, appName: string): 
       return {
         subject: "Your authenticator app was removed",
         text: `The authenticator app was removed from two-step authentication on ${account}: its codes no longer work. You will verify with your other method.${NOTICE_FOOTER}`,
+      };
+    case "phone_added":
+      return {
+        subject: "A phone was added to two-step authentication",
+        text: `The phone ${notice.phoneMasked} was added to two-step authentication on ${account}: you can now also sign in with a code texted to it. You have a new set of backup codes, and your trusted devices were signed out of two-step verification.${NOTICE_FOOTER}`,
       };
     case "phone_removed":
       return {

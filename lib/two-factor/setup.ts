@@ -61,7 +61,7 @@ export async function sendSetupCode(
 }
 
 export type SetupCompletion =
-  | { ok: true; backupCodes: string[]; ticket: string | null; phoneMasked: string; email: string; phoneChanged: boolean }
+  | { ok: true; backupCodes: string[]; ticket: string | null; phoneMasked: string; email: string; phoneChanged: boolean; phoneAdded: boolean }
   | VerifyCodeFailure;
 
 /**
@@ -109,12 +109,13 @@ export function completePhoneSetup(
     const phoneMasked = maskPhone(verified.phoneE164);
     await recordTwoFactorEvent(db, { ...audit, type: "two_factor.phone_verified", details: { phone: phoneMasked } });
     const hadPhone = Boolean(state?.methods.sms);
-    await recordTwoFactorEvent(db, hadPhone
-      ? { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } }
-      : { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
+    // SMS added beside another method (an authenticator app): two-step authentication was on already.
+    const phoneAdded = !hadPhone && Boolean(state?.enrolled);
+    if (hadPhone) await recordTwoFactorEvent(db, { ...audit, type: "two_factor.phone_changed", details: { phone: phoneMasked } });
+    else if (!phoneAdded) await recordTwoFactorEvent(db, { ...audit, type: "two_factor.enabled", details: { selfEnabled: input.selfEnabled } });
     const ticket = input.signIn
       ? await issueSignInTicket(db, input.userId, [firstFactorOf(input.signIn), "sms"], now, deps.options.pendingSignInTtlMs)
       : null;
-    return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: hadPhone };
+    return { ok: true as const, backupCodes, ticket, phoneMasked, email: state?.email ?? "", phoneChanged: hadPhone, phoneAdded };
   });
 }

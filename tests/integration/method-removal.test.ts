@@ -14,7 +14,7 @@ import { completeWithSmsCode } from "@/lib/two-factor/sign-in";
 import { databaseTargets } from "../helpers/databases";
 import { testRequest } from "../helpers/fixtures";
 import { jarWithSession, mountedPlugin, stepRequest, type CookieJar, type Mounted } from "../helpers/route-handler";
-import { createOrgUser, enrollUser, setUpAuthenticatorApp, startChallenge, type TestDeps } from "../helpers/two-factor";
+import { createOrgUser, enrollUser, freshPhone, setUpAuthenticatorApp, startChallenge, type TestDeps } from "../helpers/two-factor";
 
 // Taking a method away (SMS, the authenticator app; passkeys call the same rule): never the last
 // one. Where the organization requires two-step authentication the refusal says so; elsewhere
@@ -171,14 +171,26 @@ describe.each(databaseTargets())("removing a method on $name", (target) => {
     expect(say("LAST_METHOD")).toMatch(/Turn off two-step authentication/);
   });
 
-  it("a member with an app and no phone is enrolled: new backup codes work for them, and adding SMS needs a recent second factor", async () => {
+  it("a member with an app and no phone is enrolled: new backup codes work for them, and adding SMS needs a recent second factor, then is SMS beside the app", async () => {
     const { user } = await memberWith({ sms: false, authenticator: true }, "organization");
     const stale = await post("security/backup-codes", {}, staleSession(user.id));
     expect(stale.status).toBe(403);
     const made = await post("security/backup-codes", {}, freshSession(user.id));
     expect(made.state.backupCodes).toHaveLength(mounted.plugin.options.backupCodeCount);
-    const send = await post("security/send", { phone: "+12025550199" }, staleSession(user.id));
+    const phone = freshPhone();
+    const send = await post("security/send", { phone }, staleSession(user.id));
     expect(send.status).toBe(403);
     expect(send.state).toMatchObject({ redirectTo: `/confirm?next=${encodeURIComponent("/security/phone")}` });
+    expect(mounted.sms.messagesTo(phone)).toEqual([]);
+
+    const jar = freshSession(user.id);
+    expect(await post("security/send", { phone }, jar)).toMatchObject({ status: 200, state: { ok: true } });
+    const verified = await post("security/verify", { code: mounted.sms.lastCodeTo(phone) }, jar);
+    expect(verified.state).toMatchObject({ ok: true, backupCodes: expect.any(Array) });
+    expect(await methodsOf(user.id)).toEqual({ sms: true, authenticator: true, passkeys: 0 });
+    expect(await post("security/finish-phone-add", { stored: "on" }, jar)).toMatchObject({ state: { ok: true, redirectTo: "/security?phone-added=1" } });
+    expect(mounted.email.messagesTo(user.email).map((m) => m.subject)).toContain("A phone was added to two-step authentication");
+    // two-step authentication was on already: no second "enabled" event
+    expect(await eventsOf(user.id, "two_factor.enabled")).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ export const finishSelfSetupAction = stepAction("security/finish-setup");
 
 export const finishPhoneChangeAction = stepAction("security/finish-phone");
 
+export const finishPhoneAddAction = stepAction("security/finish-phone-add");
+
 export const regenerateBackupCodesAction = stepAction("security/backup-codes", { succeeded: () => revalidatePath("/security") });
 
 export const turnOffTwoFactorAction = stepAction("security/turn-off");

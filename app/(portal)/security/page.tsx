@@ -40,6 +40,7 @@ const NOTICES: Record<string, string> = {
   "app-added": "Your authenticator app was added. When you sign in, choose “Use your authenticator app” to enter its code.",
   "app-removed": "Your authenticator app was removed: its codes no longer work.",
   "phone-removed": "SMS was removed: codes are no longer texted to your phone.",
+  "phone-added": "SMS was added: you can now also sign in with a code texted to your phone. Store your new backup codes; the old ones no longer work.",
 };
 
 const PREFERRED_NOTICES: Record<SecurityMethod, string> = {

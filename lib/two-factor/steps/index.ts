@@ -2,7 +2,7 @@ import { beginAuthenticatorSetupStep, confirmAuthenticatorSetupStep, removeAuthe
 import { confirmStep, sendConfirmCodeStep } from "./confirm";
 import { makePreferredMethodStep, removePhoneStep } from "./methods";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
-import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
+import { finishPhoneAddStep, finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
 import { cancelSignInStep, resendChallengeStep, verifyChallengeStep } from "./sign-in-challenge";
 import type { Step } from "./step";
@@ -21,6 +21,7 @@ export const TWO_FACTOR_STEPS = {
   "security/verify": verifySelfSetupCodeStep,
   "security/finish-setup": finishSelfSetupStep,
   "security/finish-phone": finishPhoneChangeStep,
+  "security/finish-phone-add": finishPhoneAddStep,
   "security/backup-codes": regenerateBackupCodesStep,
   "security/turn-off": turnOffTwoFactorStep,
   "security/revoke-device": revokeDeviceStep,

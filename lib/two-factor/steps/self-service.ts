@@ -66,15 +66,20 @@ export const verifySelfSetupCodeStep = formStep({
       signIn: null,
     });
     if (!done.ok) return answer({ ok: false, fieldErrors: { code: twoFactorMessage(done, messageContext(screen, deps.clock.now(), input.form)) } });
-    const notice = done.phoneChanged ? ({ kind: "phone_changed", phoneMasked: done.phoneMasked } as const) : ({ kind: "two_factor_set_up", phoneMasked: done.phoneMasked } as const);
+    const notice = done.phoneChanged
+      ? ({ kind: "phone_changed", phoneMasked: done.phoneMasked } as const)
+      : done.phoneAdded
+        ? ({ kind: "phone_added", phoneMasked: done.phoneMasked } as const)
+        : ({ kind: "two_factor_set_up", phoneMasked: done.phoneMasked } as const);
     await runAfterAnswer(deps, async () => void (await notifyMemberOf(deps.email, done.email, notice, deps.options.appName)));
     return answer({ ok: true, backupCodes: done.backupCodes, phoneMasked: done.phoneMasked });
   },
 });
 
-/** security/finish-setup and security/finish-phone: `stored` = on; back to the Security page, which says what changed. */
+/** security/finish-setup, security/finish-phone and security/finish-phone-add: `stored` = on; back to the Security page, which says what changed. */
 export const finishSelfSetupStep = formStep({ schema: z.object({ stored: storedField }), who: signedIn, run: async (input) => answer({ ok: true }, { redirectTo: securityPage(input, "?enabled=1") }) });
 export const finishPhoneChangeStep = formStep({ schema: z.object({ stored: storedField }), who: signedIn, run: async (input) => answer({ ok: true }, { redirectTo: securityPage(input, "?phone=1") }) });
+export const finishPhoneAddStep = formStep({ schema: z.object({ stored: storedField }), who: signedIn, run: async (input) => answer({ ok: true }, { redirectTo: securityPage(input, "?phone-added=1") }) });
 
 /** security/backup-codes: a new set; the old one stops working. */
 export const regenerateBackupCodesStep = formStep({

@@ -5,7 +5,7 @@ import { requireRecentSecondFactor } from "@/lib/auth/recent-second-factor";
 import { viewerHasPhone } from "@/lib/queries/security";
 import { PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
 import { SetupFlow } from "@/lib/two-factor/react";
-import { finishPhoneChangeAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "../actions";
+import { finishPhoneAddAction, finishPhoneChangeAction, sendSelfSetupCodeAction, verifySelfSetupCodeAction } from "../actions";
 
 export const metadata: Metadata = { title: "Phone number" };
 
@@ -23,7 +23,7 @@ export default async function ChangePhonePage() {
         Enter your {hasPhone ? "new " : ""}phone number. We will text it a code to verify it. Your trusted devices will be asked for a code again, and you
         will get a new set of backup codes.
       </p>
-      <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishPhoneChangeAction} appName="Connect" focusPhone />
+      <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={hasPhone ? finishPhoneChangeAction : finishPhoneAddAction} appName="Connect" focusPhone />
     </section>
   );
 }
