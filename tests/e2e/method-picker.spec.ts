@@ -9,7 +9,8 @@ import { E2E_METHOD_PICKER_PHONE, E2E_USERS } from "./seed";
 // Issue 18, the method picker: a member with SMS adds an authenticator app on the Security page;
 // sign-in then opens with the app (nothing texted) and offers SMS then the backup code; they make
 // SMS preferred and the next sign-in opens with SMS; the app removed, SMS cannot be: it is the
-// last method and their organization requires two-step authentication.
+// last method and their organization requires two-step authentication. With an app again, SMS
+// goes, and the Security page of a member with only an app works.
 const EMAIL = E2E_USERS.methodPickerMember;
 const PHONE = E2E_METHOD_PICKER_PHONE;
 
@@ -88,6 +89,25 @@ test("the challenge opens with the preferred method, the picker lists the rest i
       await at.page.reload();
       await expect(security.method("Text message (SMS)").getByTestId("two-factor-phone")).toBeVisible();
       await expectAccessible(at.page, "Security page, SMS the only method");
+    });
+
+    await test.step("with an app again, SMS can go; the page of a member with only an app works (Add SMS, backup codes), and the app is then the last method", async () => {
+      const security = new SecurityMethodsPage(at.page);
+      await security.addAuthenticatorApp();
+      await security.remove("SMS");
+      await expect(security.status().filter({ hasText: "SMS was removed" })).toBeVisible();
+      await expect(security.method("Text message (SMS)").getByRole("link", { name: "Add SMS" })).toBeVisible();
+      await expect(at.page.getByTestId("two-factor-status")).toHaveText("On (required by your organization)");
+      await expect(security.method("Authenticator app").getByText("Preferred", { exact: true })).toBeVisible();
+      at.page.once("dialog", (dialog) => void dialog.accept());
+      await at.page.getByRole("button", { name: "Create new backup codes" }).click();
+      await expect(at.page.getByRole("heading", { name: "Your backup codes" })).toBeVisible();
+      await security.goto();
+      await security.remove("authenticator app");
+      await expect(security.method("Authenticator app").getByRole("alert")).toHaveText(
+        "Your organization requires two-step authentication, so your only verification method cannot be removed. Add another method first, then remove this one.",
+      );
+      await expectAccessible(at.page, "Security page, only an authenticator app");
     });
     await at.context.close();
   });
