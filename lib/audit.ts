@@ -39,6 +39,11 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.authenticator_added",
   "two_factor.authenticator_removed",
   "two_factor.authenticator_code_failed",
+  "two_factor.passkey_added",
+  "two_factor.passkey_renamed",
+  "two_factor.passkey_removed",
+  "two_factor.passkey_used",
+  "two_factor.passkey_refused",
   "password_reset.requested",
   "password_reset.completed",
 ] as const satisfies readonly AuditEventType[];

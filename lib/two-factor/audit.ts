@@ -27,6 +27,11 @@ export const TWO_FACTOR_EVENT_TYPES = [
   "two_factor.authenticator_added",
   "two_factor.authenticator_removed",
   "two_factor.authenticator_code_failed",
+  "two_factor.passkey_added",
+  "two_factor.passkey_renamed",
+  "two_factor.passkey_removed",
+  "two_factor.passkey_used",
+  "two_factor.passkey_refused",
 ] as const;
 
 export type TwoFactorEventType = (typeof TWO_FACTOR_EVENT_TYPES)[number];

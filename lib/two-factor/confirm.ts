@@ -1,4 +1,5 @@
 import { recordTwoFactorEvent } from "./audit";
+import { SECOND_FACTOR_METHODS } from "./auth-methods";
 import type { TwoFactorDb } from "./db";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -25,7 +26,7 @@ export function hasRecentSecondFactor(
   nowMs: number,
   ttlMs = CONFIRMATION_TTL_MS,
 ): boolean {
-  const signedInWithSecondFactor = ["sms", "otp", "backup_code"].some((method) => session.amr.includes(method));
+  const signedInWithSecondFactor = SECOND_FACTOR_METHODS.some((method) => session.amr.includes(method));
   if (signedInWithSecondFactor && nowMs - session.authTime < ttlMs) return true;
   return confirmedAt !== null && nowMs - confirmedAt < ttlMs && confirmedAt <= nowMs;
 }

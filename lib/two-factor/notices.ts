@@ -7,6 +7,8 @@ export type TwoFactorNotice =
   | { kind: "phone_changed"; phoneMasked: string }
   | { kind: "authenticator_added"; replaced: boolean }
   | { kind: "authenticator_removed" }
+  | { kind: "passkey_added"; name: string }
+  | { kind: "passkey_removed"; name: string }
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
@@ -46,6 +48,16 @@ export function twoFactorNoticeEmail(notice: TwoFactorNotice, appName: string): 
       return {
         subject: "Your authenticator app was removed",
         text: `The authenticator app was removed from two-step authentication on ${account}: its codes no longer work. You will verify with a code texted to your phone.${NOTICE_FOOTER}`,
+      };
+    case "passkey_added":
+      return {
+        subject: "A passkey was added",
+        text: `A passkey or security key named “${notice.name}” was added to two-step authentication on ${account}. You can now sign in with it instead of a code.${NOTICE_FOOTER}`,
+      };
+    case "passkey_removed":
+      return {
+        subject: "A passkey was removed",
+        text: `The passkey or security key named “${notice.name}” was removed from two-step authentication on ${account}: it no longer signs in.${NOTICE_FOOTER}`,
       };
     case "two_factor_reset":
       return {

@@ -50,6 +50,7 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
     jars = {
       "challenge/verify": challenge,
       "challenge/resend": challenge,
+      "challenge/passkey-options": challenge,
       "sign-in/cancel": challenge,
       "setup/send": setup,
       "setup/verify": setup,
@@ -66,12 +67,17 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/authenticator-begin": session,
       "security/authenticator-confirm": session,
       "security/authenticator-remove": session,
+      "security/passkey-options": session,
+      "security/passkey-add": session,
+      "security/passkey-rename": session,
+      "security/passkey-remove": session,
       "members/reset": session,
       "members/revoke-devices": session,
     };
     fields = {
       "challenge/verify": { method: "sms", code, trustDevice: "on" },
       "challenge/resend": {},
+      "challenge/passkey-options": {},
       "sign-in/cancel": {},
       "setup/send": { phone: freshPhone() },
       "setup/verify": { code: "123456" },
@@ -88,6 +94,10 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "security/authenticator-begin": {},
       "security/authenticator-confirm": { code: "123456" },
       "security/authenticator-remove": {},
+      "security/passkey-options": {},
+      "security/passkey-add": { name: "Work laptop", response: "{}" },
+      "security/passkey-rename": { passkeyId: "a-passkey", name: "Work laptop" },
+      "security/passkey-remove": { passkeyId: "a-passkey" },
       "members/reset": { userId: member.id },
       "members/revoke-devices": { userId: member.id },
     };

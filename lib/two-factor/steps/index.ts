@@ -1,5 +1,6 @@
 import { beginAuthenticatorSetupStep, confirmAuthenticatorSetupStep, removeAuthenticatorAppStep } from "./authenticator";
 import { confirmStep, sendConfirmCodeStep } from "./confirm";
+import { addPasskeyStep, passkeyRegistrationOptionsStep, passkeySignInOptionsStep, removePasskeyStep, renamePasskeyStep } from "./passkey";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
@@ -10,6 +11,7 @@ import type { Step } from "./step";
 export const TWO_FACTOR_STEPS = {
   "challenge/verify": verifyChallengeStep,
   "challenge/resend": resendChallengeStep,
+  "challenge/passkey-options": passkeySignInOptionsStep,
   "sign-in/cancel": cancelSignInStep,
   "setup/send": sendSetupCodeStep,
   "setup/verify": verifySetupCodeStep,
@@ -26,6 +28,10 @@ export const TWO_FACTOR_STEPS = {
   "security/authenticator-begin": beginAuthenticatorSetupStep,
   "security/authenticator-confirm": confirmAuthenticatorSetupStep,
   "security/authenticator-remove": removeAuthenticatorAppStep,
+  "security/passkey-options": passkeyRegistrationOptionsStep,
+  "security/passkey-add": addPasskeyStep,
+  "security/passkey-rename": renamePasskeyStep,
+  "security/passkey-remove": removePasskeyStep,
   "members/reset": resetMemberStep,
   "members/revoke-devices": revokeMemberDevicesStep,
 } as const satisfies Record<string, Step>;
