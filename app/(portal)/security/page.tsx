@@ -5,7 +5,7 @@ import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
 import { loadSecurityPage } from "@/lib/queries/security";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
-import { AuthenticatorApp, SecurityActions, SetupFlow, TrustedDevices, type AuthenticatorIntent, type SecurityIntent } from "@/lib/two-factor/react";
+import { AuthenticatorApp, SecurityActions, SetupFlow, TrustedDevices, type AuthenticatorIntent, type PasskeyIntent, type SecurityIntent } from "@/lib/two-factor/react";
 import {
   beginAuthenticatorSetupAction,
   confirmAuthenticatorSetupAction,
@@ -17,6 +17,7 @@ import {
   turnOffTwoFactorAction,
   verifySelfSetupCodeAction,
 } from "./actions";
+import { PasskeysSection } from "./passkeys-section";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -27,10 +28,13 @@ const NOTICES: Record<string, string> = {
   revoked: "The device was revoked: it will be asked for a code at its next sign-in.",
   "app-added": "Your authenticator app was added. When you sign in, choose “Use your authenticator app” to enter its code.",
   "app-removed": "Your authenticator app was removed: its codes no longer work.",
+  "passkey-added": "Your passkey was added. When you sign in, choose “Use a passkey or security key”.",
+  "passkey-removed": "The passkey was removed: it no longer signs you in.",
 };
 
-const INTENTS: readonly (SecurityIntent | AuthenticatorIntent)[] = ["new-backup-codes", "turn-off", "authenticator-setup", "authenticator-remove"];
+const INTENTS: readonly (SecurityIntent | AuthenticatorIntent | PasskeyIntent)[] = ["new-backup-codes", "turn-off", "authenticator-setup", "authenticator-remove", "passkey-add", "passkey-remove"];
 const isAppIntent = (intent: string | null): intent is AuthenticatorIntent => intent === "authenticator-setup" || intent === "authenticator-remove";
+const isPasskeyIntent = (intent: string | null): intent is PasskeyIntent => intent === "passkey-add" || intent === "passkey-remove";
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
   const viewer = await requireViewer();
@@ -67,7 +71,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </dl>
           <SecurityActions
             canTurnOff={!state.requiredByOrganization}
-            resume={isAppIntent(resume) ? null : resume}
+            resume={isAppIntent(resume) || isPasskeyIntent(resume) ? null : resume}
             regenerateBackupCodes={regenerateBackupCodesAction}
             turnOff={turnOffTwoFactorAction}
             cancelHref="/security"
@@ -81,6 +85,13 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             confirm={confirmAuthenticatorSetupAction}
             remove={removeAuthenticatorAppAction}
           />
+          <section aria-labelledby="passkeys-title" data-testid="passkeys-section">
+            <h2 id="passkeys-title" className="mt-8 mb-2 text-lg font-semibold">Passkeys and security keys</h2>
+            <PasskeysSection
+              passkeys={enrolled.passkeys.map((p) => ({ id: p.id, name: p.name, addedAt: p.addedAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }))}
+              resume={isPasskeyIntent(resume) ? resume : null}
+            />
+          </section>
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
           <TrustedDevices
             devices={devices.map((d) => ({

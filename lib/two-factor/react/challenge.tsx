@@ -12,6 +12,7 @@ import { FormMessage } from "./form-message";
 import { LockNotice, useLockNotice } from "./lock-notice";
 import { useFollowRedirect, type Navigate } from "./navigation";
 import { OtherMethods, type ChallengeMethod } from "./other-methods";
+import { PasskeyChallengeForm } from "./passkey-challenge-form";
 import { ResendButton } from "./resend-button";
 import type { StepAction, TransportMessages } from "./route-action";
 import { TimeZoneField, useBrowserTimeZone } from "./time-zone";
@@ -42,6 +43,11 @@ export interface ChallengeProps {
   hasAuthenticatorApp?: boolean;
   /** The step that checks the app's code (the route's `method`: "authenticator"). */
   verifyAuthenticator?: StepAction;
+  /** The member has a passkey: "Use a passkey or security key" is offered (with `passkeyOptions` and `verifyPasskey`). */
+  hasPasskey?: boolean;
+  /** challenge/passkey-options, and challenge/verify with `method: "passkey"` (posted with JavaScript: WebAuthn needs it). */
+  passkeyOptions?: StepAction;
+  verifyPasskey?: StepAction;
   resend: StepAction;
   /** With JavaScript, "Verify" posts here (fields plus `method`) instead of running its action. */
   verifyUrl?: string;
@@ -57,8 +63,8 @@ export interface ChallengeProps {
 const noAuthenticatorStep: StepAction = async () => ({ ok: false });
 
 /**
- * The sign-in challenge: the SMS code (with "Resend code"), the authenticator app's code (when the
- * member has one), or a backup code, and "Trust this device".
+ * The sign-in challenge: the SMS code (with "Resend code"), a passkey or the authenticator app's
+ * code (when the member has one), or a backup code, and "Trust this device".
  */
 export function Challenge(props: ChallengeProps) {
   const { classNames } = props;
@@ -75,6 +81,8 @@ export function Challenge(props: ChallengeProps) {
   const backupState = backupSubmit.state ?? backupActionState;
   const appState = appSubmit.state ?? appActionState;
   const offerApp = Boolean(props.hasAuthenticatorApp && props.verifyAuthenticator);
+  const offerPasskey = Boolean(props.hasPasskey && props.passkeyOptions && props.verifyPasskey);
+  const [passkeyState, setPasskeyState] = useState<ActionState>({});
   const verifyingSms = smsSubmit.pending || smsActionPending;
   const [resendState, resendAction, resending] = useActionState(props.resend, {});
   const autofilled = useWebOtp(method === "sms");
@@ -94,9 +102,9 @@ export function Challenge(props: ChallengeProps) {
     if (resendState.ok) setStaleSmsState(smsState);
   }
   const smsShown = smsState === staleSmsState ? {} : smsState;
-  const lock = useLockNotice([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, appState.lockedUntil, resendState.lockedUntil], "challenge");
+  const lock = useLockNotice([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, appState.lockedUntil, passkeyState.lockedUntil, resendState.lockedUntil], "challenge");
   const pageNotice = props.notice && props.notice.code !== "LOCKED" && !resendState.ok && !resendState.error ? say(props.notice) : undefined;
-  const done = [smsState, backupState, appState].find((state) => state.redirectTo);
+  const done = [smsState, backupState, appState, passkeyState].find((state) => state.redirectTo);
   const goTo = done?.redirectTo;
   useFollowRedirect(goTo, props.onNavigate);
 
@@ -135,6 +143,8 @@ export function Challenge(props: ChallengeProps) {
             <ResendButton resendAt={resendState.resendAt ?? props.resendAt} pending={resending} classNames={classNames} />
           </form>
         </>
+      ) : method === "passkey" && props.passkeyOptions && props.verifyPasskey ? (
+        <PasskeyChallengeForm options={props.passkeyOptions} verify={props.verifyPasskey} trustedFor={props.trustedFor} onAnswer={setPasskeyState} classNames={classNames} />
       ) : method === "authenticator" ? (
         <AuthenticatorCodeForm
           action={appAction}
@@ -157,7 +167,7 @@ export function Challenge(props: ChallengeProps) {
       </fieldset>
 
       <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
-        <OtherMethods method={method} onChoose={setMethod} hasAuthenticatorApp={offerApp} classNames={classNames} />
+        <OtherMethods method={method} onChoose={setMethod} hasAuthenticatorApp={offerApp} hasPasskey={offerPasskey} classNames={classNames} />
         {props.changePasswordHref ? (
           <p className={cx("text", "mt-4")}>
             Can&apos;t sign in? <a href={props.changePasswordHref} className={cx("link", "underline")}>Submit a change of password request</a>

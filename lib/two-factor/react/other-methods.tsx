@@ -3,28 +3,32 @@
 import { useState } from "react";
 import { slotClasses, type ClassNames } from "./class-names";
 
-export type ChallengeMethod = "sms" | "backup" | "authenticator";
+export type ChallengeMethod = "sms" | "backup" | "authenticator" | "passkey";
 
 /** Each method's link, the same on the challenge and on "Confirm it's you". */
 export const METHOD_LABELS: Record<ChallengeMethod, string> = {
+  passkey: "Use a passkey or security key",
   authenticator: "Use your authenticator app",
   sms: "Use the code received via SMS",
   backup: "Use the backup code",
 };
 
 /**
- * "Choose another verification method": offers the methods not already shown, the authenticator
- * app first when the member has one; without one, the SMS code and the backup code only.
+ * "Choose another verification method": offers the methods not already shown, a passkey first and
+ * the authenticator app next when the member has them; without one, the SMS code and the backup code only.
  */
 export function OtherMethods({
   method,
   onChoose,
   hasAuthenticatorApp = false,
+  hasPasskey = false,
   classNames,
 }: {
   method: ChallengeMethod;
   onChoose(next: ChallengeMethod): void;
   hasAuthenticatorApp?: boolean;
+  /** The member has a passkey (and the page can use it): offered first. */
+  hasPasskey?: boolean;
   classNames?: ClassNames<"link">;
 }) {
   const cx = slotClasses(classNames);
@@ -34,7 +38,7 @@ export function OtherMethods({
     onChoose(next);
     setChoosing(false);
   };
-  const offered = (hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const)).filter((m) => m !== method);
+  const offered = [...(hasPasskey ? (["passkey"] as const) : []), ...(hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const))].filter((m) => m !== method);
   return (
     <>
       <button type="button" aria-expanded={choosing} aria-controls="other-methods" onClick={() => setChoosing(!choosing)} className={link}>

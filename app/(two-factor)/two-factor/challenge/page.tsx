@@ -27,6 +27,7 @@ export default async function ChallengePage({ searchParams }: { searchParams: Pr
         lockedUntil={status.lockedUntil?.toISOString() ?? null}
         trustedFor={formatDuration((await twoFactorDeps(null)).options.trustedDeviceTtlMs)}
         hasAuthenticatorApp={status.hasAuthenticatorApp}
+        hasPasskey={status.hasPasskey}
       />
       <CancelSignIn cancel={cancelSignInAction} />
     </Card>
