@@ -52,6 +52,8 @@ export const E2E_USERS = {
   emailLinkMember: "email-link@example.com",
   /** authenticator-app.spec.ts: SMS set up, then sets up an authenticator app and removes it. */
   authenticatorMember: "authenticator-app@example.com",
+  /** passkeys.spec.ts: SMS set up, then adds two passkeys, signs in with one and removes one. */
+  passkeyMember: "passkeys@example.com",
 } as const;
 
 /**
@@ -80,6 +82,9 @@ export const E2E_SSO_PHONES = { ssoMember: "+14155553401", emailLinkMember: "+14
 
 /** The phone of `E2E_USERS.authenticatorMember` (authenticator-app.spec.ts reads the codes texted to it). */
 export const E2E_AUTHENTICATOR_PHONE = "+14155553601";
+
+/** The phone of `E2E_USERS.passkeyMember` (passkeys.spec.ts reads the codes texted to it). */
+export const E2E_PASSKEY_PHONE = "+14155553602";
 
 export async function seedE2eData(db: Db, password: string) {
   await seedDemoData(db, password);
@@ -167,6 +172,10 @@ export async function seedE2eData(db: Db, password: string) {
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, authenticatorCo.id));
   const authenticatorMember = await createUser(db, { organizationId: authenticatorCo.id, role: "member", email: E2E_USERS.authenticatorMember, password, name: "Otto Authenticator" });
   await withSecondFactor(db, authenticatorMember.id, E2E_AUTHENTICATOR_PHONE);
+  const passkeyCo = await createOrganization(db, "Passkey Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, passkeyCo.id));
+  const passkeyMember = await createUser(db, { organizationId: passkeyCo.id, role: "member", email: E2E_USERS.passkeyMember, password, name: "Pia Passkey" });
+  await withSecondFactor(db, passkeyMember.id, E2E_PASSKEY_PHONE);
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");
