@@ -10,6 +10,9 @@ import type { TwoFactorFlowDeps } from "./flow";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorDeps } from "./options";
 import { announceLock, secondFactorLockedUntil } from "./lockout";
 import { loadSecondFactorState } from "./policy";
+import type { PasskeyAssertionFailure } from "./passkey-assertion";
+import { confirmWithPasskey } from "./passkey-confirm";
+import { hasPasskey } from "./passkeys";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
@@ -36,13 +39,18 @@ export function confirmationLockedUntil(deps: TwoFactorDeps, userId: string): Pr
   return secondFactorLockedUntil(deps.db, userId, deps.clock.now());
 }
 
-/** What "Confirm it's you" opens with: the lock, and whether the member's authenticator app is offered. */
-export async function confirmationStatus(deps: TwoFactorDeps, userId: string): Promise<{ lockedUntil: Date | null; hasAuthenticatorApp: boolean }> {
-  const [lockedUntil, app] = await Promise.all([confirmationLockedUntil(deps, userId), loadAuthenticatorApp(deps, userId)]);
-  return { lockedUntil, hasAuthenticatorApp: app !== null };
+/** What "Confirm it's you" opens with: the lock, and whether the member's authenticator app and a passkey are offered. */
+export async function confirmationStatus(deps: TwoFactorDeps, userId: string): Promise<{ lockedUntil: Date | null; hasAuthenticatorApp: boolean; hasPasskey: boolean }> {
+  const [lockedUntil, app, passkey] = await Promise.all([
+    confirmationLockedUntil(deps, userId),
+    loadAuthenticatorApp(deps, userId),
+    deps.options.passkeyRpId ? hasPasskey(deps.db, userId) : false,
+  ]);
+  return { lockedUntil, hasAuthenticatorApp: app !== null, hasPasskey: passkey };
 }
 
-export type ConfirmMethod = "sms" | "backup" | "authenticator";
+/** `passkey`: the code is the browser's answer (startAuthentication's JSON) to confirm/passkey-options. */
+export type ConfirmMethod = "sms" | "backup" | "authenticator" | "passkey";
 
 export async function sendConfirmationCode(
   deps: TwoFactorDeps,
@@ -63,13 +71,13 @@ export async function sendConfirmationCode(
 type ConfirmInput = { userId: string; authTime: number; method: ConfirmMethod; code: string; request: RequestInfo };
 
 /**
- * Checks an SMS code (sent for this session), a backup code or the authenticator app's code;
- * failures count toward the lock.
+ * Checks an SMS code (sent for this session), a backup code, the authenticator app's code or a
+ * passkey's answer; failures count toward the lock.
  */
 export async function confirmSecondFactor(
   deps: TwoFactorDeps,
   input: ConfirmInput,
-): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
+): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | PasskeyAssertionFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
   const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.enrolled) return failure("NOT_ENROLLED");
   const confirmed = async (db: TwoFactorDb) =>
@@ -83,6 +91,10 @@ export async function confirmSecondFactor(
       details: { method: input.method },
     });
   if (input.method === "authenticator") return confirmWithAuthenticatorCode(deps, input, state.organizationId);
+  if (input.method === "passkey") {
+    const done = await confirmWithPasskey(deps, input, state.organizationId, confirmed);
+    return !done.ok && done.code === "SIGN_IN_ENDED" ? failure("NOT_ENROLLED") : done;
+  }
   if (input.method === "backup") {
     const done = await attemptBackupCode(deps, { ...input, organizationId: state.organizationId, pending: null, unlock: confirmed });
     // A confirmation has no pending sign-in to end: a vanished user is simply not enrolled.

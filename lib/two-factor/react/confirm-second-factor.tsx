@@ -12,6 +12,7 @@ import { METHOD_LABELS, type ChallengeMethod } from "./other-methods";
 import { ResendButton } from "./resend-button";
 import type { StepAction } from "./route-action";
 import { TimeZoneField } from "./time-zone";
+import { usePasskeyConfirm } from "./use-passkey-confirm";
 
 export interface ConfirmSecondFactorProps {
   /** Where the browser goes once confirmed (sent with the form as `next`). */
@@ -20,6 +21,9 @@ export interface ConfirmSecondFactorProps {
   lockedUntil: string | null;
   /** The member has a confirmed authenticator app: "Use your authenticator app" is offered too. */
   hasAuthenticatorApp?: boolean;
+  /** The member has a passkey: "Use a passkey or security key" is offered first (with `passkeyOptions`: confirm/passkey-options). */
+  hasPasskey?: boolean;
+  passkeyOptions?: StepAction;
   /** The steps: text a code, then check the password with the code, a backup code or the app's code (`method`). */
   send: StepAction;
   confirm: StepAction;
@@ -33,10 +37,12 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
   const cx = slotClasses(classNames);
   const [method, setMethod] = useState<ChallengeMethod>("sms");
   // Without an app, the article's one link between the SMS code and the backup code.
-  const offered = (props.hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const)).filter((m) => m !== method);
+  const offerPasskey = Boolean(props.hasPasskey && props.passkeyOptions);
+  const offered = [...(offerPasskey ? (["passkey"] as const) : []), ...(props.hasAuthenticatorApp ? (["authenticator", "sms", "backup"] as const) : (["sms", "backup"] as const))].filter((m) => m !== method);
   const [sendState, sendAction, sending] = useActionState(props.send, {});
   const [state, action, confirming] = useActionState(props.confirm, {});
   useFollowRedirect(state.redirectTo, props.onNavigate);
+  const passkey = usePasskeyConfirm(method === "passkey" ? props.passkeyOptions : undefined, action);
   const lock = useLockNotice([lockedAtOpen, sendState.lockedUntil, state.lockedUntil], "confirm");
   return (
     <div className={classNames?.root}>
@@ -56,13 +62,15 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
           )}
         </form>
       ) : null}
-      <form action={action} noValidate>
+      <form action={action} onSubmit={passkey.onSubmit} noValidate>
         <TimeZoneField />
-        <FormMessage error={state.lockedUntil ? undefined : state.error} classNames={classNames} />
+        <FormMessage error={state.lockedUntil ? undefined : ((method === "passkey" ? passkey.error : undefined) ?? state.error)} classNames={classNames} />
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="method" value={method} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} classNames={classNames} />
-        {method === "sms" ? (
+        {method === "passkey" ? (
+          <PasskeyPrompt error={state.fieldErrors?.code} className={cx("text", "mb-4 text-sm text-slate-700")} />
+        ) : method === "sms" ? (
           <CodeField error={state.fieldErrors?.code} classNames={classNames} />
         ) : method === "authenticator" ? (
           <Field
@@ -81,8 +89,8 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
         ) : (
           <Field key="backup" label="Backup code" name="code" autoComplete="off" spellCheck={false} required error={state.fieldErrors?.code} classNames={classNames} />
         )}
-        <Button type="submit" pending={confirming} disabled={confirming} className={classNames?.button}>
-          {confirming ? "Confirming…" : "Confirm"}
+        <Button type="submit" pending={confirming || passkey.asking} disabled={confirming || passkey.asking} className={classNames?.button}>
+          {passkey.asking ? "Waiting for your passkey…" : confirming ? "Confirming…" : method === "passkey" ? "Confirm with passkey" : "Confirm"}
         </Button>
       </form>
       {offered.map((other) => (
@@ -94,5 +102,19 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
       ))}
       </fieldset>
     </div>
+  );
+}
+
+/** What the passkey's confirmation says instead of a code field, and its refusal. */
+function PasskeyPrompt({ error, className }: { error?: string; className: string }) {
+  return (
+    <>
+      <p className={className}>Your browser will ask for your passkey or security key: its fingerprint, face, screen lock or PIN.</p>
+      {error ? (
+        <p id="code-error" role="alert" className="mb-4 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }

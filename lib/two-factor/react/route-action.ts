@@ -14,6 +14,7 @@ export type TwoFactorStep =
   | "sign-in/cancel"
   | "confirm/send"
   | "confirm/verify"
+  | "confirm/passkey-options"
   | "security/passkey-options"
   | "security/passkey-add"
   | "security/passkey-rename"

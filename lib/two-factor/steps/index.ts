@@ -1,5 +1,5 @@
 import { beginAuthenticatorSetupStep, confirmAuthenticatorSetupStep, removeAuthenticatorAppStep } from "./authenticator";
-import { confirmStep, sendConfirmCodeStep } from "./confirm";
+import { confirmStep, passkeyConfirmOptionsStep, sendConfirmCodeStep } from "./confirm";
 import { addPasskeyStep, passkeyRegistrationOptionsStep, passkeySignInOptionsStep, removePasskeyStep, renamePasskeyStep } from "./passkey";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
@@ -18,6 +18,7 @@ export const TWO_FACTOR_STEPS = {
   "setup/finish": finishSetupStep,
   "confirm/send": sendConfirmCodeStep,
   "confirm/verify": confirmStep,
+  "confirm/passkey-options": passkeyConfirmOptionsStep,
   "security/send": sendSelfSetupCodeStep,
   "security/verify": verifySelfSetupCodeStep,
   "security/finish-setup": finishSelfSetupStep,
