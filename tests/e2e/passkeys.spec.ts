@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
+import { E2E_PASSWORD } from "./env";
 import { test } from "./fixtures";
 import { PasskeysSection, VirtualAuthenticator } from "./pages/passkeys-page";
 import { ChallengePage, contextAtChallenge } from "./pages/two-factor-pages";
@@ -76,6 +77,15 @@ test("a member adds two named passkeys, signs in with one on a new browser, and 
     await other.page.getByLabel("Trust this device").setChecked(false);
     await other.page.getByRole("button", { name: "Use passkey" }).click();
     await expect(other.page.getByTestId("signed-in-email")).toHaveText(EMAIL);
+  });
+
+  await test.step("Confirm it's you takes the passkey too", async () => {
+    await other.page.goto("/confirm?next=%2Fsecurity");
+    await other.page.getByRole("button", { name: "Use a passkey or security key" }).click();
+    await other.page.getByLabel("Password").fill(E2E_PASSWORD);
+    await expectAccessible(other.page, "Confirm it's you, the passkey's form");
+    await other.page.getByRole("button", { name: "Confirm with passkey" }).click();
+    await expect(other.page).toHaveURL(/\/security$/);
   });
 
   await test.step("remove one passkey (signed in with a passkey: a recent second factor)", async () => {
