@@ -28,7 +28,8 @@ describe.each(databaseTargets({ throughPooler: true }))("a passkey challenge is 
 
   it("the same answer submitted 20 times at once signs in once; the others are told the request was already answered", async () => {
     const { user } = await createEnrolledUser(deps);
-    const { authenticator } = await addPasskey(deps, user.id);
+    // A synced passkey keeps its counter at 0: only the challenge's single use stops a replay.
+    const { authenticator } = await addPasskey(deps, user.id, "Phone", new SoftwareAuthenticator({ counter: 0, synced: true }));
     const pending = challengeOf(user.id);
     const answer = authenticator.assert(await signInOptions(deps, pending), ON_SITE);
     const results = await Promise.all(Array.from({ length: 20 }, () => signInWithPasskey(deps, pending, answer)));
