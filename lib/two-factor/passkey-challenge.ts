@@ -21,7 +21,9 @@ export const passkeySessionNonce = (session: { userId: string; authTime: number 
 
 /**
  * A new WebAuthn challenge: 32 random bytes, base64url as the browser echoes it in its answer's
- * clientDataJSON; only its SHA-256 is stored, with its binding and expiry.
+ * clientDataJSON; only its SHA-256 is stored, with its binding and expiry. It replaces the
+ * attempt's unanswered one (as a resent SMS code voids the one before), so an attempt holds one
+ * live request however often it asks.
  */
 export async function issuePasskeyChallenge(
   db: TwoFactorDb,
@@ -32,10 +34,21 @@ export async function issuePasskeyChallenge(
   const bytes = new Uint8Array(randomBytes(32));
   const challenge = Buffer.from(bytes).toString("base64url");
   const expiresAt = new Date(now.getTime() + options.passkeyChallengeTtlMs);
+  const attemptHash = sha256(binding.attemptNonce);
+  await db
+    .delete(passkeyChallenges)
+    .where(
+      and(
+        eq(passkeyChallenges.userId, binding.userId),
+        eq(passkeyChallenges.purpose, binding.purpose),
+        eq(passkeyChallenges.attemptHash, attemptHash),
+        isNull(passkeyChallenges.consumedAt),
+      ),
+    );
   await db.insert(passkeyChallenges).values({
     userId: binding.userId,
     purpose: binding.purpose,
-    attemptHash: sha256(binding.attemptNonce),
+    attemptHash,
     challengeHash: sha256(challenge),
     createdAt: now,
     expiresAt,

@@ -99,6 +99,19 @@ describe.each(databaseTargets({ throughPooler: true }))("a passkey challenge is 
     expect(await complete(1)).toEqual({ ok: false, code: "NO_PASSKEY_REQUEST" });
   });
 
+  it("a new request replaces the attempt's unanswered one: the earlier one's answer is refused, and an attempt holds one live request", async () => {
+    const { user } = await createEnrolledUser(deps);
+    const { authenticator } = await addPasskey(deps, user.id);
+    const pending = challengeOf(user.id);
+    const earlier = await signInOptions(deps, pending);
+    for (let i = 0; i < 5; i++) await signInOptions(deps, pending);
+    const latest = await signInOptions(deps, pending);
+    const live = await handle.db.select().from(passkeyChallenges).where(and(eq(passkeyChallenges.userId, user.id), eq(passkeyChallenges.purpose, "sign_in")));
+    expect(live).toHaveLength(1);
+    expect(await signInWithPasskey(deps, pending, authenticator.assert(earlier, ON_SITE))).toEqual({ ok: false, code: "NO_PASSKEY_REQUEST" });
+    expect(await signInWithPasskey(deps, pending, authenticator.assert(latest, ON_SITE))).toMatchObject({ ok: true });
+  });
+
   it("a challenge answered after its expiry is refused", async () => {
     const { user } = await createEnrolledUser(deps);
     const { authenticator } = await addPasskey(deps, user.id);
