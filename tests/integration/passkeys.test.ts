@@ -9,6 +9,7 @@ import { beginPasskeyRegistration } from "@/lib/two-factor/passkey-registration"
 import { beginPasskeySignIn } from "@/lib/two-factor/passkey-sign-in";
 import { listPasskeys, passkeyNameField, PASSKEY_NAME_RULE, removePasskey, renamePasskey } from "@/lib/two-factor/passkeys";
 import { removeUserSecondFactor } from "@/lib/two-factor/second-factor-removal";
+import { passkeyOptionsProblem } from "@/lib/two-factor/passkey-relying-party";
 import { sweepTwoFactorTables } from "@/lib/two-factor/sweep";
 import { databaseTargets } from "../helpers/databases";
 import { createUser, testRequest } from "../helpers/fixtures";
@@ -183,5 +184,27 @@ describe.each(databaseTargets())("passkeys on $name", (target) => {
     expect(await mine()).toHaveLength(0);
     const [row] = await handle.db.select({ failures: users.secondFactorFailures }).from(users).where(eq(users.id, user.id));
     expect(row!.failures).toBe(0);
+  });
+});
+
+describe("the passkey options a host gives", () => {
+  it("the RP id is a bare domain and each origin an https origin on it or under it (http only for localhost)", () => {
+    const ok = [
+      { passkeyRpId: null, passkeyOrigins: [] },
+      { passkeyRpId: "localhost", passkeyOrigins: ["http://localhost:3000"] },
+      { passkeyRpId: "example.com", passkeyOrigins: ["https://example.com", "https://connect.example.com:8443"] },
+    ];
+    for (const options of ok) expect(passkeyOptionsProblem(options), JSON.stringify(options)).toBeNull();
+    const wrong = [
+      { passkeyRpId: null, passkeyOrigins: ["https://example.com"] },
+      { passkeyRpId: "https://example.com", passkeyOrigins: ["https://example.com"] },
+      { passkeyRpId: "example.com:443", passkeyOrigins: ["https://example.com"] },
+      { passkeyRpId: "example.com", passkeyOrigins: [] },
+      { passkeyRpId: "example.com", passkeyOrigins: ["http://example.com"] },
+      { passkeyRpId: "example.com", passkeyOrigins: ["https://evil-example.com"] },
+      { passkeyRpId: "example.com", passkeyOrigins: ["https://example.com/path"] },
+      { passkeyRpId: "connect.example.com", passkeyOrigins: ["https://example.com"] },
+    ];
+    for (const options of wrong) expect(passkeyOptionsProblem(options), JSON.stringify(options)).toEqual(expect.any(String));
   });
 });
