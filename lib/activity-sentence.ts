@@ -93,6 +93,11 @@ export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "two_factor.authenticator_code_failed": "Wrong authenticator code",
   "two_factor.phone_removed": "Phone number removed",
   "two_factor.preferred_method_changed": "Preferred method changed",
+  "two_factor.passkey_added": "Passkey added",
+  "two_factor.passkey_renamed": "Passkey renamed",
+  "two_factor.passkey_removed": "Passkey removed",
+  "two_factor.passkey_used": "Passkey used",
+  "two_factor.passkey_refused": "Passkey refused",
   "password_reset.requested": "Password reset requested",
   "password_reset.completed": "Password changed",
 };
@@ -104,6 +109,12 @@ function firstFactor(event: ActivityEvent): string {
   if (amr.includes("oidc") || amr.includes("oauth")) return " with SSO";
   if (amr.includes("email_link")) return " with an email link";
   return "";
+}
+
+/** ` named “Work laptop”`: a passkey's name from the event's details, when it has one. */
+function named(event: ActivityEvent, joiner = " named "): string {
+  const name = detail(event, "name");
+  return typeof name === "string" && name.length > 0 ? `${joiner}“${name}”` : "";
 }
 
 /** Each event type's sentence: a type without one fails the type check. */
@@ -151,6 +162,14 @@ const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
   "two_factor.authenticator_code_failed": (e) => `Wrong authenticator app code entered by ${subject(e)}${from(e)}`,
   "two_factor.phone_removed": (e) => `${subject(e)} removed the phone number ${phone(e)} from two-step authentication${from(e)}`,
   "two_factor.preferred_method_changed": (e) => `${subject(e)} made ${preferredMethod(e)} their preferred verification method${from(e)}`,
+  "two_factor.passkey_added": (e) => `${subject(e)} added a passkey${named(e)}${from(e)}`,
+  "two_factor.passkey_renamed": (e) => `${subject(e)} renamed a passkey${named(e, " to ")}${from(e)}`,
+  "two_factor.passkey_removed": (e) => `${subject(e)} removed a passkey${named(e)}${from(e)}`,
+  "two_factor.passkey_used": (e) => `${subject(e)} verified with a passkey${named(e)}${from(e)}`,
+  "two_factor.passkey_refused": (e) =>
+    detail(e, "reason") === "counter"
+      ? `A passkey of ${subject(e)}${named(e)} was refused: its signature counter went back, as a copied security key's would${from(e)}`
+      : `A passkey answer for ${subject(e)} was refused${from(e)}`,
   "password_reset.requested": (e) =>
     `Password reset requested for ${subject(e)}${from(e)}${detail(e, "delivery") === "failed" ? ", but the email could not be sent" : ""}`,
   "password_reset.completed": (e) => `${subject(e)} set a new password${from(e)}`,

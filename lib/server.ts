@@ -1,5 +1,6 @@
 import { after } from "next/server";
 import { systemClock, type Clock } from "./clock";
+import { passkeySettingsFromEnv } from "./config/app-url";
 import { sessionPassword } from "./config/secrets";
 import { getDb, type Db } from "./db/client";
 import { emailSenderFromEnv } from "./email";
@@ -36,8 +37,8 @@ const globalForPlugin = globalThis as unknown as { __connect2faPlugin?: { key: s
 export function portalTwoFactor(): TwoFactor<Db> {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error("AUTH_SECRET is not set");
-  const { SESSION_PASSWORD, SMS_ALLOWED_COUNTRIES, SMS_DAILY_CAP } = process.env;
-  const key = [secret, SESSION_PASSWORD, SMS_ALLOWED_COUNTRIES, SMS_DAILY_CAP].join("\u0000");
+  const { SESSION_PASSWORD, SMS_ALLOWED_COUNTRIES, SMS_DAILY_CAP, APP_URL, AUTH_URL } = process.env;
+  const key = [secret, SESSION_PASSWORD, SMS_ALLOWED_COUNTRIES, SMS_DAILY_CAP, APP_URL, AUTH_URL].join("\u0000");
   const cached = globalForPlugin.__connect2faPlugin;
   if (cached?.key === key) return cached.plugin;
   const allowed = SMS_ALLOWED_COUNTRIES?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
@@ -45,6 +46,8 @@ export function portalTwoFactor(): TwoFactor<Db> {
     ...PORTAL_TWO_FACTOR_SETTINGS,
     allowedCountries: allowed && allowed.length > 0 ? allowed : null,
     ...(SMS_DAILY_CAP ? { maxSmsPerDay: Number(SMS_DAILY_CAP) || null } : {}),
+    // Passkeys are made for the portal's public origin (its host name is the RP id).
+    ...passkeySettingsFromEnv(),
     database: getDb,
     host: portalTwoFactorHost,
     sms: processSmsSender(),

@@ -22,12 +22,19 @@ const logEmail: EmailSender = {
   },
 };
 
+/** Passkeys are made for the app's public origin (APP_URL): its host name is the RP id. Without it, none are offered. */
+function passkeySettings() {
+  const appUrl = process.env.APP_URL ? new URL(process.env.APP_URL) : null;
+  return { passkeyRpId: appUrl?.hostname ?? null, passkeyOrigins: appUrl ? [appUrl.origin] : [] };
+}
+
 function mount() {
   const db = getDb();
   const adapter = DrizzleAdapter(db, { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens });
   const nextAuthSession = nextAuthSessions({ strategy: SESSION_STRATEGY, secret: env("AUTH_SECRET"), secureCookies: SECURE_COOKIES, adapter });
   const twoFactor = createTwoFactor({
     ...PLUGIN_SETTINGS,
+    ...passkeySettings(),
     appName: "Host app",
     database: () => db,
     host: hostAnswers,

@@ -19,3 +19,19 @@ export function appUrlConfigurationWarning(env: Env = process.env): string | nul
 /** What a member sees when the link cannot be made: a plain sentence and what to do instead. */
 export const PASSWORD_RESET_UNAVAILABLE =
   "Password reset by email is not available right now. Ask your organization's owner or an admin to reset your two-step authentication, or try again later.";
+
+/**
+ * The plugin's passkey settings from the portal's public origin (APP_URL, else AUTH_URL, else in
+ * development the dev server's): passkeys are made for its host name (the RP id) and answered from
+ * that origin only. Without an origin (production without APP_URL), passkeys are not offered.
+ */
+export function passkeySettingsFromEnv(env: Env = process.env): { passkeyRpId: string | null; passkeyOrigins: string[] } {
+  const url = env.APP_URL ? env.APP_URL : env.AUTH_URL ? env.AUTH_URL : appUrlFromEnv(env);
+  if (!url) return { passkeyRpId: null, passkeyOrigins: [] };
+  try {
+    const { hostname, origin } = new URL(url);
+    return { passkeyRpId: hostname, passkeyOrigins: [origin] };
+  } catch {
+    return { passkeyRpId: null, passkeyOrigins: [] };
+  }
+}

@@ -5,12 +5,13 @@ import { appDeps } from "../server";
 import { loadAuthenticatorApp } from "../two-factor/authenticator-app";
 import { countUnusedBackupCodes } from "../two-factor/backup-codes";
 import { challengeMethods } from "../two-factor/methods";
+import { listPasskeys } from "../two-factor/passkeys";
 import { loadSecondFactorState } from "../two-factor/policy";
 import { listTrustedDevices } from "../two-factor/trusted-devices";
 
 /**
- * What the Security page shows the viewer: their methods (SMS, authenticator app; any one makes
- * them enrolled), the preferred one, backup codes left and trusted devices. `resuming`: back from "Confirm it's you", whether the confirmation still holds.
+ * What the Security page shows the viewer: their methods (SMS, authenticator app, passkeys; any one
+ * makes them enrolled), the preferred one, backup codes left and trusted devices. `resuming`: back from "Confirm it's you", whether the confirmation still holds.
  */
 export async function loadSecurityPage(viewer: SessionViewer, input: { resuming: boolean }) {
   const deps = await appDeps();
@@ -18,17 +19,18 @@ export async function loadSecurityPage(viewer: SessionViewer, input: { resuming:
   const now = clock.now();
   const state = await loadSecondFactorState(deps, viewer.user.id, now);
   if (!state?.enrolled) return { state, enrolled: null };
-  const [recentSecondFactor, devices, backupCodesLeft, authenticatorApp] = await Promise.all([
+  const [recentSecondFactor, devices, backupCodesLeft, authenticatorApp, passkeys] = await Promise.all([
     input.resuming ? viewerHasRecentSecondFactor(viewer, now.getTime()) : false,
     readDeviceToken().then((token) => listTrustedDevices(db, viewer.user.id, token, now)),
     countUnusedBackupCodes(db, viewer.user.id),
     loadAuthenticatorApp(deps, viewer.user.id),
+    listPasskeys(db, viewer.user.id),
   ]);
   // phoneE164 is null for a member who has another method and no phone (SMS is then "Add SMS").
   // "Preferred": the method sign-in opens with (the one made preferred, else the strongest).
   const [first] = challengeMethods(state, now);
   const preferred = first === "backup" ? null : (first ?? null);
-  return { state, enrolled: { phoneE164: state.phoneE164, preferred, recentSecondFactor, devices, backupCodesLeft, authenticatorApp } };
+  return { state, enrolled: { phoneE164: state.phoneE164, preferred, recentSecondFactor, devices, backupCodesLeft, authenticatorApp, passkeys } };
 }
 
 /** The phone page: whether the viewer has SMS already (a change) or adds it beside another method. */

@@ -29,6 +29,11 @@ export const TWO_FACTOR_EVENT_TYPES = [
   "two_factor.authenticator_code_failed",
   "two_factor.phone_removed",
   "two_factor.preferred_method_changed",
+  "two_factor.passkey_added",
+  "two_factor.passkey_renamed",
+  "two_factor.passkey_removed",
+  "two_factor.passkey_used",
+  "two_factor.passkey_refused",
 ] as const;
 
 export type TwoFactorEventType = (typeof TWO_FACTOR_EVENT_TYPES)[number];

@@ -12,6 +12,11 @@ export const isFirstFactor = (value: unknown): value is FirstFactor => FIRST_FAC
 
 /**
  * Authentication methods, as RFC 8176's amr (with the first factors above beside "pwd"): "otp" is
- * an authenticator app's code (RFC 8176's one-time password).
+ * an authenticator app's code (RFC 8176's one-time password); "hwk" a passkey kept on one device
+ * (a security key: proof of possession of a hardware-secured key) and "swk" a synced passkey (a
+ * software-secured key, copied between the member's devices), as WebAuthn's credential device type says.
  */
-export type AuthMethod = FirstFactor | "sms" | "otp" | "backup_code" | "trusted_device";
+export type AuthMethod = FirstFactor | "sms" | "otp" | "hwk" | "swk" | "backup_code" | "trusted_device";
+
+/** The second factors a session's amr may name: any of them makes the sign-in's second factor recent. */
+export const SECOND_FACTOR_METHODS: readonly AuthMethod[] = ["sms", "otp", "hwk", "swk", "backup_code"];

@@ -8,12 +8,14 @@ import { announceLock } from "./lockout";
 import { notifyMemberOf, type TwoFactorNotice } from "./notices";
 import { stagePath } from "./paths";
 import type { PendingSignIn } from "./pending-sign-in";
+import { completeWithPasskey, type PasskeyCompletion } from "./passkey-sign-in";
 import { completeWithBackupCode, completeWithSmsCode, type SecondFactorCompletion } from "./sign-in";
 
-const METHODS = { sms: completeWithSmsCode, backup: completeWithBackupCode, authenticator: completeWithAuthenticatorCode } as const;
+// passkey: `code` is the browser's answer (startAuthentication's) as JSON.
+const METHODS = { sms: completeWithSmsCode, backup: completeWithBackupCode, authenticator: completeWithAuthenticatorCode, passkey: completeWithPasskey } as const;
 export type ChallengeMethod = keyof typeof METHODS;
 
-type CompletionFailure = Exclude<SecondFactorCompletion | AuthenticatorCompletion, { ok: true }>;
+type CompletionFailure = Exclude<SecondFactorCompletion | AuthenticatorCompletion | PasskeyCompletion, { ok: true }>;
 
 export type ChallengeAnswer = FlowAnswer &
   (

@@ -1,4 +1,5 @@
 import { recordTwoFactorEvent } from "./audit";
+import { SECOND_FACTOR_METHODS } from "./auth-methods";
 import type { TwoFactorDb } from "./db";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -7,8 +8,10 @@ import { attemptBackupCode } from "./backup-code-attempt";
 import type { TwoFactorFlowDeps } from "./flow";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorDeps } from "./options";
 import { announceLock, secondFactorLockedUntil } from "./lockout";
-import { challengeMethods, type ChallengeMethodName } from "./methods";
+import { offeredMethods, type ChallengeMethodName } from "./methods";
 import { loadSecondFactorState } from "./policy";
+import type { PasskeyAssertionFailure } from "./passkey-assertion";
+import { confirmWithPasskey } from "./passkey-confirm";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
@@ -25,7 +28,7 @@ export function hasRecentSecondFactor(
   nowMs: number,
   ttlMs = CONFIRMATION_TTL_MS,
 ): boolean {
-  const signedInWithSecondFactor = ["sms", "otp", "backup_code"].some((method) => session.amr.includes(method));
+  const signedInWithSecondFactor = SECOND_FACTOR_METHODS.some((method) => session.amr.includes(method));
   if (signedInWithSecondFactor && nowMs - session.authTime < ttlMs) return true;
   return confirmedAt !== null && nowMs - confirmedAt < ttlMs && confirmedAt <= nowMs;
 }
@@ -42,14 +45,15 @@ export function confirmationLockedUntil(deps: TwoFactorDeps, userId: string): Pr
 export async function confirmationStatus(
   deps: TwoFactorDeps,
   userId: string,
-): Promise<{ lockedUntil: Date | null; methods: ChallengeMethodName[]; hasAuthenticatorApp: boolean }> {
+): Promise<{ lockedUntil: Date | null; methods: ChallengeMethodName[]; hasAuthenticatorApp: boolean; hasPasskey: boolean }> {
   const now = deps.clock.now();
   const [lockedUntil, state] = await Promise.all([confirmationLockedUntil(deps, userId), loadSecondFactorState(deps, userId, now)]);
-  const methods: ChallengeMethodName[] = state ? challengeMethods(state, now) : ["sms", "backup"];
-  return { lockedUntil, methods, hasAuthenticatorApp: methods.includes("authenticator") };
+  const methods = offeredMethods(deps, state, now);
+  return { lockedUntil, methods, hasAuthenticatorApp: methods.includes("authenticator"), hasPasskey: methods.includes("passkey") };
 }
 
-export type ConfirmMethod = "sms" | "backup" | "authenticator";
+/** `passkey`: the code is the browser's answer (startAuthentication's JSON) to confirm/passkey-options. */
+export type ConfirmMethod = "sms" | "backup" | "authenticator" | "passkey";
 
 export async function sendConfirmationCode(
   deps: TwoFactorDeps,
@@ -70,13 +74,13 @@ export async function sendConfirmationCode(
 type ConfirmInput = { userId: string; authTime: number; method: ConfirmMethod; code: string; request: RequestInfo };
 
 /**
- * Checks an SMS code (sent for this session), a backup code or the authenticator app's code;
- * failures count toward the lock.
+ * Checks an SMS code (sent for this session), a backup code, the authenticator app's code or a
+ * passkey's answer; failures count toward the lock.
  */
 export async function confirmSecondFactor(
   deps: TwoFactorDeps,
   input: ConfirmInput,
-): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
+): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | PasskeyAssertionFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
   const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.enrolled) return failure("NOT_ENROLLED");
   const confirmed = async (db: TwoFactorDb) =>
@@ -90,6 +94,10 @@ export async function confirmSecondFactor(
       details: { method: input.method },
     });
   if (input.method === "authenticator") return confirmWithAuthenticatorCode(deps, input, state.organizationId);
+  if (input.method === "passkey") {
+    const done = await confirmWithPasskey(deps, input, state.organizationId, confirmed);
+    return !done.ok && done.code === "SIGN_IN_ENDED" ? failure("NOT_ENROLLED") : done;
+  }
   if (input.method === "backup") {
     const done = await attemptBackupCode(deps, { ...input, organizationId: state.organizationId, pending: null, unlock: confirmed });
     // A confirmation has no pending sign-in to end: a vanished user is simply not enrolled.

@@ -12,6 +12,7 @@ import { continueHandedOffSignIn, type ContinueInput } from "./first-factor";
 import type { TwoFactorHost } from "./host";
 import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorOptions } from "./options";
 import { twoFactorHandler, type StepErrorReporter } from "./handler";
+import { passkeyOptionsProblem } from "./passkey-relying-party";
 import { twoFactorPaths } from "./paths";
 import { twoFactorChecks, type GetSession } from "./session";
 import type { SessionGrant } from "./sign-in-ticket";
@@ -95,6 +96,8 @@ function checked(config: TwoFactorConfig): TwoFactorOptions {
     if (!/^\/[A-Za-z0-9/_-]*$/.test(options[key]) || options[key].includes("//")) throw new TwoFactorConfigError(`${key} must be a path from the root, such as "/two-factor"`);
   }
   if (!/^[A-Za-z0-9_-]{1,32}$/.test(options.cookiePrefix)) throw new TwoFactorConfigError("cookiePrefix must be 1 to 32 letters, digits, '-' or '_'");
+  const passkeyProblem = passkeyOptionsProblem(options);
+  if (passkeyProblem) throw new TwoFactorConfigError(passkeyProblem);
   return options;
 }
 

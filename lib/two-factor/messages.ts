@@ -32,6 +32,11 @@ export type TwoFactorErrorCode =
   | "AUTHENTICATOR_CODE_USED"
   | "NO_AUTHENTICATOR_SETUP"
   | "NO_AUTHENTICATOR_APP"
+  | "PASSKEY_NOT_ACCEPTED"
+  | "NO_PASSKEY_REQUEST"
+  | "NO_PASSKEY"
+  | "PASSKEY_ALREADY_ADDED"
+  | "PASSKEYS_UNAVAILABLE"
   | "NOT_ENROLLED"
   | "REQUIRED_BY_ORGANIZATION"
   | "LAST_METHOD_REQUIRED"
@@ -47,7 +52,8 @@ export interface TwoFactorFailure {
   /**
    * INVALID_CODE: tries left for this code. INVALID_BACKUP_CODE: tries left before the lock.
    * INVALID_AUTHENTICATOR_CODE: on the setup screens ("setup", "security"), tries left for this
-   * setup (its QR code); elsewhere, tries left before the lock.
+   * setup (its QR code); elsewhere, tries left before the lock. PASSKEY_NOT_ACCEPTED: tries left
+   * before the lock (absent when adding one, which counts no try).
    */
   triesLeft?: number;
 }
@@ -138,6 +144,17 @@ export const TWO_FACTOR_MESSAGES = {
   AUTHENTICATOR_CODE_USED: () => "That code was already used. Wait for your authenticator app to show a new code, then enter it.",
   NO_AUTHENTICATOR_SETUP: () => "This setup has expired or ended. Start again to get a new QR code.",
   NO_AUTHENTICATOR_APP: () => "No authenticator app is set up for this account. Choose another way to verify.",
+  PASSKEY_NOT_ACCEPTED: ({ failure }) => {
+    const left = failure.triesLeft;
+    const base = "That passkey or security key could not be verified.";
+    if (left === undefined) return `${base} Try again, or use another one.`;
+    return `${base} Try again, or choose another way to verify. ${left} ${left === 1 ? "try" : "tries"} left before two-step verification is locked.`;
+  },
+  NO_PASSKEY_REQUEST: () => "This passkey request has expired or was already answered. Try again.",
+  NO_PASSKEY: ({ screen }) =>
+    screen === "security" ? "That passkey is no longer on your account." : "No passkey is set up for this account. Choose another way to verify.",
+  PASSKEY_ALREADY_ADDED: () => "This passkey or security key is already added to your account.",
+  PASSKEYS_UNAVAILABLE: () => "Passkeys are not available on this site. Choose another way to verify.",
   NOT_ENROLLED: () => "Set up two-step authentication first.",
   REQUIRED_BY_ORGANIZATION: () => "Your organization requires two-step authentication, so it cannot be turned off.",
   LAST_METHOD_REQUIRED: () =>

@@ -37,3 +37,12 @@ export function challengeMethods(state: MethodFacts, now: Date): ChallengeMethod
   const preferred = state.preferred && own.includes(state.preferred) ? [state.preferred] : [];
   return [...preferred, ...own.filter((m) => m !== state.preferred), "backup"];
 }
+
+/**
+ * `challengeMethods` as a page offers them: a passkey only where the host set passkeys up
+ * (`passkeyRpId`); a user who vanished gets the article's two.
+ */
+export function offeredMethods(deps: { options: { passkeyRpId: string | null } }, state: MethodFacts | null, now: Date): ChallengeMethodName[] {
+  if (!state) return ["sms", "backup"];
+  return challengeMethods(state, now).filter((m) => m !== "passkey" || deps.options.passkeyRpId);
+}

@@ -9,6 +9,8 @@ export type TwoFactorNotice =
   | { kind: "authenticator_removed" }
   | { kind: "phone_removed"; phoneMasked: string }
   | { kind: "phone_added"; phoneMasked: string }
+  | { kind: "passkey_added"; name: string }
+  | { kind: "passkey_removed"; name: string }
   | { kind: "two_factor_reset" }
   | { kind: "trusted_devices_revoked" }
   | { kind: "backup_code_used"; remaining: number }
@@ -58,6 +60,16 @@ export function twoFactorNoticeEmail(notice: TwoFactorNotice, appName: string): 
       return {
         subject: "Your phone was removed from two-step authentication",
         text: `The phone ${notice.phoneMasked} was removed from two-step authentication on ${account}: codes are no longer texted to it. You will verify with your other method.${NOTICE_FOOTER}`,
+      };
+    case "passkey_added":
+      return {
+        subject: "A passkey was added",
+        text: `A passkey or security key named “${notice.name}” was added to two-step authentication on ${account}. You can now sign in with it instead of a code.${NOTICE_FOOTER}`,
+      };
+    case "passkey_removed":
+      return {
+        subject: "A passkey was removed",
+        text: `The passkey or security key named “${notice.name}” was removed from two-step authentication on ${account}: it no longer signs in.${NOTICE_FOOTER}`,
       };
     case "two_factor_reset":
       return {

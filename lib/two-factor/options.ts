@@ -59,6 +59,21 @@ export interface TwoFactorOptions {
   pendingSignInTtlMs: number;
   /** How long "Confirm it's you" (or a sign-in with the second factor) counts as recent. @default 600_000 (10 minutes) */
   confirmationTtlMs: number;
+  /**
+   * Passkeys' relying party id (WebAuthn's RP ID): the site's domain, such as "connect.example.com"
+   * ("localhost" in development). A passkey works only on the domain it was made for. Null: passkeys
+   * are not offered (their steps answer PASSKEYS_UNAVAILABLE). @default null
+   */
+  passkeyRpId: string | null;
+  /** The name a browser shows when it asks to make a passkey; null: `appName`. @default null */
+  passkeyRpName: string | null;
+  /**
+   * The origins a passkey's answer may come from (scheme, host and port, such as
+   * "https://connect.example.com"): each must be the RP id or under it. @default []
+   */
+  passkeyOrigins: string[];
+  /** How long a passkey request (its challenge) can be answered. @default 300_000 (5 minutes) */
+  passkeyChallengeTtlMs: number;
 }
 
 export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
@@ -87,6 +102,10 @@ export const DEFAULT_TWO_FACTOR_OPTIONS: TwoFactorOptions = {
   confirmPath: "/confirm",
   pendingSignInTtlMs: 10 * 60_000,
   confirmationTtlMs: 10 * 60_000,
+  passkeyRpId: null,
+  passkeyRpName: null,
+  passkeyOrigins: [],
+  passkeyChallengeTtlMs: 5 * 60_000,
 };
 
 /** What the core is given: tests inject a clock, a fake sender and a fresh database. */

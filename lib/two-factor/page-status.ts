@@ -1,5 +1,5 @@
 import { challengeStatus } from "./challenge-status";
-import { challengeMethods, type ChallengeMethodName } from "./methods";
+import { offeredMethods } from "./methods";
 import type { TwoFactorDeps } from "./options";
 import type { PendingSignIn } from "./pending-sign-in";
 import { loadSecondFactorState } from "./policy";
@@ -9,7 +9,8 @@ import { maskPhone } from "./phone-number";
  * For the challenge page: the masked phone, whether a code was texted for this sign-in (none is
  * when the challenge opens with another method, and a failed send leaves no challenge), when
  * "Resend code" opens, until when the second factor is locked, and the methods to offer in order
- * (`challengeMethods`: the first is the one the page opens with; the backup code is last).
+ * (`challengeMethods`: the first is the one the page opens with; the backup code is last; a
+ * passkey only where the host set passkeys up: `passkeyRpId`).
  */
 export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "host" | "clock" | "options">, pending: PendingSignIn) {
   const { db } = deps;
@@ -23,7 +24,7 @@ export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "host
     }),
     loadSecondFactorState(deps, pending.userId, now),
   ]);
-  const methods: ChallengeMethodName[] = state ? challengeMethods(state, now) : ["sms", "backup"];
+  const methods = offeredMethods(deps, state, now);
   return {
     phoneMasked: state?.phoneE164 ? maskPhone(state.phoneE164) : status.phoneMasked,
     resendAt: status.resendAt,
@@ -31,5 +32,6 @@ export async function twoFactorPageStatus(deps: Pick<TwoFactorDeps, "db" | "host
     lockedUntil: state?.lockedUntil && state.lockedUntil > now ? state.lockedUntil : null,
     methods,
     hasAuthenticatorApp: methods.includes("authenticator"),
+    hasPasskey: methods.includes("passkey"),
   };
 }

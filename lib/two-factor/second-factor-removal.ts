@@ -3,7 +3,7 @@ import type { RequestInfo } from "../http/client-ip";
 import { recordTwoFactorEvent } from "./audit";
 import { voidLiveCodes } from "./code-consumption";
 import type { PolicySource } from "./policy";
-import { authenticatorApps, backupCodes, twoFactorUsers } from "./schema";
+import { authenticatorApps, backupCodes, passkeyChallenges, passkeys, twoFactorUsers } from "./schema";
 import { revokeTrustedDevices } from "./trusted-devices";
 
 /** Who takes the second factor away: the user on their Security page, or an admin of their organization. */
@@ -15,7 +15,7 @@ const EVENT = { self: "two_factor.disabled", admin: "two_factor.reset_by_admin" 
 
 /**
  * Takes a user's second factor away, in the caller's transaction (`db`): the phone, the
- * authenticator app, the backup codes, the live codes and the trusted devices are gone, the run of failures and any lock end
+ * authenticator app, the passkeys (and their requests), the backup codes, the live codes and the trusted devices are gone, the run of failures and any lock end
  * with them, and every pending sign-in begun before `now` ends. Recorded as the remover's own event.
  * An admin's reset also ends the user's sessions (the host's `endSessions`, in the same
  * transaction); the user turning it off keeps the session they are using (they proved their
@@ -39,6 +39,8 @@ export async function removeUserSecondFactor({ db, host }: PolicySource, userId:
   if (input.by === "admin") await host.endSessions(db, { userId, before: now });
   await db.delete(backupCodes).where(eq(backupCodes.userId, userId));
   await db.delete(authenticatorApps).where(eq(authenticatorApps.userId, userId));
+  await db.delete(passkeys).where(eq(passkeys.userId, userId));
+  await db.delete(passkeyChallenges).where(eq(passkeyChallenges.userId, userId));
   await voidLiveCodes(db, userId, now);
   await revokeTrustedDevices(db, userId, now);
   await recordTwoFactorEvent(db, {

@@ -3,7 +3,7 @@ import type { Clock } from "../clock";
 import { deleteInBatches, SWEEP_BATCH_SIZE } from "./batch-delete";
 import type { TwoFactorDb } from "./db";
 import type { TwoFactorOptions } from "./options";
-import { signInTickets, smsChallenges, trustedDevices } from "./schema";
+import { passkeyChallenges, signInTickets, smsChallenges, trustedDevices } from "./schema";
 import { ACCOUNT_CODE_WINDOW_MS, PHONE_CODE_WINDOW_MS } from "./send-code";
 
 export interface TwoFactorSweepDeps {
@@ -16,6 +16,7 @@ export interface TwoFactorSweepCounts {
   sms_challenges: number;
   sign_in_tickets: number;
   trusted_devices: number;
+  passkey_challenges: number;
 }
 
 /**
@@ -31,7 +32,9 @@ export function smsChallengeRetentionMs(options: TwoFactorSweepDeps["options"]):
  * Deletes the plugin's rows that no limit or guarantee reads any more: SMS challenges outside
  * every window that counts them and past their code's expiry, sign-in tickets past their expiry
  * (consumed or not: an expired ticket is refused whether its row is there or not) and trusted
- * devices past their expiry (revoked or not). The audit log is never swept.
+ * devices past their expiry (revoked or not), and passkey challenges past their expiry (answered
+ * or not: nothing counts them, and an expired one is refused whether its row is there or not).
+ * The audit log is never swept.
  */
 export async function sweepTwoFactorTables(deps: TwoFactorSweepDeps, batchSize = SWEEP_BATCH_SIZE): Promise<TwoFactorSweepCounts> {
   const now = deps.clock.now();
@@ -46,5 +49,6 @@ export async function sweepTwoFactorTables(deps: TwoFactorSweepDeps, batchSize =
     ),
     sign_in_tickets: await deleteInBatches(deps.db, signInTickets, sql`${signInTickets.expiresAt} <= ${at(now)}`, batchSize),
     trusted_devices: await deleteInBatches(deps.db, trustedDevices, sql`${trustedDevices.expiresAt} <= ${at(now)}`, batchSize),
+    passkey_challenges: await deleteInBatches(deps.db, passkeyChallenges, sql`${passkeyChallenges.expiresAt} <= ${at(now)}`, batchSize),
   };
 }

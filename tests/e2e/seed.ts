@@ -54,6 +54,8 @@ export const E2E_USERS = {
   authenticatorMember: "authenticator-app@example.com",
   /** method-picker.spec.ts: SMS set up, adds an app, makes SMS preferred, removes the app, and cannot remove SMS. */
   methodPickerMember: "method-picker@example.com",
+  /** passkeys.spec.ts: SMS set up, then adds two passkeys, signs in with one and removes one. */
+  passkeyMember: "passkeys@example.com",
 } as const;
 
 /**
@@ -85,6 +87,8 @@ export const E2E_AUTHENTICATOR_PHONE = "+14155553601";
 
 /** The phone of `E2E_USERS.methodPickerMember` (method-picker.spec.ts). */
 export const E2E_METHOD_PICKER_PHONE = "+14155553602";
+/** The phone of `E2E_USERS.passkeyMember` (passkeys.spec.ts reads the codes texted to it). */
+export const E2E_PASSKEY_PHONE = "+14155553603";
 
 export async function seedE2eData(db: Db, password: string) {
   await seedDemoData(db, password);
@@ -174,6 +178,10 @@ export async function seedE2eData(db: Db, password: string) {
   await withSecondFactor(db, authenticatorMember.id, E2E_AUTHENTICATOR_PHONE);
   const pickerMember = await createUser(db, { organizationId: authenticatorCo.id, role: "member", email: E2E_USERS.methodPickerMember, password, name: "Mia Methods" });
   await withSecondFactor(db, pickerMember.id, E2E_METHOD_PICKER_PHONE);
+  const passkeyCo = await createOrganization(db, "Passkey Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, passkeyCo.id));
+  const passkeyMember = await createUser(db, { organizationId: passkeyCo.id, role: "member", email: E2E_USERS.passkeyMember, password, name: "Pia Passkey" });
+  await withSecondFactor(db, passkeyMember.id, E2E_PASSKEY_PHONE);
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");

@@ -108,7 +108,7 @@ describe.each(databaseTargets({ throughPooler: true }))("confirm it's you with t
     // the lock starts a new run; the tries while locked counted nothing
     expect(await failures(user.id)).toBe(0);
     expect(await eventsOf(user.id, "two_factor.authenticator_code_failed")).toHaveLength(5);
-    expect(await confirmationStatus(deps, user.id)).toEqual({ lockedUntil: until, methods: ["authenticator", "sms", "backup"], hasAuthenticatorApp: true });
+    expect(await confirmationStatus(deps, user.id)).toEqual({ lockedUntil: until, methods: ["authenticator", "sms", "backup"], hasAuthenticatorApp: true, hasPasskey: false });
 
     deps.clock.set(until);
     const afterLock = codeNow(secret);
@@ -138,7 +138,7 @@ describe.each(databaseTargets({ throughPooler: true }))("confirm it's you with t
     // a setup still waiting for its first code is no app
     const pending = decodeBase32IgnorePadding((await beginAuthenticatorSetup(deps, { userId: user.id, request: testRequest() })).secret);
     expect(await confirm(user.id, "authenticator", codeNow(pending))).toEqual({ ok: false, code: "NO_AUTHENTICATOR_APP" });
-    expect(await confirmationStatus(deps, user.id)).toEqual({ lockedUntil: null, methods: ["sms", "backup"], hasAuthenticatorApp: false });
+    expect(await confirmationStatus(deps, user.id)).toEqual({ lockedUntil: null, methods: ["sms", "backup"], hasAuthenticatorApp: false, hasPasskey: false });
     expect(await failures(user.id)).toBe(0);
     expect(await eventsOf(user.id, "two_factor.confirmed")).toHaveLength(0);
 

@@ -7,3 +7,5 @@ import { stepAction } from "@/lib/step-action";
 export const sendConfirmCodeAction = stepAction("confirm/send");
 
 export const confirmAction = stepAction("confirm/verify");
+
+export const passkeyConfirmOptionsAction = stepAction("confirm/passkey-options");

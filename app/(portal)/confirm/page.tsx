@@ -7,7 +7,7 @@ import { formatDuration } from "@/lib/duration";
 import { twoFactorDeps } from "@/lib/server";
 import { confirmationStatus } from "@/lib/two-factor";
 import { ConfirmSecondFactor } from "@/lib/two-factor/react";
-import { confirmAction, sendConfirmCodeAction } from "./actions";
+import { confirmAction, passkeyConfirmOptionsAction, sendConfirmCodeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Confirm it's you" };
 
@@ -31,6 +31,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
             next={safeReturnPath(next)}
             lockedUntil={status?.lockedUntil?.toISOString() ?? null}
             methods={status?.methods}
+            passkeyOptions={passkeyConfirmOptionsAction}
             send={sendConfirmCodeAction}
             confirm={confirmAction}
           />

@@ -12,6 +12,7 @@ import {
   SmsMethod,
   TrustedDevices,
   type AuthenticatorIntent,
+  type PasskeyIntent,
   type SecurityIntent,
   type SecurityMethod,
   type SmsIntent,
@@ -29,6 +30,7 @@ import {
   turnOffTwoFactorAction,
   verifySelfSetupCodeAction,
 } from "./actions";
+import { PasskeysSection } from "./passkeys-section";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -40,6 +42,8 @@ const NOTICES: Record<string, string> = {
   "app-added": "Your authenticator app was added. When you sign in, choose “Use your authenticator app” to enter its code.",
   "app-removed": "Your authenticator app was removed: its codes no longer work.",
   "phone-removed": "SMS was removed: codes are no longer texted to your phone.",
+  "passkey-added": "Your passkey was added. When you sign in, choose “Use a passkey or security key”.",
+  "passkey-removed": "The passkey was removed: it no longer signs you in.",
   "phone-added": "SMS was added: you can now also sign in with a code texted to your phone. Store your new backup codes; the old ones no longer work.",
 };
 
@@ -50,8 +54,17 @@ const PREFERRED_NOTICES: Record<SecurityMethod, string> = {
 };
 const isSecurityMethod = (value: unknown): value is SecurityMethod => typeof value === "string" && Object.hasOwn(PREFERRED_NOTICES, value);
 
-const INTENTS: readonly (SecurityIntent | AuthenticatorIntent | SmsIntent)[] = ["new-backup-codes", "turn-off", "authenticator-setup", "authenticator-remove", "phone-remove"];
+const INTENTS: readonly (SecurityIntent | AuthenticatorIntent | SmsIntent | PasskeyIntent)[] = [
+  "new-backup-codes",
+  "turn-off",
+  "authenticator-setup",
+  "authenticator-remove",
+  "phone-remove",
+  "passkey-add",
+  "passkey-remove",
+];
 const isAppIntent = (intent: string | null): intent is AuthenticatorIntent => intent === "authenticator-setup" || intent === "authenticator-remove";
+const isPasskeyIntent = (intent: string | null): intent is PasskeyIntent => intent === "passkey-add" || intent === "passkey-remove";
 const isPageIntent = (intent: string | null): intent is SecurityIntent => intent === "new-backup-codes" || intent === "turn-off";
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
@@ -120,7 +133,16 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
                 remove={removeAuthenticatorAppAction}
               />
             </li>
-            {/* Passkeys and security keys: the passkey feature's item goes here (state.methods.passkeys, with PreferredMethod method="passkey"). */}
+            <li aria-labelledby="passkeys-title" data-testid="passkeys-section" className="rounded-lg border border-slate-200 p-4">
+              <div className="mb-2 flex flex-wrap items-center gap-3">
+                <h3 id="passkeys-title" className="font-semibold">Passkeys and security keys</h3>
+                {enrolled.passkeys.length > 0 ? <PreferredMethod method="passkey" preferred={enrolled.preferred === "passkey"} action={makePreferredMethodAction} /> : null}
+              </div>
+              <PasskeysSection
+                passkeys={enrolled.passkeys.map((p) => ({ id: p.id, name: p.name, addedAt: p.addedAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null }))}
+                resume={isPasskeyIntent(resume) ? resume : null}
+              />
+            </li>
           </ul>
           <h2 className="mt-8 mb-2 text-lg font-semibold">Trusted devices</h2>
           <TrustedDevices

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, type ReactNode } from "react";
+import { useActionState, useState } from "react";
 import type { ActionState } from "../action-state";
 import { twoFactorMessage, type TwoFactorErrorCode, type TwoFactorFailure } from "../messages";
 import { AuthenticatorCodeForm } from "./authenticator-code-form";
@@ -12,6 +12,7 @@ import { FormMessage } from "./form-message";
 import { LockNotice, useLockNotice } from "./lock-notice";
 import { useFollowRedirect, type Navigate } from "./navigation";
 import { offeredMethods, OtherMethods, type ChallengeMethod } from "./other-methods";
+import { PasskeyChallengeForm } from "./passkey-challenge-form";
 import { ResendButton } from "./resend-button";
 import type { StepAction, TransportMessages } from "./route-action";
 import { TimeZoneField, useBrowserTimeZone } from "./time-zone";
@@ -46,8 +47,9 @@ export interface ChallengeProps {
   methods?: readonly ChallengeMethod[];
   /** The member has an authenticator app: "Use your authenticator app" is offered (with `verifyAuthenticator`). Ignored with `methods`. */
   hasAuthenticatorApp?: boolean;
-  /** The passkey's form (the passkey feature's own component): "passkey" is offered only with it. */
-  passkeyForm?: ReactNode;
+  /** challenge/passkey-options, and challenge/verify with `method: "passkey"` (posted with JavaScript: WebAuthn needs it); "passkey" is offered only with both. */
+  passkeyOptions?: StepAction;
+  verifyPasskey?: StepAction;
   /** The step that checks the app's code (the route's `method`: "authenticator"). */
   verifyAuthenticator?: StepAction;
   resend: StepAction;
@@ -66,13 +68,13 @@ const noAuthenticatorStep: StepAction = async () => ({ ok: false });
 
 /**
  * The sign-in challenge: it opens with the member's first method (`methods`) and offers the rest:
- * a passkey (its plugged-in form), the authenticator app's code, the SMS code (with "Resend code";
+ * a passkey or security key, the authenticator app's code, the SMS code (with "Resend code";
  * when none was texted for this sign-in, it says so), or a backup code, and "Trust this device".
  */
 export function Challenge(props: ChallengeProps) {
   const { classNames } = props;
   const cx = slotClasses(classNames);
-  const offered = offeredMethods(props.methods, { passkey: Boolean(props.passkeyForm), authenticator: Boolean(props.verifyAuthenticator) }, props.hasAuthenticatorApp);
+  const offered = offeredMethods(props.methods, { passkey: Boolean(props.passkeyOptions && props.verifyPasskey), authenticator: Boolean(props.verifyAuthenticator) }, props.hasAuthenticatorApp);
   const [method, setMethod] = useState<ChallengeMethod>(offered[0]!);
   const [smsActionState, smsAction, smsActionPending] = useActionState(props.verifySms, {});
   const [backupActionState, backupAction, backupActionPending] = useActionState(props.verifyBackup, {});
@@ -84,6 +86,7 @@ export function Challenge(props: ChallengeProps) {
   const smsState = smsSubmit.state ?? smsActionState;
   const backupState = backupSubmit.state ?? backupActionState;
   const appState = appSubmit.state ?? appActionState;
+  const [passkeyState, setPasskeyState] = useState<ActionState>({});
   const verifyingSms = smsSubmit.pending || smsActionPending;
   const [resendState, resendAction, resending] = useActionState(props.resend, {});
   const autofilled = useWebOtp(method === "sms");
@@ -103,9 +106,9 @@ export function Challenge(props: ChallengeProps) {
     if (resendState.ok) setStaleSmsState(smsState);
   }
   const smsShown = smsState === staleSmsState ? {} : smsState;
-  const lock = useLockNotice([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, appState.lockedUntil, resendState.lockedUntil], "challenge");
+  const lock = useLockNotice([props.lockedUntil, smsState.lockedUntil, backupState.lockedUntil, appState.lockedUntil, passkeyState.lockedUntil, resendState.lockedUntil], "challenge");
   const pageNotice = props.notice && props.notice.code !== "LOCKED" && !resendState.ok && !resendState.error ? say(props.notice) : undefined;
-  const done = [smsState, backupState, appState].find((state) => state.redirectTo);
+  const done = [smsState, backupState, appState, passkeyState].find((state) => state.redirectTo);
   const goTo = done?.redirectTo;
   useFollowRedirect(goTo, props.onNavigate);
 
@@ -144,8 +147,8 @@ export function Challenge(props: ChallengeProps) {
             <ResendButton resendAt={resendState.resendAt ?? props.resendAt} pending={resending} classNames={classNames} />
           </form>
         </>
-      ) : method === "passkey" ? (
-        props.passkeyForm
+      ) : method === "passkey" && props.passkeyOptions && props.verifyPasskey ? (
+        <PasskeyChallengeForm options={props.passkeyOptions} verify={props.verifyPasskey} trustedFor={props.trustedFor} onAnswer={setPasskeyState} classNames={classNames} />
       ) : method === "authenticator" ? (
         <AuthenticatorCodeForm
           action={appAction}

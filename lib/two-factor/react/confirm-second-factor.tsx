@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState, type ReactNode } from "react";
+import { useActionState, useState } from "react";
 import { Button } from "./button";
 import { slotClasses, type ClassNames, type TwoFactorSlot } from "./class-names";
 import { CodeField } from "./code-field";
@@ -12,6 +12,7 @@ import { METHOD_LABELS, offeredMethods, type ChallengeMethod } from "./other-met
 import { ResendButton } from "./resend-button";
 import type { StepAction } from "./route-action";
 import { TimeZoneField } from "./time-zone";
+import { usePasskeyConfirm } from "./use-passkey-confirm";
 
 export interface ConfirmSecondFactorProps {
   /** Where the browser goes once confirmed (sent with the form as `next`). */
@@ -22,8 +23,8 @@ export interface ConfirmSecondFactorProps {
   methods?: readonly ChallengeMethod[];
   /** The member has a confirmed authenticator app: "Use your authenticator app" is offered too. Ignored with `methods`. */
   hasAuthenticatorApp?: boolean;
-  /** The passkey's confirmation (the passkey feature's own component): "passkey" is offered only with it. */
-  passkeyForm?: ReactNode;
+  /** confirm/passkey-options: "Use a passkey or security key" is offered (when `methods` lists it) only with it. */
+  passkeyOptions?: StepAction;
   /** The steps: text a code, then check the password with the code, a backup code or the app's code (`method`). */
   send: StepAction;
   confirm: StepAction;
@@ -35,13 +36,14 @@ export interface ConfirmSecondFactorProps {
 export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
   const { next, lockedUntil: lockedAtOpen, classNames } = props;
   const cx = slotClasses(classNames);
-  const methods = offeredMethods(props.methods, { passkey: Boolean(props.passkeyForm), authenticator: true }, props.hasAuthenticatorApp);
+  const methods = offeredMethods(props.methods, { passkey: Boolean(props.passkeyOptions), authenticator: true }, props.hasAuthenticatorApp);
   const [method, setMethod] = useState<ChallengeMethod>(methods[0]!);
   // With SMS alone, the article's one link between the SMS code and the backup code.
   const offered = methods.filter((m) => m !== method);
   const [sendState, sendAction, sending] = useActionState(props.send, {});
   const [state, action, confirming] = useActionState(props.confirm, {});
   useFollowRedirect(state.redirectTo, props.onNavigate);
+  const passkey = usePasskeyConfirm(method === "passkey" ? props.passkeyOptions : undefined, action);
   const lock = useLockNotice([lockedAtOpen, sendState.lockedUntil, state.lockedUntil], "confirm");
   return (
     <div className={classNames?.root}>
@@ -61,14 +63,15 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
           )}
         </form>
       ) : null}
-      {method === "passkey" ? props.passkeyForm : (
-      <form action={action} noValidate>
+      <form action={action} onSubmit={passkey.onSubmit} noValidate>
         <TimeZoneField />
-        <FormMessage error={state.lockedUntil ? undefined : state.error} classNames={classNames} />
+        <FormMessage error={state.lockedUntil ? undefined : ((method === "passkey" ? passkey.error : undefined) ?? state.error)} classNames={classNames} />
         <input type="hidden" name="next" value={next} />
         <input type="hidden" name="method" value={method} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} classNames={classNames} />
-        {method === "sms" ? (
+        {method === "passkey" ? (
+          <PasskeyPrompt error={state.fieldErrors?.code} className={cx("text", "mb-4 text-sm text-slate-700")} />
+        ) : method === "sms" ? (
           <CodeField error={state.fieldErrors?.code} classNames={classNames} />
         ) : method === "authenticator" ? (
           <Field
@@ -87,11 +90,10 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
         ) : (
           <Field key="backup" label="Backup code" name="code" autoComplete="off" spellCheck={false} required error={state.fieldErrors?.code} classNames={classNames} />
         )}
-        <Button type="submit" pending={confirming} disabled={confirming} className={classNames?.button}>
-          {confirming ? "Confirming…" : "Confirm"}
+        <Button type="submit" pending={confirming || passkey.asking} disabled={confirming || passkey.asking} className={classNames?.button}>
+          {passkey.asking ? "Waiting for your passkey…" : confirming ? "Confirming…" : method === "passkey" ? "Confirm with passkey" : "Confirm"}
         </Button>
       </form>
-      )}
       {offered.map((other) => (
         <p key={other} className={cx("text", "mt-4 text-sm")}>
           <button type="button" className={cx("link", "underline")} onClick={() => setMethod(other)}>
@@ -101,5 +103,19 @@ export function ConfirmSecondFactor(props: ConfirmSecondFactorProps) {
       ))}
       </fieldset>
     </div>
+  );
+}
+
+/** What the passkey's confirmation says instead of a code field, and its refusal. */
+function PasskeyPrompt({ error, className }: { error?: string; className: string }) {
+  return (
+    <>
+      <p className={className}>Your browser will ask for your passkey or security key: its fingerprint, face, screen lock or PIN.</p>
+      {error ? (
+        <p id="code-error" role="alert" className="mb-4 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }

@@ -16,8 +16,8 @@ export const METHOD_LABELS: Record<ChallengeMethod, string> = {
 
 /**
  * The methods a page offers, in the order the page status gave (`methods`: the challenge's order,
- * the preferred one first), keeping only those the page can take: a passkey when a passkey form is
- * plugged in, the app when its step is. Without `methods` (an older page), the article's two, with
+ * the preferred one first), keeping only those the page can take: a passkey when its steps are
+ * given, the app when its step is. Without `methods` (an older page), the article's two, with
  * the app first when the member has one. Never empty: the backup code always remains.
  */
 export function offeredMethods(

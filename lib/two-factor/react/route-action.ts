@@ -7,12 +7,18 @@ export type StepAction = (previous: ActionState, formData: FormData) => Promise<
 export type TwoFactorStep =
   | "challenge/verify"
   | "challenge/resend"
+  | "challenge/passkey-options"
   | "setup/send"
   | "setup/verify"
   | "setup/finish"
   | "sign-in/cancel"
   | "confirm/send"
-  | "confirm/verify";
+  | "confirm/verify"
+  | "confirm/passkey-options"
+  | "security/passkey-options"
+  | "security/passkey-add"
+  | "security/passkey-rename"
+  | "security/passkey-remove";
 
 /** What the member is told when no step answer arrives. */
 export interface TransportMessages {
@@ -55,7 +61,7 @@ export async function postTwoFactorStep(url: string, formData: FormData, options
 }
 
 export interface RouteActionOptions extends PostStepOptions {
-  /** Fields the form does not hold, added to each post: the challenge's `method` ("sms" | "backup" | "authenticator"). */
+  /** Fields the form does not hold, added to each post: the challenge's `method` ("sms" | "backup" | "authenticator" | "passkey"). */
   fields?: Record<string, string>;
 }
 

@@ -5,6 +5,7 @@ import type { ActionState } from "../action-state";
 import { confirmSecondFactorAndNotify, sendConfirmationCode } from "../confirm";
 import { flowCookiesAndPaths } from "../flow";
 import { messageContext, twoFactorMessage } from "../messages";
+import { beginPasskeyConfirmation } from "../passkey-confirm";
 import { signedIn } from "./guards";
 import { answer, formStep, type StepHost } from "./step";
 
@@ -30,17 +31,36 @@ export const sendConfirmCodeStep = formStep({
   },
 });
 
+/** confirm/passkey-options: what the browser is asked to sign with, bound to this session. */
+export const passkeyConfirmOptionsStep = formStep({
+  schema: z.object({ timeZone: z.string().max(64).optional() }),
+  who: signedIn,
+  async run(input) {
+    const { deps, who: session } = input;
+    const begun = await beginPasskeyConfirmation(deps, { userId: session.userId, authTime: session.authTime });
+    if (begun.ok) return answer({ ok: true, passkeyOptions: { ...begun.options } });
+    const error = twoFactorMessage(begun, messageContext("confirm", deps.clock.now(), input.form));
+    return answer(begun.code === "LOCKED" ? lockedState(begun, error) : { ok: false, error });
+  },
+});
+
+// A code is at most 64 characters; a passkey's answer (JSON) is longer.
+const CODE_MAX = 64;
 const confirmFields = {
-  method: z.enum(["sms", "backup", "authenticator"]),
-  code: z.string().trim().min(1, "Enter the code.").max(64),
+  method: z.enum(["sms", "backup", "authenticator", "passkey"]),
+  code: z.string().trim().min(1, "Enter the code.").max(12_000),
   next: z.string().max(2048).optional(),
 };
 const password = z.string().min(1, "Enter your password.").max(256);
 // Without the host's password check the form has no password field to require.
-const confirmSchema = (host: StepHost) => z.object({ ...confirmFields, password: host.checkPassword ? password : password.optional() });
+const confirmSchema = (host: StepHost) =>
+  z
+    .object({ ...confirmFields, password: host.checkPassword ? password : password.optional() })
+    .refine((form) => form.method === "passkey" || form.code.length <= CODE_MAX, { path: ["code"], message: `Too big: expected string to have <=${CODE_MAX} characters` });
 
 /**
- * confirm/verify: `password` (when the host checks it), `method` (sms | backup | authenticator), `code`, `next`.
+ * confirm/verify: `password` (when the host checks it), `method` (sms | backup | authenticator |
+ * passkey), `code` (a passkey's: the browser's answer, JSON), `next`.
  * Right: the confirmation cookie for this session, and back to `next`.
  */
 export const confirmStep = formStep({

@@ -1,6 +1,7 @@
 import { beginAuthenticatorSetupStep, confirmAuthenticatorSetupStep, removeAuthenticatorAppStep } from "./authenticator";
-import { confirmStep, sendConfirmCodeStep } from "./confirm";
 import { makePreferredMethodStep, removePhoneStep } from "./methods";
+import { confirmStep, passkeyConfirmOptionsStep, sendConfirmCodeStep } from "./confirm";
+import { addPasskeyStep, passkeyRegistrationOptionsStep, passkeySignInOptionsStep, removePasskeyStep, renamePasskeyStep } from "./passkey";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneAddStep, finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
@@ -11,12 +12,14 @@ import type { Step } from "./step";
 export const TWO_FACTOR_STEPS = {
   "challenge/verify": verifyChallengeStep,
   "challenge/resend": resendChallengeStep,
+  "challenge/passkey-options": passkeySignInOptionsStep,
   "sign-in/cancel": cancelSignInStep,
   "setup/send": sendSetupCodeStep,
   "setup/verify": verifySetupCodeStep,
   "setup/finish": finishSetupStep,
   "confirm/send": sendConfirmCodeStep,
   "confirm/verify": confirmStep,
+  "confirm/passkey-options": passkeyConfirmOptionsStep,
   "security/send": sendSelfSetupCodeStep,
   "security/verify": verifySelfSetupCodeStep,
   "security/finish-setup": finishSelfSetupStep,
@@ -30,6 +33,10 @@ export const TWO_FACTOR_STEPS = {
   "security/authenticator-remove": removeAuthenticatorAppStep,
   "security/preferred-method": makePreferredMethodStep,
   "security/phone-remove": removePhoneStep,
+  "security/passkey-options": passkeyRegistrationOptionsStep,
+  "security/passkey-add": addPasskeyStep,
+  "security/passkey-rename": renamePasskeyStep,
+  "security/passkey-remove": removePasskeyStep,
   "members/reset": resetMemberStep,
   "members/revoke-devices": revokeMemberDevicesStep,
 } as const satisfies Record<string, Step>;

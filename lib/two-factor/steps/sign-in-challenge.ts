@@ -4,12 +4,13 @@ import { completeSignInChallenge, type ChallengeMethod } from "../challenge-comp
 import { authenticatorCodeField, backupCodeField, checkboxField, smsCodeField } from "../fields";
 import { flowCookiesAndPaths } from "../flow";
 import { messageContext, twoFactorMessage, type TwoFactorMessageContext } from "../messages";
+import { passkeyAnswerField } from "../passkey-response";
 import { resendSignInCode } from "../sign-in";
 import { validateForm } from "./form";
 import { pendingSignIn, signInEndedAnswer } from "./guards";
 import { answer, anyone, formStep, type Step } from "./step";
 
-// The sign-in challenge: "Verify" (an SMS code, an authenticator app's code or a backup code), "Resend code", and "Cancel".
+// The sign-in challenge: "Verify" (an SMS code, an authenticator app's code, a passkey's answer or a backup code), "Resend code", and "Cancel".
 
 // `timeZone`: the browser's, so a lock or limit says when it lifts in the member's own time.
 const timeZoneField = z.string().max(64).optional();
@@ -17,12 +18,14 @@ const FORMS = {
   sms: z.object({ code: smsCodeField, trustDevice: checkboxField, timeZone: timeZoneField }).transform((f) => ({ code: f.code, trustDevice: f.trustDevice, timeZone: f.timeZone })),
   backup: z.object({ backupCode: backupCodeField, trustDevice: checkboxField, timeZone: timeZoneField }).transform((f) => ({ code: f.backupCode, trustDevice: f.trustDevice, timeZone: f.timeZone })),
   authenticator: z.object({ code: authenticatorCodeField, trustDevice: checkboxField, timeZone: timeZoneField }),
+  passkey: z.object({ response: passkeyAnswerField, trustDevice: checkboxField, timeZone: timeZoneField }).transform((f) => ({ code: f.response, trustDevice: f.trustDevice, timeZone: f.timeZone })),
 } as const satisfies Record<ChallengeMethod, z.ZodType>;
-const FIELDS = { sms: "code", backup: "backupCode", authenticator: "code" } as const satisfies Record<ChallengeMethod, string>;
-const isMethod = (method: unknown): method is ChallengeMethod => method === "sms" || method === "backup" || method === "authenticator";
+const FIELDS = { sms: "code", backup: "backupCode", authenticator: "code", passkey: "response" } as const satisfies Record<ChallengeMethod, string>;
+const isMethod = (method: unknown): method is ChallengeMethod => typeof method === "string" && Object.hasOwn(FIELDS, method);
 
 /**
- * challenge/verify: `method` (sms | backup | authenticator) with `code` or `backupCode`,
+ * challenge/verify: `method` (sms | backup | authenticator | passkey) with `code`, `backupCode` or
+ * `response` (a passkey's answer, JSON),
  * `trustDevice`, `timeZone`. Right: the session starts.
  */
 export const verifyChallengeStep: Step = async (input) => {
