@@ -10,6 +10,7 @@ import { DEFAULT_TWO_FACTOR_OPTIONS, type TwoFactorDeps } from "./options";
 import { announceLock, secondFactorLockedUntil } from "./lockout";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
+import { smsNotAccepted, smsVerdictOf } from "./sms-acceptance";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
 /** How long a confirmed second factor lets sensitive actions through: the option's default (10 minutes). */
@@ -46,9 +47,11 @@ export type ConfirmMethod = "sms" | "backup" | "authenticator";
 export async function sendConfirmationCode(
   deps: TwoFactorDeps,
   input: { userId: string; authTime: number; request: RequestInfo },
-): Promise<SendCodeResult | Failure<"NOT_ENROLLED">> {
+): Promise<SendCodeResult | Failure<"NOT_ENROLLED" | "SMS_NOT_ACCEPTED">> {
   const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.phoneE164) return failure("NOT_ENROLLED");
+  // Issue 18 policy: as at sign-in (SMS stays the one proof of a member who must still add a secure method).
+  if (smsVerdictOf(state, deps.clock.now()) === "refused") return smsNotAccepted();
   return sendSmsCode(deps, {
     userId: input.userId,
     organizationId: state.organizationId,
@@ -68,9 +71,11 @@ type ConfirmInput = { userId: string; authTime: number; method: ConfirmMethod; c
 export async function confirmSecondFactor(
   deps: TwoFactorDeps,
   input: ConfirmInput,
-): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
+): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED" | "SMS_NOT_ACCEPTED">> {
   const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.enrolled) return failure("NOT_ENROLLED");
+  // Issue 18 policy: an SMS code is refused before it is checked, so nothing is spent.
+  if (input.method === "sms" && smsVerdictOf(state, deps.clock.now()) === "refused") return smsNotAccepted();
   const confirmed = async (db: TwoFactorDb) =>
     recordTwoFactorEvent(db, {
       organizationId: state.organizationId,

@@ -35,7 +35,8 @@ export type TwoFactorErrorCode =
   | "NOT_ENROLLED"
   | "REQUIRED_BY_ORGANIZATION"
   | "SIGN_IN_ENDED"
-  | "SESSION_EXPIRED";
+  | "SESSION_EXPIRED"
+  | "SMS_NOT_ACCEPTED";
 
 export interface TwoFactorFailure {
   code: TwoFactorErrorCode;
@@ -139,6 +140,10 @@ export const TWO_FACTOR_MESSAGES = {
   REQUIRED_BY_ORGANIZATION: () => "Your organization requires two-step authentication, so it cannot be turned off.",
   SIGN_IN_ENDED: () => "This sign-in has ended because the account's security settings changed since it began. Sign in again.",
   SESSION_EXPIRED: () => "Your sign-in took too long and has expired. Sign in again.",
+  SMS_NOT_ACCEPTED: ({ screen }) =>
+    screen === "setup"
+      ? "Your organization accepts only an authenticator app or a passkey, so a phone cannot be set up. Sign in again to set up an authenticator app."
+      : "Your organization accepts only an authenticator app or a passkey. Choose another verification method.",
 } satisfies TwoFactorMessages;
 
 /** Whether a code read from outside (a page's address) is one of the flows' own. */

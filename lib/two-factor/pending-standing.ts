@@ -10,18 +10,24 @@ import type { PendingSignIn } from "./pending-sign-in";
  * setup stage only stands while the user still has no second factor: once they have one (set up
  * in another browser, say), replacing it is the Security page's change-phone flow, never setup's.
  * After "Verify Phone" the setup stage carries the ticket its own verification issued, and stands.
+ * The secure_setup stage stands only while the user has no secure method (an authenticator app
+ * or a passkey), and, for a new member who proved no second factor, only while they have none at
+ * all: adding a second method is the Security page's, behind a session and a recent second factor.
  */
 export type PendingStanding = "stands" | "ended";
 
 export interface StandingFacts {
   pendingSignInsValidAfter: Date | null;
   enrolled: boolean;
+  /** A confirmed authenticator app or a passkey. */
+  secureMethod: boolean;
 }
 
-export function standingOf(pending: Pick<PendingSignIn, "createdAt" | "stage" | "ticket">, user: StandingFacts | null): PendingStanding {
+export function standingOf(pending: Pick<PendingSignIn, "createdAt" | "stage" | "ticket" | "proved">, user: StandingFacts | null): PendingStanding {
   if (!user) return "ended";
   if (user.pendingSignInsValidAfter && pending.createdAt < user.pendingSignInsValidAfter.getTime()) return "ended";
   if (pending.stage === "setup" && !pending.ticket && user.enrolled) return "ended";
+  if (pending.stage === "secure_setup" && !pending.ticket && (user.secureMethod || (!pending.proved && user.enrolled))) return "ended";
   return "stands";
 }
 
@@ -33,12 +39,15 @@ export const standingColumns = {
     (${twoFactorUsers.phoneE164} is not null and ${twoFactorUsers.phoneVerifiedAt} is not null)
     or exists (select 1 from ${authenticatorApps} where ${authenticatorApps.userId} = ${twoFactorUsers.id} and ${authenticatorApps.confirmedAt} is not null)
     or exists (select 1 from ${passkeys} where ${passkeys.userId} = ${twoFactorUsers.id}))`,
+  secureMethod: sql<boolean>`(
+    exists (select 1 from ${authenticatorApps} where ${authenticatorApps.userId} = ${twoFactorUsers.id} and ${authenticatorApps.confirmedAt} is not null)
+    or exists (select 1 from ${passkeys} where ${passkeys.userId} = ${twoFactorUsers.id}))`,
 };
 
 /** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */
 export async function loadPendingStanding(
   db: TwoFactorDb,
-  pending: Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket">,
+  pending: Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket" | "proved">,
   options: { forUpdate?: boolean } = {},
 ): Promise<PendingStanding> {
   const query = db

@@ -10,6 +10,9 @@ export type TwoFactorStep =
   | "setup/send"
   | "setup/verify"
   | "setup/finish"
+  | "secure-setup/begin"
+  | "secure-setup/confirm"
+  | "secure-setup/finish"
   | "sign-in/cancel"
   | "confirm/send"
   | "confirm/verify";

@@ -2,6 +2,7 @@ import { beginAuthenticatorSetupStep, confirmAuthenticatorSetupStep, removeAuthe
 import { confirmStep, sendConfirmCodeStep } from "./confirm";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
+import { beginSecureSetupStep, confirmSecureSetupStep, finishSecureSetupStep } from "./secure-setup";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
 import { cancelSignInStep, resendChallengeStep, verifyChallengeStep } from "./sign-in-challenge";
 import type { Step } from "./step";
@@ -14,6 +15,9 @@ export const TWO_FACTOR_STEPS = {
   "setup/send": sendSetupCodeStep,
   "setup/verify": verifySetupCodeStep,
   "setup/finish": finishSetupStep,
+  "secure-setup/begin": beginSecureSetupStep,
+  "secure-setup/confirm": confirmSecureSetupStep,
+  "secure-setup/finish": finishSecureSetupStep,
   "confirm/send": sendConfirmCodeStep,
   "confirm/verify": confirmStep,
   "security/send": sendSelfSetupCodeStep,
