@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import type { AnyPgTable } from "drizzle-orm/pg-core";
 import type { TwoFactorDb } from "./db";
 import { authenticatorApps, passkeys, twoFactorUsers } from "./schema";
 import type { PendingSignIn } from "./pending-sign-in";
@@ -31,17 +32,18 @@ export function standingOf(pending: Pick<PendingSignIn, "createdAt" | "stage" | 
   return "stands";
 }
 
+// Qualified by hand: in a select's fields drizzle writes a column without its table, and inside
+// the subquery an unqualified "id" would be the app's or passkey's own.
+const col = (table: AnyPgTable, column: { name: string }) => sql`${table}.${sql.identifier(column.name)}`;
+const hasConfirmedApp = sql`exists (select 1 from ${authenticatorApps} where ${col(authenticatorApps, authenticatorApps.userId)} = ${col(twoFactorUsers, twoFactorUsers.id)} and ${col(authenticatorApps, authenticatorApps.confirmedAt)} is not null)`;
+const hasPasskey = sql`exists (select 1 from ${passkeys} where ${col(passkeys, passkeys.userId)} = ${col(twoFactorUsers, twoFactorUsers.id)})`;
+
 /** The user's columns a standing is judged from, for any read that needs it. */
 export const standingColumns = {
   pendingSignInsValidAfter: twoFactorUsers.pendingSignInsValidAfter,
   // Any second factor: a verified phone, a confirmed authenticator app or a passkey (index lookups).
-  enrolled: sql<boolean>`(
-    (${twoFactorUsers.phoneE164} is not null and ${twoFactorUsers.phoneVerifiedAt} is not null)
-    or exists (select 1 from ${authenticatorApps} where ${authenticatorApps.userId} = ${twoFactorUsers.id} and ${authenticatorApps.confirmedAt} is not null)
-    or exists (select 1 from ${passkeys} where ${passkeys.userId} = ${twoFactorUsers.id}))`,
-  secureMethod: sql<boolean>`(
-    exists (select 1 from ${authenticatorApps} where ${authenticatorApps.userId} = ${twoFactorUsers.id} and ${authenticatorApps.confirmedAt} is not null)
-    or exists (select 1 from ${passkeys} where ${passkeys.userId} = ${twoFactorUsers.id}))`,
+  enrolled: sql<boolean>`((${col(twoFactorUsers, twoFactorUsers.phoneE164)} is not null and ${col(twoFactorUsers, twoFactorUsers.phoneVerifiedAt)} is not null) or ${hasConfirmedApp} or ${hasPasskey})`,
+  secureMethod: sql<boolean>`(${hasConfirmedApp} or ${hasPasskey})`,
 };
 
 /** The standing of a pending sign-in, read from its user's row; `forUpdate` holds the row until the transaction ends. */
