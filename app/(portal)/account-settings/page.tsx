@@ -46,6 +46,7 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
   const member = typeof params.member === "string" ? params.member : null;
   const resume = intent && member && recent ? { intent, userId: member } : null;
   const requirement = recent ? resumedRequirement(params) : null;
+  const secureOnly = allowedMethods.allowed === "secure";
   return (
     <div className="flex flex-col gap-8">
       <section aria-labelledby="settings-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -71,13 +72,13 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
             Activity log
           </Link>
         </div>
-        <EnrollmentProgress enrolled={progress.enrolled} total={progress.total} />
+        <EnrollmentProgress enrolled={progress.enrolled} total={progress.total} secure={secureOnly ? progress.secure : undefined} />
         {problems.map((code) => (
           <p key={code} role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-amber-900">
             {ERROR_MESSAGES[code]}
           </p>
         ))}
-        <MembersTable members={members} search={search} page={query} viewerRole={viewer.role} resume={resume} />
+        <MembersTable members={members} search={search} page={query} viewerRole={viewer.role} resume={resume} secureOnly={secureOnly} />
       </section>
     </div>
   );
