@@ -32,7 +32,7 @@ export function AllowedMethodsForm(props: {
       <FormMessage error={state.error} message={state.message} />
       {resumed && !state.ok && !state.error ? (
         <p role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-          You confirmed it&apos;s you. Check the allowed methods below and Save to apply them.
+          You confirmed it&apos;s you. Check the allowed methods below and choose Update allowed methods to apply them.
         </p>
       ) : null}
       <fieldset className="mb-6">
@@ -83,7 +83,7 @@ export function AllowedMethodsForm(props: {
         {state.fieldErrors?.allowedMethods ? <p className="text-sm text-red-700">{state.fieldErrors.allowedMethods}</p> : null}
       </fieldset>
       <Button ref={save} type="submit" pending={pending} disabled={pending}>
-        {pending ? "Saving…" : "Save allowed methods"}
+        {pending ? "Updating…" : "Update allowed methods"}
       </Button>
     </form>
   );
