@@ -4,6 +4,8 @@ import type { DatabaseHandle } from "@/lib/db/client";
 import { auditEvents } from "@/lib/db/schema";
 import { setOrganizationAllowedMethods } from "@/lib/allowed-methods";
 import { getOrganization } from "@/lib/organizations";
+import { loadViewer, secureMethodNoticeUntil } from "@/lib/users";
+import { makeDeps, setUpAuthenticatorApp } from "../helpers/two-factor";
 import { databaseTargets } from "../helpers/databases";
 import { createOrganization, createUser, testClock, testRequest } from "../helpers/fixtures";
 
@@ -47,6 +49,20 @@ describe.each(databaseTargets())("an organization's allowed methods on $name", (
       ["organization.allowed_methods_changed", admin.id, { from: "secure", to: "secure", graceUntil: null }],
       ["organization.allowed_methods_changed", admin.id, { from: "secure", to: "any", graceUntil: null }],
     ]);
+  });
+
+  it("during the grace a member without an app or passkey is told until when SMS works; once they add an app, or the grace ends, nothing is said", async () => {
+    const org = await createOrganization(handle.db);
+    const admin = await createUser(handle.db, { organizationId: org.id, role: "admin" });
+    const member = await createUser(handle.db, { organizationId: org.id });
+    const now = new Date();
+    expect(secureMethodNoticeUntil((await loadViewer(handle.db, member.id))!, now)).toBeNull();
+    await setOrganizationAllowedMethods(handle.db, { organizationId: org.id, actorUserId: admin.id, allowed: "secure", graceDays: 3, recentSecondFactor: true, request: null, now });
+    const until = new Date(now.getTime() + 3 * 86_400_000);
+    expect(secureMethodNoticeUntil((await loadViewer(handle.db, member.id))!, now)).toEqual(until);
+    expect(secureMethodNoticeUntil((await loadViewer(handle.db, member.id))!, new Date(until.getTime() + 1))).toBeNull();
+    await setUpAuthenticatorApp(makeDeps(handle.db), member);
+    expect(secureMethodNoticeUntil((await loadViewer(handle.db, member.id))!, now)).toBeNull();
   });
 
   it("an organization that does not exist is NOT_FOUND", async () => {
