@@ -37,7 +37,8 @@ targets.push({
   port: base + 2,
   vonagePort: base + 92,
   env: { MIDDLEWARE_GATE: "off" },
-  testMatch: /(protected-routes|test-switches)\.spec\.ts/,
+  // Issue 18: the secure-methods policy holds on the server alone too.
+  testMatch: /(protected-routes|test-switches|secure-methods-policy)\.spec\.ts/,
 });
 // Issue 16: database sessions (next-auth's adapter rows) instead of JWTs, on both databases, for the
 // specs that start, judge and end sessions: the variant's own specs, not the whole suite again.

@@ -69,6 +69,7 @@ export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "sign_in.succeeded": "Signed in",
   "sign_in.failed": "Sign-in failed",
   "organization.require_two_factor_changed": "Requirement for all members changed",
+  "organization.allowed_methods_changed": "Allowed methods changed",
   "two_factor.code_sent": "Code texted",
   "two_factor.code_send_failed": "Code could not be texted",
   "two_factor.code_failed": "Wrong code",
@@ -125,6 +126,12 @@ const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
     detail(e, "required") === true
       ? `${actor(e)} required two-factor authentication for all members`
       : `${actor(e)} stopped requiring two-factor authentication for all members`,
+  "organization.allowed_methods_changed": (e) => {
+    if (detail(e, "to") !== "secure") return `${actor(e)} allowed any two-step method again (SMS, authenticator app, passkey)`;
+    const until = detail(e, "graceUntil");
+    const grace = typeof until === "string" ? `, members with only SMS may use it until ${until.slice(0, 10)}` : "";
+    return `${actor(e)} allowed only secure methods (authenticator app or passkey)${grace}`;
+  },
   "two_factor.code_sent": (e) => `Verification code texted to ${phone(e)} for ${subject(e)}${from(e)}`,
   "two_factor.code_send_failed": (e) => `A verification code for ${subject(e)} could not be texted to ${phone(e)}`,
   "two_factor.code_failed": (e) => {

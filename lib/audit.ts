@@ -5,6 +5,7 @@ import { writeAuditEvent, type AuditEventFields, type TwoFactorEventType } from 
 export const PORTAL_AUDIT_EVENT_TYPES = [
   "sign_in.failed",
   "organization.require_two_factor_changed",
+  "organization.allowed_methods_changed",
   "password_reset.requested",
   "password_reset.completed",
 ] as const;
@@ -17,6 +18,7 @@ export const AUDIT_EVENT_TYPES = [
   "sign_in.succeeded",
   "sign_in.failed",
   "organization.require_two_factor_changed",
+  "organization.allowed_methods_changed",
   "two_factor.code_sent",
   "two_factor.code_send_failed",
   "two_factor.code_failed",

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "CROSS_SITE"
   | "NETWORK"
   | "SECOND_FACTOR_NOT_SET_UP"
+  | "SECOND_FACTOR_NOT_SET_UP_FOR_METHODS"
   | "INVALID_SEARCH"
   | "INVALID_PAGE_LINK"
   | "INVALID_MEMBER_FILTER"
@@ -37,6 +38,8 @@ export const ERROR_MESSAGES = {
   NETWORK: "We could not reach the server. Check your connection and try again.",
   SECOND_FACTOR_NOT_SET_UP:
     "Lifting the requirement or giving members more time needs your own second factor. Set up two-step authentication on the Security page first.",
+  SECOND_FACTOR_NOT_SET_UP_FOR_METHODS:
+    "Changing the allowed methods needs your own second factor. Set up two-step authentication on the Security page first.",
   INVALID_SEARCH: "That search is not valid: use at most 100 characters, with no control characters. All members are shown.",
   INVALID_PAGE_LINK: "That page link is not valid, so the first page is shown.",
   INVALID_MEMBER_FILTER: "That member filter is not valid: use an email address of at most 254 characters, with no control characters. Events of every member are shown.",

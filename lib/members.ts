@@ -28,6 +28,8 @@ export interface MemberRow {
   lastSecondFactorAt: Date | null;
   trustedDevices: number;
   methods: MemberMethods;
+  /** A confirmed authenticator app or a passkey (users.has_secure_method, kept by triggers): compliant under "secure methods only". */
+  secureMethod: boolean;
 }
 
 export const MEMBERS_PAGE_SIZE = 25;
@@ -88,6 +90,7 @@ export async function listMembers(
       phoneVerifiedAt: users.phoneVerifiedAt,
       selfEnabled: users.twoFactorSelfEnabled,
       lastSecondFactorAt: users.lastSecondFactorAt,
+      secureMethod: users.hasSecureMethod,
       // Counted for the rows of this page only.
       trustedDevices: sql<number>`(select count(*) from ${trustedDevices} where ${trustedDevices.userId} = ${users.id}
         and ${trustedDevices.revokedAt} is null and ${trustedDevices.expiresAt} > ${input.now.toISOString()})`,
@@ -128,6 +131,7 @@ function toMemberRow(r: {
   trustedDevices: number;
   hasAuthenticatorApp: boolean;
   backupCodesLeft: number | string | null;
+  secureMethod: boolean;
 }): MemberRow {
   const enrolled = Boolean(r.phoneE164 && r.phoneVerifiedAt);
   return {
@@ -144,6 +148,7 @@ function toMemberRow(r: {
       authenticatorApp: r.hasAuthenticatorApp === true,
       backupCodesLeft: r.backupCodesLeft === null ? null : Number(r.backupCodesLeft),
     },
+    secureMethod: r.secureMethod,
   };
 }
 
@@ -159,12 +164,15 @@ async function countMembers(db: Db, organizationId: string, search: string | und
   return row?.total ?? 0;
 }
 
-/** "37 of 52 members" have set up two-step authentication: the counters the database keeps. */
-export async function enrollmentProgress(db: Db, organizationId: string): Promise<{ enrolled: number; total: number }> {
+/**
+ * "37 of 52 members" have set up two-step authentication, and how many use a secure method (an
+ * authenticator app or a passkey): the counters the database keeps (drizzle/0005, 0012).
+ */
+export async function enrollmentProgress(db: Db, organizationId: string): Promise<{ enrolled: number; secure: number; total: number }> {
   const [row] = await db
-    .select({ total: organizations.memberCount, enrolled: organizations.enrolledCount })
+    .select({ total: organizations.memberCount, enrolled: organizations.enrolledCount, secure: organizations.secureEnrolledCount })
     .from(organizations)
     .where(eq(organizations.id, organizationId))
     .limit(1);
-  return { enrolled: row?.enrolled ?? 0, total: row?.total ?? 0 };
+  return { enrolled: row?.enrolled ?? 0, secure: row?.secure ?? 0, total: row?.total ?? 0 };
 }

@@ -22,6 +22,11 @@ export interface Viewer {
   user: { id: string; email: string; name: string | null; sessionsValidAfter: Date; twoFactorEnrolled: boolean };
   organization: { id: string; name: string; requireTwoFactor: boolean; twoFactorGraceUntil: Date | null } | null;
   role: Role | null;
+  /**
+   * Issue 18: while the organization accepts secure methods only and its grace for SMS-only members
+   * runs, and the viewer has no authenticator app or passkey: until when SMS still works. Else null.
+   */
+  secureMethodDueBy?: Date | null;
 }
 
 // Built once per database and prepared once per connection: it runs on every page.
@@ -39,6 +44,9 @@ const viewerQuery = preparedPerDatabase((db: DbOrTx) =>
       orgName: organizations.name,
       requireTwoFactor: organizations.requireTwoFactor,
       graceUntil: organizations.twoFactorGraceUntil,
+      allowedMethods: organizations.twoFactorAllowedMethods,
+      secureGraceUntil: organizations.secureMethodsGraceUntil,
+      hasSecureMethod: users.hasSecureMethod,
       ended: sql<boolean>`exists (select 1 from ${endedSessions} where ${endedSessions.userId} = ${users.id} and ${endedSessions.authTime} = ${sql.placeholder("authTime")})`,
     })
     .from(users)
@@ -70,7 +78,14 @@ export async function loadViewer(db: Db, userId: string, authTime?: number): Pro
       ? { id: row.orgId, name: row.orgName ?? "", requireTwoFactor: row.requireTwoFactor ?? false, twoFactorGraceUntil: row.graceUntil ?? null }
       : null,
     role: row.role ?? null,
+    secureMethodDueBy: row.allowedMethods === "secure" && !row.hasSecureMethod ? (row.secureGraceUntil ?? null) : null,
   };
+}
+
+/** The home page's notice under "secure methods only": until when SMS still works for the viewer, or null. */
+export function secureMethodNoticeUntil(viewer: Viewer, now: Date): Date | null {
+  const until = viewer.secureMethodDueBy;
+  return until && until > now ? until : null;
 }
 
 export function isOrganizationAdmin(role: Role | null): boolean {

@@ -51,6 +51,8 @@ export const users = pgTable("users", {
   ...twoFactorUserColumns(),
   // JWT sessions issued before this instant are refused on the server.
   sessionsValidAfter: at("sessions_valid_after").notNull().defaultNow(),
+  /** Kept by triggers (drizzle/0012): a confirmed authenticator app or a passkey, for the organization's secure count. */
+  hasSecureMethod: boolean("has_secure_method").notNull().default(false),
   createdAt: at("created_at").notNull().defaultNow(),
 }, (t) => [
   // Members search: "starts with" on email and name, served by btree pattern indexes.
@@ -124,6 +126,8 @@ export const organizations = pgTable("organizations", {
   /** Kept by triggers (drizzle/0005): members, and members with a verified phone, so "N of M" costs one row. */
   memberCount: integer("member_count").notNull().default(0),
   enrolledCount: integer("enrolled_count").notNull().default(0),
+  /** Kept by triggers (drizzle/0012): members with a secure method (users.has_secure_method), for "N of M use a secure method". */
+  secureEnrolledCount: integer("secure_enrolled_count").notNull().default(0),
   createdAt: at("created_at").notNull().defaultNow(),
 });
 

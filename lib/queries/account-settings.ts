@@ -21,5 +21,8 @@ export async function loadAccountSettings(viewer: SessionViewer & { organization
   // A grace period that has ended is not offered again by default: re-saving must not reopen it.
   const until = org?.twoFactorGraceUntil && org.twoFactorGraceUntil > now ? org.twoFactorGraceUntil : null;
   const grace = until ? { until: until.toISOString(), daysLeft: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / DAY_MS)) } : null;
-  return { grace, progress, members, recentSecondFactor };
+  const allowed = org?.twoFactorAllowedMethods ?? "any";
+  const smsUntil = allowed === "secure" && org?.secureMethodsGraceUntil && org.secureMethodsGraceUntil > now ? org.secureMethodsGraceUntil : null;
+  const smsGrace = smsUntil ? { until: smsUntil.toISOString(), daysLeft: Math.max(1, Math.ceil((smsUntil.getTime() - now.getTime()) / DAY_MS)) } : null;
+  return { grace, progress, members, recentSecondFactor, allowedMethods: { allowed, smsGrace } };
 }

@@ -10,12 +10,14 @@ import { stagePath } from "./paths";
 import type { PendingSignIn } from "./pending-sign-in";
 import { completeWithPasskey, type PasskeyCompletion } from "./passkey-sign-in";
 import { completeWithBackupCode, completeWithSmsCode, type SecondFactorCompletion } from "./sign-in";
+import { holdForSecureMethod, smsVerdictAtChallenge } from "./secure-setup-hold";
+import type { Failure } from "../errors";
 
 // passkey: `code` is the browser's answer (startAuthentication's) as JSON.
 const METHODS = { sms: completeWithSmsCode, backup: completeWithBackupCode, authenticator: completeWithAuthenticatorCode, passkey: completeWithPasskey } as const;
 export type ChallengeMethod = keyof typeof METHODS;
 
-type CompletionFailure = Exclude<SecondFactorCompletion | AuthenticatorCompletion | PasskeyCompletion, { ok: true }>;
+type CompletionFailure = Exclude<SecondFactorCompletion | AuthenticatorCompletion | PasskeyCompletion, { ok: true }> | Failure<"SMS_NOT_ACCEPTED">;
 
 export type ChallengeAnswer = FlowAnswer &
   (
@@ -42,7 +44,11 @@ export async function completeSignInChallenge(
   const { cookies: flowCookies, paths } = flowCookiesAndPaths(deps.options);
   if (!pending) return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: paths.signInExpired };
   if (pending.stage !== "challenge") return { ok: false, code: "SESSION_EXPIRED", cookies: [], redirectTo: stagePath(paths, pending.stage) };
-  const done = await METHODS[input.method](deps, { pending, code: input.code, trustThisDevice: input.trustThisDevice, request: input.request });
+  // Issue 18 policy, re-read now: an SMS code refused (nothing checked or spent), or one that only leads to adding a secure method.
+  const smsVerdict = input.method === "sms" ? await smsVerdictAtChallenge(deps, pending) : "accepted";
+  if (smsVerdict === "refused") return { ok: false, code: "SMS_NOT_ACCEPTED", failure: { ok: false, code: "SMS_NOT_ACCEPTED" }, cookies: [], redirectTo: null };
+  const trustThisDevice = smsVerdict === "accepted" && input.trustThisDevice;
+  const done = await METHODS[input.method](deps, { pending, code: input.code, trustThisDevice, request: input.request });
   if (!done.ok) {
     if (done.code === "SIGN_IN_ENDED") {
       return { ok: false, code: done.code, failure: done, cookies: [flowCookies.pendingSignIn.clear()], redirectTo: paths.signInEnded };
@@ -53,6 +59,7 @@ export async function completeSignInChallenge(
     }
     return { ok: false, code: done.code, failure: done, cookies: [], redirectTo: null };
   }
+  if (smsVerdict === "secure_setup") return holdForSecureMethod(deps, pending);
   const cookies: CookieInstruction[] = [];
   if (done.deviceToken && done.deviceExpiresAt) cookies.push(flowCookies.trustedDevice.set(done.deviceToken, done.deviceExpiresAt));
   const notices: TwoFactorNotice[] = [];

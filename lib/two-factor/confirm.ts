@@ -13,6 +13,7 @@ import { loadSecondFactorState } from "./policy";
 import type { PasskeyAssertionFailure } from "./passkey-assertion";
 import { confirmWithPasskey } from "./passkey-confirm";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
+import { smsNotAccepted, smsVerdictOf } from "./sms-acceptance";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
 /** How long a confirmed second factor lets sensitive actions through: the option's default (10 minutes). */
@@ -58,9 +59,11 @@ export type ConfirmMethod = "sms" | "backup" | "authenticator" | "passkey";
 export async function sendConfirmationCode(
   deps: TwoFactorDeps,
   input: { userId: string; authTime: number; request: RequestInfo },
-): Promise<SendCodeResult | Failure<"NOT_ENROLLED">> {
+): Promise<SendCodeResult | Failure<"NOT_ENROLLED" | "SMS_NOT_ACCEPTED">> {
   const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.phoneE164) return failure("NOT_ENROLLED");
+  // Issue 18 policy: as at sign-in (SMS stays the one proof of a member who must still add a secure method).
+  if (smsVerdictOf(state, deps.clock.now()) === "refused") return smsNotAccepted();
   return sendSmsCode(deps, {
     userId: input.userId,
     organizationId: state.organizationId,
@@ -80,9 +83,11 @@ type ConfirmInput = { userId: string; authTime: number; method: ConfirmMethod; c
 export async function confirmSecondFactor(
   deps: TwoFactorDeps,
   input: ConfirmInput,
-): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | PasskeyAssertionFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED">> {
+): Promise<{ ok: true } | VerifyCodeFailure | AuthenticatorCodeFailure | PasskeyAssertionFailure | Failure<"INVALID_BACKUP_CODE" | "NOT_ENROLLED" | "SMS_NOT_ACCEPTED">> {
   const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
   if (!state?.enrolled) return failure("NOT_ENROLLED");
+  // Issue 18 policy: an SMS code is refused before it is checked, so nothing is spent.
+  if (input.method === "sms" && smsVerdictOf(state, deps.clock.now()) === "refused") return smsNotAccepted();
   const confirmed = async (db: TwoFactorDb) =>
     recordTwoFactorEvent(db, {
       organizationId: state.organizationId,

@@ -214,6 +214,10 @@ export { loadSecondFactorState } from "./policy";
 export { regenerateBackupCodes, revokeOwnTrustedDevice, turnOffTwoFactor } from "./self-service";
 export { completePhoneSetup, selfSetupNonce, sendSetupCode } from "./setup";
 export { finishSignInSetup, verifyPhoneForSignIn } from "./setup-completion";
+// An organization's "secure methods only" (issue 18): what an SMS code may do now, and the
+// secure_setup stage where a held member adds an authenticator app before the session.
+export { smsVerdictOf, type SmsVerdict } from "./sms-acceptance";
+export { beginSecureSetup, confirmSecureSetup, finishSecureSetup } from "./secure-setup";
 export { continueAfterPassword, resendSignInCode } from "./sign-in";
 export { smsChallengeRetentionMs, sweepTwoFactorTables, type TwoFactorSweepCounts } from "./sweep";
 // The schema fragment a host spreads into its own drizzle schema (its migrations then make the tables).

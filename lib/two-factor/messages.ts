@@ -43,7 +43,8 @@ export type TwoFactorErrorCode =
   | "LAST_METHOD"
   | "METHOD_NOT_SET_UP"
   | "SIGN_IN_ENDED"
-  | "SESSION_EXPIRED";
+  | "SESSION_EXPIRED"
+  | "SMS_NOT_ACCEPTED";
 
 export interface TwoFactorFailure {
   code: TwoFactorErrorCode;
@@ -164,6 +165,10 @@ export const TWO_FACTOR_MESSAGES = {
   METHOD_NOT_SET_UP: () => "That verification method is not set up on your account. Choose one listed on your Security page.",
   SIGN_IN_ENDED: () => "This sign-in has ended because the account's security settings changed since it began. Sign in again.",
   SESSION_EXPIRED: () => "Your sign-in took too long and has expired. Sign in again.",
+  SMS_NOT_ACCEPTED: ({ screen }) =>
+    screen === "setup"
+      ? "Your organization accepts only an authenticator app or a passkey, so a phone cannot be set up. Sign in again to set up an authenticator app."
+      : "Your organization accepts only an authenticator app or a passkey. Choose another verification method.",
 } satisfies TwoFactorMessages;
 
 /** Whether a code read from outside (a page's address) is one of the flows' own. */

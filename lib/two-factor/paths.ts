@@ -11,6 +11,8 @@ export function twoFactorPaths(settings: PathSettings) {
     twoFactor: twoFactorPath,
     setup: `${twoFactorPath}/setup`,
     challenge: `${twoFactorPath}/challenge`,
+    /** A member of a secure-methods-only organization adds an authenticator app before the session. */
+    secureSetup: `${twoFactorPath}/secure-setup`,
     signIn: signInPath,
     /** The pending sign-in's cookie is missing or too old. */
     signInExpired: `${signInPath}?expired=1`,
@@ -22,5 +24,6 @@ export function twoFactorPaths(settings: PathSettings) {
 
 /** The page of a pending sign-in's stage. */
 export function stagePath(paths: TwoFactorPaths, stage: PendingSignIn["stage"]): string {
+  if (stage === "secure_setup") return paths.secureSetup;
   return stage === "setup" ? paths.setup : paths.challenge;
 }

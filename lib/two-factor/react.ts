@@ -25,6 +25,7 @@ export { ResendButton } from "./react/resend-button";
 export { RevokeDevice } from "./react/revoke-device";
 export { postTwoFactorStep, TRANSPORT_MESSAGES, twoFactorRouteAction, type PostStepOptions, type RouteActionOptions, type StepAction, type TransportMessages, type TwoFactorStep } from "./react/route-action";
 export { SecurityActions, type SecurityActionsProps, type SecurityIntent } from "./react/security-actions";
+export { SecureSetupFlow, type SecureSetupFlowProps } from "./react/secure-setup-flow";
 export { SetupFlow, type SetupFlowProps } from "./react/setup-flow";
 export { SmsMethod, type SmsIntent, type SmsMethodProps } from "./react/sms-method";
 export { TimeZoneField, useBrowserTimeZone } from "./react/time-zone";

@@ -12,10 +12,11 @@ import { firstFactorOf, type PendingSignIn } from "./pending-sign-in";
 import { endPendingSignIns, loadPendingStanding } from "./pending-standing";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
+import { setsUpSecureMethod, smsNotAccepted } from "./sms-acceptance";
 import { revokeTrustedDevices } from "./trusted-devices";
 import { verifySmsCode, type VerifyCodeFailure } from "./verify-code";
 
-export type SetupSendResult = SendCodeResult | (Failure<"INVALID_PHONE"> & { message: string }) | Failure<"SIGN_IN_ENDED">;
+export type SetupSendResult = SendCodeResult | (Failure<"INVALID_PHONE"> & { message: string }) | Failure<"SIGN_IN_ENDED" | "SMS_NOT_ACCEPTED">;
 
 /** The pending sign-in a setup step belongs to; null on the Security page (a session, not a sign-in). */
 export type SetupSignIn = Pick<PendingSignIn, "userId" | "createdAt" | "stage" | "ticket" | "firstFactor"> | null;
@@ -37,7 +38,9 @@ export async function sendSetupCode(
   const phone = parsePhoneInput(input.phone);
   if (!phone.ok) return { ...failure("INVALID_PHONE"), message: phone.message };
   if (input.signIn && (await loadPendingStanding(deps.db, input.signIn)) === "ended") return failure("SIGN_IN_ENDED");
-  const state = await loadSecondFactorState(deps, input.userId);
+  const state = await loadSecondFactorState(deps, input.userId, deps.clock.now());
+  // Issue 18 policy: a sign-in's setup in a secure-methods-only organization sets up no phone.
+  if (input.signIn && state && setsUpSecureMethod(state)) return smsNotAccepted();
   const sent = await sendSmsCode(deps, {
     userId: input.userId,
     organizationId: state?.organizationId ?? null,
@@ -62,7 +65,8 @@ export async function sendSetupCode(
 
 export type SetupCompletion =
   | { ok: true; backupCodes: string[]; ticket: string | null; phoneMasked: string; email: string; phoneChanged: boolean; phoneAdded: boolean }
-  | VerifyCodeFailure;
+  | VerifyCodeFailure
+  | Failure<"SMS_NOT_ACCEPTED">;
 
 /**
  * "Verify Phone": the code proves the number; in one transaction the phone is marked verified,
@@ -82,6 +86,7 @@ export function completePhoneSetup(
     if (input.signIn && (await loadPendingStanding(db, input.signIn, { forUpdate: true })) === "ended") return failure("SIGN_IN_ENDED");
     const state = await loadSecondFactorState({ db, host: deps.host }, input.userId, now);
     const organizationId = state?.organizationId ?? null;
+    if (input.signIn && state && setsUpSecureMethod(state)) return smsNotAccepted();
     const verified = await verifySmsCode(db, deps, {
       userId: input.userId,
       purpose: "setup",

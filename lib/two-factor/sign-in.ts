@@ -11,6 +11,7 @@ import { loadPendingStanding } from "./pending-standing";
 import { challengeMethods } from "./methods";
 import { loadSecondFactorState } from "./policy";
 import { sendSmsCode, type SendCodeResult } from "./send-code";
+import { setsUpSecureMethod, smsNotAccepted, smsVerdictOf } from "./sms-acceptance";
 import { recognizeTrustedDevice, trustDevice } from "./trusted-devices";
 import { checkSmsCode, spendSmsCode, type VerifyCodeFailure, type VerifyCodeInput } from "./verify-code";
 
@@ -45,21 +46,24 @@ export async function continueAfterFirstFactor(deps: TwoFactorDeps, input: First
     return { next: "session", session: { userId: state.userId, amr } };
   };
   if (!state.required) return signedIn([firstFactor]);
-  if (state.enrolled && (await recognizeTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
+  // Issue 18 policy: a member who must add a secure method is held whatever device they trust.
+  const smsVerdict = smsVerdictOf(state, clock.now());
+  if (state.enrolled && smsVerdict !== "secure_setup" && (await recognizeTrustedDevice(db, state.userId, input.deviceToken, clock.now()))) {
     await recordTwoFactorEvent(db, { ...audit, type: "two_factor.trusted_device_used" });
     return signedIn([firstFactor, "trusted_device"]);
   }
   const pending: PendingSignIn = {
     userId: state.userId,
     nonce: randomToken(),
-    stage: state.enrolled ? "challenge" : "setup",
+    stage: state.enrolled ? "challenge" : setsUpSecureMethod(state) ? "secure_setup" : "setup",
     createdAt: clock.now().getTime(),
     returnTo: input.returnTo,
     organizationId: state.organizationId,
     ...(firstFactor === "pwd" ? {} : { firstFactor }),
   };
   const opensWithSms = state.enrolled && challengeMethods(state, clock.now())[0] === "sms";
-  if (!opensWithSms || !state.phoneE164) return { next: "second_factor", pending, sent: null, email: state.email };
+  // Issue 18 policy: SMS not accepted for this member (a secure-methods-only organization): nothing texted.
+  if (!opensWithSms || !state.phoneE164 || smsVerdict === "refused") return { next: "second_factor", pending, sent: null, email: state.email };
   const sent = await sendSmsCode(deps, {
     userId: state.userId,
     organizationId: state.organizationId,
@@ -80,10 +84,12 @@ export async function resendSignInCode(
   deps: TwoFactorDeps,
   pending: PendingSignIn,
   request: RequestInfo,
-): Promise<SendCodeResult | Failure<"SIGN_IN_ENDED">> {
+): Promise<SendCodeResult | Failure<"SIGN_IN_ENDED" | "SMS_NOT_ACCEPTED">> {
   if ((await loadPendingStanding(deps.db, pending)) === "ended") return failure("SIGN_IN_ENDED");
-  const state = await loadSecondFactorState(deps, pending.userId);
+  const state = await loadSecondFactorState(deps, pending.userId, deps.clock.now());
   if (!state?.phoneE164) return failure("SMS_FAILED");
+  // Issue 18 policy, re-read at each resend: a secure-methods-only organization's member with a secure method is texted nothing.
+  if (smsVerdictOf(state, deps.clock.now()) === "refused") return smsNotAccepted();
   return sendSmsCode(deps, {
     userId: state.userId,
     organizationId: state.organizationId,

@@ -56,6 +56,8 @@ export const E2E_USERS = {
   methodPickerMember: "method-picker@example.com",
   /** passkeys.spec.ts: SMS set up, then adds two passkeys, signs in with one and removes one. */
   passkeyMember: "passkeys@example.com",
+  secureOwner: "secure-owner@example.com",
+  secureMember: "secure-member@example.com",
 } as const;
 
 /**
@@ -81,6 +83,9 @@ export const E2E_INSTANCE_USERS = {
 
 /** Their phones (sign-in-methods.spec.ts reads the codes texted to them). */
 export const E2E_SSO_PHONES = { ssoMember: "+14155553401", emailLinkMember: "+14155553402" } as const;
+
+/** The phones of Secure Co's owner and SMS-only member (secure-methods-policy.spec.ts). */
+export const E2E_SECURE_PHONES = { owner: "+14155553701", member: "+14155553702" } as const;
 
 /** The phone of `E2E_USERS.authenticatorMember` (authenticator-app.spec.ts reads the codes texted to it). */
 export const E2E_AUTHENTICATOR_PHONE = "+14155553601";
@@ -182,6 +187,13 @@ export async function seedE2eData(db: Db, password: string) {
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, passkeyCo.id));
   const passkeyMember = await createUser(db, { organizationId: passkeyCo.id, role: "member", email: E2E_USERS.passkeyMember, password, name: "Pia Passkey" });
   await withSecondFactor(db, passkeyMember.id, E2E_PASSKEY_PHONE);
+  // Issue 18's policy: an owner who switches to secure methods only, and a member with SMS alone.
+  const secureCo = await createOrganization(db, "Secure Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, secureCo.id));
+  const secureOwner = await createUser(db, { organizationId: secureCo.id, role: "owner", email: E2E_USERS.secureOwner, password, name: "Sol Secure" });
+  await withSecondFactor(db, secureOwner.id, E2E_SECURE_PHONES.owner);
+  const secureMember = await createUser(db, { organizationId: secureCo.id, role: "member", email: E2E_USERS.secureMember, password, name: "Sim Smsonly" });
+  await withSecondFactor(db, secureMember.id, E2E_SECURE_PHONES.member);
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");

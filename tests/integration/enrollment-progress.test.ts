@@ -22,19 +22,19 @@ describe.each(databaseTargets())("enrollment progress on $name", (target) => {
     const owner = await createUser(handle.db, { organizationId: org.id, role: "owner" });
     const admin = await createUser(handle.db, { organizationId: org.id, role: "admin" });
     const member = await createUser(handle.db, { organizationId: org.id, role: "member" });
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, secure: 0, total: 3 });
 
     await enrollUser(deps, member);
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, secure: 0, total: 3 });
     await enrollUser(deps, admin);
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 2, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 2, secure: 0, total: 3 });
     await enrollUser(deps, owner);
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 3, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 3, secure: 0, total: 3 });
   });
 
   it("an owner alone in the organization, without a second factor, is 0 of 1", async () => {
     const org = await createOrganization(handle.db);
     await createUser(handle.db, { organizationId: org.id, role: "owner" });
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 1 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, secure: 0, total: 1 });
   });
 });

@@ -66,7 +66,7 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     const sent = await sendSetupCode(deps, { userId: member.id, attemptNonce: "setup-attempt", phone: freshPhone(), request: testRequest() });
     expect(sent.ok).toBe(true);
     expect((await list(org.id)).rows).toMatchObject([{ userId: member.id, status: "not_set_up", phoneMasked: null }]);
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 1 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, secure: 0, total: 1 });
   });
 
   it("last second-factor sign-in is empty until one happens and then shows the time of the latest SMS or backup-code sign-in", async () => {
@@ -157,7 +157,7 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
   it("an organization without members shows an empty page and 0 of 0 enrolled", async () => {
     const org = await createOrganization(handle.db);
     expect(await list(org.id, { after: "m" })).toEqual({ rows: [], total: 0, nextCursor: null, prevCursor: null });
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 0 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, secure: 0, total: 0 });
   });
 
   it("search matches the start of an email or of a name, whatever the case, and not the middle", async () => {
@@ -226,8 +226,8 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     }
     expect(JSON.stringify(await list(mine.id))).not.toContain(stranger.email);
     expect(JSON.stringify(await list(mine.id))).not.toContain(noOrg.email);
-    expect(await enrollmentProgress(handle.db, mine.id)).toEqual({ enrolled: 0, total: 1 });
-    expect(await enrollmentProgress(handle.db, theirs.id)).toEqual({ enrolled: 1, total: 1 });
+    expect(await enrollmentProgress(handle.db, mine.id)).toEqual({ enrolled: 0, secure: 0, total: 1 });
+    expect(await enrollmentProgress(handle.db, theirs.id)).toEqual({ enrolled: 1, secure: 0, total: 1 });
     expect(await list(crypto.randomUUID())).toEqual({ rows: [], total: 0, nextCursor: null, prevCursor: null });
   });
 
@@ -238,20 +238,20 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     const selfish = await createUser(handle.db, { organizationId: org.id });
     await enrollUser(deps, member);
     await enrollUser(deps, selfish, freshPhone(), { selfEnabled: true });
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 2, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 2, secure: 0, total: 3 });
     // a phone change keeps the member enrolled: counted once
     await enrollUser(deps, member, freshPhone());
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 2, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 2, secure: 0, total: 3 });
     const actor = { userId: owner.id, organizationId: org.id };
     expect((await resetMemberTwoFactor(deps, { actor, targetUserId: member.id, request: null, now: deps.clock.now() })).ok).toBe(true);
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, secure: 0, total: 3 });
     expect((await turnOffTwoFactor(deps, { userId: selfish.id, request: testRequest() })).ok).toBe(true);
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, secure: 0, total: 3 });
     await enrollUser(deps, selfish, freshPhone(), { selfEnabled: true });
     await handle.db.delete(memberships).where(eq(memberships.userId, selfish.id));
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 2 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, secure: 0, total: 2 });
     await handle.db.insert(memberships).values({ organizationId: org.id, userId: selfish.id, role: "member" });
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, total: 3 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, secure: 0, total: 3 });
   });
 
   it("lists each member's methods: SMS, a confirmed authenticator app, backup codes with how many are left, or none", async () => {
@@ -302,11 +302,11 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     const b = await createUser(handle.db, { organizationId: org.id });
     await createUser(handle.db, { organizationId: org.id });
     await createUser(handle.db, { organizationId: org.id });
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, total: 6 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 0, secure: 0, total: 6 });
     await enrollUser(deps, owner);
     await enrollUser(deps, a);
     await enrollUser(deps, b, freshPhone(), { selfEnabled: true });
-    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 3, total: 6 });
+    expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 3, secure: 0, total: 6 });
     // the progress and the table agree
     const rows = (await list(org.id)).rows;
     expect(rows.filter((r) => r.status !== "not_set_up")).toHaveLength(3);
@@ -421,7 +421,7 @@ if (postgresTarget) {
 
     it("the page shows the right numbers at 100,000 members (printed with timings)", async () => {
       const progress = await timed(() => enrollmentProgress(handle.db, ORG));
-      expect(progress.result).toEqual({ enrolled: MEMBERS / 20, total: MEMBERS });
+      expect(progress.result).toEqual({ enrolled: MEMBERS / 20, secure: MEMBERS / 40, total: MEMBERS });
       const first = await timed(() => listMembers(handle.db, { organizationId: ORG, now }));
       expect(first.result).toMatchObject({ total: MEMBERS, prevCursor: null });
       expect(first.result.rows).toHaveLength(MEMBERS_PAGE_SIZE);

@@ -46,6 +46,7 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
     const challenge = await jarWithPending(mounted, atChallenge);
     const setup = await jarWithPending(mounted, after.pending);
     const setupWithTicket = await jarWithPending(mounted, { ...after.pending, ticket: "a-ticket" });
+    const secureSetup = await jarWithPending(mounted, { ...atChallenge, stage: "secure_setup", proved: "sms" });
     const session = jarWithSession({ userId: enrolled.user.id, amr: ["pwd", "sms"], authTime: mounted.clock.now().getTime(), organizationId: enrolled.org.id, role: "owner" });
     jars = {
       "challenge/verify": challenge,
@@ -55,6 +56,9 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "setup/send": setup,
       "setup/verify": setup,
       "setup/finish": setupWithTicket,
+      "secure-setup/begin": secureSetup,
+      "secure-setup/confirm": secureSetup,
+      "secure-setup/finish": secureSetup,
       "confirm/send": session,
       "confirm/verify": session,
       "confirm/passkey-options": session,
@@ -86,6 +90,9 @@ describe.each(databaseTargets())("the route handler refuses cross-site posts to 
       "setup/send": { phone: freshPhone() },
       "setup/verify": { code: "123456" },
       "setup/finish": { stored: "on" },
+      "secure-setup/begin": {},
+      "secure-setup/confirm": { code: "123456" },
+      "secure-setup/finish": { stored: "on" },
       "confirm/send": {},
       "confirm/passkey-options": {},
       "confirm/verify": { method: "backup", code: enrolled.backupCodes[0]!, next: "/" },

@@ -81,7 +81,7 @@ describe("messages are keyed by the code unions", () => {
     const { FORBIDDEN: _forbidden, ...withoutForbidden } = ERROR_MESSAGES;
     // @ts-expect-error FORBIDDEN has no message
     const _portal: Record<ErrorCode, string> = withoutForbidden;
-    expect(CODES).toHaveLength(27);
+    expect(CODES).toHaveLength(28);
   });
 
   it("a code outside the union is a type error, and one from outside the types (a page's address) gets the generic answer", () => {

@@ -10,6 +10,7 @@ import { ERROR_MESSAGES } from "@/lib/errors";
 import { organizationAdminAction } from "@/lib/guarded-action";
 import { notifyRequirementChange } from "@/lib/notifications";
 import { setOrganizationRequiresTwoFactor } from "@/lib/organizations";
+import { setOrganizationAllowedMethods } from "@/lib/allowed-methods";
 import { appDeps } from "@/lib/server";
 
 const settingsSchema = z
@@ -58,5 +59,50 @@ export const saveAccountSettingsAction = organizationAdminAction(settingsSchema,
       : required
       ? "Settings saved. All admins and members will be required to set up two-factor authentication the next time they sign in."
       : "Settings saved. Two-factor authentication is no longer required for all members.",
+  };
+});
+
+// "Allowed methods" (issue 18): any method, or secure methods only, with a grace for SMS-only members.
+const allowedMethodsSchema = z
+  .object({
+    allowedMethods: z.enum(["any", "secure"], { message: "Choose which methods members may use." }),
+    smsDeadline: z.enum(["next_sign_in", "days"]).optional(),
+    smsGraceDays: z.string().max(8).optional(),
+  })
+  .superRefine((data, ctx) => {
+    if (data.allowedMethods !== "secure" || data.smsDeadline !== "days") return;
+    const days = Number(data.smsGraceDays);
+    if (!/^\d+$/.test(data.smsGraceDays ?? "") || !Number.isInteger(days) || days < 1 || days > 30) {
+      ctx.addIssue({ code: "custom", path: ["smsGraceDays"], message: "Choose a whole number of days from 1 to 30." });
+    }
+  });
+
+export const saveAllowedMethodsAction = organizationAdminAction(allowedMethodsSchema, async (data, { request, viewer }) => {
+  const { db, clock } = await appDeps();
+  const now = clock.now();
+  const allowed = data.allowedMethods;
+  const graceDays = allowed === "secure" && data.smsDeadline === "days" ? Number(data.smsGraceDays) : null;
+  const done = await setOrganizationAllowedMethods(db, {
+    organizationId: viewer.organization.id,
+    actorUserId: viewer.user.id,
+    allowed,
+    graceDays,
+    recentSecondFactor: await viewerHasRecentSecondFactor(viewer, now.getTime()),
+    request,
+    now,
+  });
+  if (!done.ok) {
+    if (done.code === "NOT_FOUND") return { ok: false, error: ERROR_MESSAGES.FORBIDDEN };
+    if (!viewer.user.twoFactorEnrolled) return { ok: false, error: ERROR_MESSAGES.SECOND_FACTOR_NOT_SET_UP_FOR_METHODS };
+    // Back from "Confirm it's you", the form shows this same change, ready to Save.
+    sendToConfirmation(resumePath("/account-settings", { resume: "allowed-methods", allowed, ...(graceDays ? { smsGraceDays: String(graceDays) } : {}) }));
+  }
+  revalidatePath("/account-settings");
+  if (allowed === "any") return { ok: true, message: "Allowed methods saved. Members may verify with any method: SMS, an authenticator app or a passkey." };
+  return {
+    ok: true,
+    message: graceDays
+      ? `Allowed methods saved. Members who have only SMS may go on using it for ${graceDays} day${graceDays === 1 ? "" : "s"}; after that they must add an authenticator app or a passkey at sign-in.`
+      : "Allowed methods saved. Members who have only SMS must add an authenticator app or a passkey at their next sign-in.",
   };
 });

@@ -48,6 +48,7 @@ export function MembersTable({
   page,
   viewerRole,
   resume,
+  secureOnly = false,
 }: {
   members: { rows: MemberRow[]; total: number; nextCursor: string | null; prevCursor: string | null };
   search: string;
@@ -57,6 +58,8 @@ export function MembersTable({
   viewerRole: Role;
   /** Back from "Confirm it's you": the action asked for on one member, shown ready to confirm. */
   resume?: { intent: MemberIntent; userId: string } | null;
+  /** The organization accepts secure methods only: a column says who is compliant. */
+  secureOnly?: boolean;
 }) {
   const returnTo = pageHref(search, page);
   return (
@@ -82,6 +85,7 @@ export function MembersTable({
               <th scope="col" className="py-2 pr-3">Role</th>
               <th scope="col" className="py-2 pr-3">Two-step authentication</th>
               <th scope="col" className="py-2 pr-3">Methods</th>
+              {secureOnly ? <th scope="col" className="py-2 pr-3">Secure methods only</th> : null}
               <th scope="col" className="py-2 pr-3">Last 2FA sign-in</th>
               <th scope="col" className="py-2 pr-3">Trusted devices</th>
               <th scope="col" className="py-2">Actions</th>
@@ -100,6 +104,11 @@ export function MembersTable({
                 <td className="py-2 pr-3" data-testid="member-methods">
                   <Methods methods={m.methods} />
                 </td>
+                {secureOnly ? (
+                  <td className="py-2 pr-3" data-testid="member-compliance">
+                    {m.secureMethod ? "Compliant" : <span className="font-medium text-amber-800">Needs a secure method</span>}
+                  </td>
+                ) : null}
                 <td className="py-2 pr-3">{m.lastSecondFactorAt ? m.lastSecondFactorAt.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never"}</td>
                 <td className="py-2 pr-3">{m.trustedDevices}</td>
                 <td className="py-2">

@@ -10,6 +10,7 @@ import { EnrollmentProgress } from "@/lib/two-factor/react";
 import type { MemberIntent } from "./member-row-actions";
 import { MembersTable } from "./members-table";
 import { SettingsForm, type ResumedRequirement } from "./settings-form";
+import { AllowedMethodsForm, type ResumedAllowedMethods } from "./allowed-methods-form";
 
 export const metadata: Metadata = { title: "Account Settings" };
 
@@ -24,18 +25,28 @@ function resumedRequirement(params: SearchParams): ResumedRequirement | null {
   return { required: params.required === "on", graceDays };
 }
 
+/** `resume=allowed-methods&allowed=any|secure[&smsGraceDays=1..30]`: the change that was sent to "Confirm it's you". */
+function resumedAllowedMethods(params: SearchParams): ResumedAllowedMethods | null {
+  if (readResume(params, ["allowed-methods"]) === null) return null;
+  if (params.allowed !== "any" && params.allowed !== "secure") return null;
+  const days = typeof params.smsGraceDays === "string" ? Number(params.smsGraceDays) : null;
+  const graceDays = params.allowed === "secure" && days !== null && Number.isInteger(days) && days >= 1 && days <= 30 ? days : null;
+  return { allowed: params.allowed, graceDays };
+}
+
 export default async function AccountSettingsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await requireOrganizationAdmin();
   // A parameter that is not valid is shown as such and left out: the page still answers (200).
   const params = await searchParams;
   const { query, problems } = parseMembersQuery(params);
   const { search } = query;
-  const { grace, progress, members, recentSecondFactor: recent } = await loadAccountSettings(viewer, query);
+  const { grace, progress, members, recentSecondFactor: recent, allowedMethods } = await loadAccountSettings(viewer, query);
   // Back from "Confirm it's you": the admin action asked for is shown ready to confirm (never done on a GET).
   const intent = readResume(params, MEMBER_INTENTS);
   const member = typeof params.member === "string" ? params.member : null;
   const resume = intent && member && recent ? { intent, userId: member } : null;
   const requirement = recent ? resumedRequirement(params) : null;
+  const secureOnly = allowedMethods.allowed === "secure";
   return (
     <div className="flex flex-col gap-8">
       <section aria-labelledby="settings-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -49,6 +60,7 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
           ownSecondFactor={viewer.user.twoFactorEnrolled}
           resumed={requirement}
         />
+        <AllowedMethodsForm allowed={allowedMethods.allowed} smsGrace={allowedMethods.smsGrace} resumed={recent ? resumedAllowedMethods(params) : null} />
       </section>
 
       <section aria-labelledby="members-title" className="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -60,13 +72,13 @@ export default async function AccountSettingsPage({ searchParams }: { searchPara
             Activity log
           </Link>
         </div>
-        <EnrollmentProgress enrolled={progress.enrolled} total={progress.total} />
+        <EnrollmentProgress enrolled={progress.enrolled} total={progress.total} secure={secureOnly ? progress.secure : undefined} />
         {problems.map((code) => (
           <p key={code} role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-amber-900">
             {ERROR_MESSAGES[code]}
           </p>
         ))}
-        <MembersTable members={members} search={search} page={query} viewerRole={viewer.role} resume={resume} />
+        <MembersTable members={members} search={search} page={query} viewerRole={viewer.role} resume={resume} secureOnly={secureOnly} />
       </section>
     </div>
   );

@@ -12,7 +12,15 @@ import type { StepAction } from "./route-action";
  * Setup's last step: the phone is verified, the backup codes are shown, and "Continue" (once the
  * member says they are stored) runs `finish`, whose confirmation replaces the step.
  */
-export function StoredBackupCodes(props: { codes: string[]; finish: StepAction; appName?: string; onNavigate?: Navigate; classNames?: ClassNames<TwoFactorSlot> }) {
+export function StoredBackupCodes(props: {
+  codes: string[];
+  finish: StepAction;
+  appName?: string;
+  /** What was just set up. @default "Your phone number is verified." */
+  done?: string;
+  onNavigate?: Navigate;
+  classNames?: ClassNames<TwoFactorSlot>;
+}) {
   const { classNames } = props;
   const cx = slotClasses(classNames);
   const [state, finishAction, finishing] = useActionState(props.finish, {});
@@ -29,7 +37,7 @@ export function StoredBackupCodes(props: { codes: string[]; finish: StepAction; 
   return (
     <div className={classNames?.root}>
       <p role="status" className={cx("status", "mb-4 rounded-md border border-green-200 bg-green-50 p-3 text-sm text-green-800")}>
-        Your phone number is verified.
+        {props.done ?? "Your phone number is verified."}
       </p>
       <BackupCodes codes={props.codes} appName={props.appName} classNames={innerClassNames(classNames)} />
       <form action={finishAction} noValidate>

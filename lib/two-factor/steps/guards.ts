@@ -24,12 +24,13 @@ export function pendingSignIn(stage: PendingSignIn["stage"], options: { standing
     const { deps } = input;
     const { cookies, paths } = flowCookiesAndPaths(deps.options);
     const pending = await cookies.pendingSignIn.read(input.cookies, deps.sessionPassword, deps.clock.now().getTime());
+    const screen = stage === "challenge" ? "challenge" : "setup";
     if (!pending) {
-      const error = twoFactorMessage({ code: "SESSION_EXPIRED" }, messageContext(stage, deps.clock.now(), input.form));
+      const error = twoFactorMessage({ code: "SESSION_EXPIRED" }, messageContext(screen, deps.clock.now(), input.form));
       return { ok: false, answer: answer({ ok: false, error }, { redirectTo: paths.signInExpired, status: 401 }) };
     }
     if (pending.stage !== stage) return { ok: false, answer: answer({ ok: false }, { redirectTo: stagePath(paths, pending.stage), status: 409 }) };
-    if (options.standing && (await loadPendingStanding(deps.db, pending)) === "ended") return { ok: false, answer: signInEndedAnswer(input, stage) };
+    if (options.standing && (await loadPendingStanding(deps.db, pending)) === "ended") return { ok: false, answer: signInEndedAnswer(input, screen) };
     return { ok: true, who: pending };
   };
 }

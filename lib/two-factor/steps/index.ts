@@ -4,6 +4,7 @@ import { confirmStep, passkeyConfirmOptionsStep, sendConfirmCodeStep } from "./c
 import { addPasskeyStep, passkeyRegistrationOptionsStep, passkeySignInOptionsStep, removePasskeyStep, renamePasskeyStep } from "./passkey";
 import { resetMemberStep, revokeMemberDevicesStep } from "./member-admin";
 import { finishPhoneAddStep, finishPhoneChangeStep, finishSelfSetupStep, regenerateBackupCodesStep, revokeDeviceStep, sendSelfSetupCodeStep, turnOffTwoFactorStep, verifySelfSetupCodeStep } from "./self-service";
+import { beginSecureSetupStep, confirmSecureSetupStep, finishSecureSetupStep } from "./secure-setup";
 import { finishSetupStep, sendSetupCodeStep, verifySetupCodeStep } from "./setup";
 import { cancelSignInStep, resendChallengeStep, verifyChallengeStep } from "./sign-in-challenge";
 import type { Step } from "./step";
@@ -17,6 +18,9 @@ export const TWO_FACTOR_STEPS = {
   "setup/send": sendSetupCodeStep,
   "setup/verify": verifySetupCodeStep,
   "setup/finish": finishSetupStep,
+  "secure-setup/begin": beginSecureSetupStep,
+  "secure-setup/confirm": confirmSecureSetupStep,
+  "secure-setup/finish": finishSecureSetupStep,
   "confirm/send": sendConfirmCodeStep,
   "confirm/verify": confirmStep,
   "confirm/passkey-options": passkeyConfirmOptionsStep,

@@ -1,6 +1,6 @@
 "use client";
 
-import { CancelSignIn, Challenge, SetupFlow, twoFactorRouteAction, type ChallengeProps } from "@connect-2fa/react";
+import { CancelSignIn, Challenge, SecureSetupFlow, SetupFlow, twoFactorRouteAction, type ChallengeProps } from "@connect-2fa/react";
 
 // The plugin's components, their forms posted to its route handler (app/api/[...path]/route.ts).
 const MOUNT = "/api/two-factor";
@@ -12,6 +12,16 @@ export function SetupForm(props: { rule: string; example: string }) {
   return (
     <>
       <SetupFlow {...props} send={step("setup/send")} verify={step("setup/verify")} finish={step("setup/finish")} appName="Host app" focusPhone />
+      <CancelSignIn cancel={cancel} />
+    </>
+  );
+}
+
+/** A member of a secure-methods-only organization adds an authenticator app before the session. */
+export function SecureSetupForm() {
+  return (
+    <>
+      <SecureSetupFlow begin={step("secure-setup/begin")} confirm={step("secure-setup/confirm")} finish={step("secure-setup/finish")} appName="Host app" />
       <CancelSignIn cancel={cancel} />
     </>
   );

@@ -2,18 +2,30 @@ import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { PHONE_EXAMPLE, PHONE_FORMAT_RULE, twoFactorPageStatus } from "@connect-2fa";
 import { hostPlugin } from "../../../plugin";
-import { ChallengeForm, SetupForm } from "./forms";
+import { ChallengeForm, SecureSetupForm, SetupForm } from "./forms";
 
-/** /two-factor/setup and /two-factor/challenge (and /two-factor, which goes to the pending sign-in's stage). */
+const STAGES = { setup: "setup", challenge: "challenge", "secure-setup": "secure_setup" } as const;
+
+/** /two-factor/setup, /two-factor/challenge, /two-factor/secure-setup (and /two-factor, which goes to the pending sign-in's stage). */
 export default async function TwoFactorPage({ params }: { params: Promise<{ stage?: string[] }> }) {
   const { stage: segments = [] } = await params;
-  const stage = segments.join("/") || "challenge";
-  if (stage !== "setup" && stage !== "challenge") notFound();
+  const segment = segments.join("/") || "challenge";
+  if (!Object.hasOwn(STAGES, segment)) notFound();
+  const stage = STAGES[segment as keyof typeof STAGES];
   const { twoFactor } = hostPlugin();
   const check = await twoFactor.checks.pendingSignIn(await cookies(), stage);
   if (!check.ok) redirect(check.redirectTo);
   if (segments.length === 0) redirect(twoFactor.paths.challenge);
 
+  if (stage === "secure_setup") {
+    return (
+      <main>
+        <h1 className="mb-4 text-2xl font-semibold">Add a secure verification method</h1>
+        <p className="mb-4">Your organization accepts only an authenticator app or a passkey: add an authenticator app to finish signing in.</p>
+        <SecureSetupForm />
+      </main>
+    );
+  }
   if (stage === "setup") {
     return (
       <main>
