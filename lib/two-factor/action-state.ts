@@ -24,7 +24,7 @@ export interface ActionState {
   redirectTo?: string;
   /** An authenticator app's setup under way: its secret (base32), its QR code (SVG) and when the setup ends (ISO time). */
   authenticator?: { secret: string; qrSvg: string; expiresAt: string };
-  /** A passkey request: the options for @simplewebauthn/browser's startRegistration or startAuthentication (JSON). */
+  /** A passkey request: the `optionsJSON` for @simplewebauthn/browser's startRegistration or startAuthentication. */
   passkeyOptions?: Record<string, unknown>;
   /** Shown once, right after setup or regeneration. */
   backupCodes?: string[];

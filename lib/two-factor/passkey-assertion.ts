@@ -1,4 +1,5 @@
 import { verifyAuthenticationResponse } from "@simplewebauthn/server";
+import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { and, eq, sql } from "drizzle-orm";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -85,11 +86,11 @@ export async function acceptPasskeyAssertion(db: TwoFactorDb, deps: TwoFactorDep
     expectedRPID: rp.id,
     requireUserVerification: true,
     // The counter is judged below, so that a clone is told apart from a bad signature.
-    authenticator: {
-      credentialID: Buffer.from(passkey.credentialId, "base64url"),
-      credentialPublicKey: Buffer.from(passkey.publicKey, "base64url"),
+    credential: {
+      id: passkey.credentialId,
+      publicKey: isoBase64URL.toBuffer(passkey.publicKey),
       counter: 0,
-      transports: passkey.transports as never,
+      transports: passkey.transports,
     },
   }).catch(() => null);
   if (!verified?.verified) return refuse("not_verified", passkey.name);

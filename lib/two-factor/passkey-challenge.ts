@@ -30,7 +30,7 @@ export async function issuePasskeyChallenge(
   binding: PasskeyRequestBinding,
   now: Date,
   options: Pick<TwoFactorOptions, "passkeyChallengeTtlMs">,
-): Promise<{ challenge: string; bytes: Uint8Array; expiresAt: Date }> {
+): Promise<{ challenge: string; bytes: Uint8Array<ArrayBuffer>; expiresAt: Date }> {
   const bytes = new Uint8Array(randomBytes(32));
   const challenge = Buffer.from(bytes).toString("base64url");
   const expiresAt = new Date(now.getTime() + options.passkeyChallengeTtlMs);

@@ -1,4 +1,5 @@
 import { generateRegistrationOptions, verifyRegistrationResponse } from "@simplewebauthn/server";
+import { isoBase64URL, isoUint8Array } from "@simplewebauthn/server/helpers";
 import { eq } from "drizzle-orm";
 import { failure, type Failure } from "../errors";
 import type { RequestInfo } from "../http/client-ip";
@@ -30,12 +31,13 @@ export async function beginPasskeyRegistration(deps: TwoFactorDeps, input: Input
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
-    userID: input.userId,
+    // The user handle: the user id's UTF-8 bytes, the same for each of the member's passkeys.
+    userID: isoUint8Array.fromUTF8String(input.userId),
     userName: user.email,
     challenge: bytes,
     timeout: deps.options.passkeyChallengeTtlMs,
     attestationType: "none",
-    excludeCredentials: own.map((p) => ({ id: Buffer.from(p.credentialId, "base64url"), type: "public-key" as const, transports: p.transports as never })),
+    excludeCredentials: own.map((p) => ({ id: p.credentialId, transports: p.transports })),
     authenticatorSelection: { residentKey: "preferred", userVerification: "required" },
     supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
   });
@@ -76,9 +78,9 @@ export async function completePasskeyRegistration(
       .insert(passkeys)
       .values({
         userId: input.userId,
-        credentialId: Buffer.from(info.credentialID).toString("base64url"),
-        publicKey: Buffer.from(info.credentialPublicKey).toString("base64url"),
-        counter: info.counter,
+        credentialId: info.credential.id,
+        publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+        counter: info.credential.counter,
         transports: parsed.answer.response.transports ?? [],
         name: input.name,
         deviceType: info.credentialDeviceType,

@@ -41,7 +41,7 @@ export async function beginPasskeySignIn(
     challenge: bytes,
     timeout: deps.options.passkeyChallengeTtlMs,
     userVerification: "required",
-    allowCredentials: own.map((p) => ({ id: Buffer.from(p.credentialId, "base64url"), type: "public-key" as const, transports: p.transports as never })),
+    allowCredentials: own.map((p) => ({ id: p.credentialId, transports: p.transports })),
   });
   return { ok: true, options };
 }

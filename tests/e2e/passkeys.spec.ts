@@ -3,12 +3,14 @@ import { expect, type Page } from "@playwright/test";
 import { E2E_PASSWORD } from "./env";
 import { test } from "./fixtures";
 import { PasskeysSection, VirtualAuthenticator } from "./pages/passkeys-page";
-import { ChallengePage, contextAtChallenge } from "./pages/two-factor-pages";
+import { latestCodeFor } from "../fakes/vonage-client";
+import { ChallengePage, contextAtChallenge, contextAtChallengeUntexted } from "./pages/two-factor-pages";
 import { E2E_PASSKEY_PHONE, E2E_USERS } from "./seed";
 
 // Issue 18: a member with SMS set up adds two named passkeys on the Security page (Chromium's
 // virtual authenticator standing in for a fingerprint reader), signs in with one on a new browser
-// holding a copy of it, and removes one. The site is http://localhost:<port>: its RP id is "localhost".
+// holding a copy of it (the challenge then opens with the passkey and texts nothing: the method
+// picker puts a passkey first), and removes one. The site is http://localhost:<port>: its RP id is "localhost".
 const EMAIL = E2E_USERS.passkeyMember;
 
 async function expectAccessible(page: Page, what: string, include?: string) {
@@ -65,23 +67,23 @@ test("a member adds two named passkeys, signs in with one on a new browser, and 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 
-  const other = await contextAtChallenge(browser, { baseURL: baseURL!, vonageUrl, email: EMAIL, phone: E2E_PASSKEY_PHONE, previousCode: member.code });
-  await test.step("sign in on a new browser holding a copy of the laptop's passkey", async () => {
+  const other = await contextAtChallengeUntexted(browser, { baseURL: baseURL!, email: EMAIL });
+  await test.step("sign in on a new browser holding a copy of the laptop's passkey: the challenge opens with it", async () => {
     const held = await VirtualAuthenticator.attach(other.page);
     expect(credential, "the laptop's passkey was read before its authenticator went").toBeDefined();
     await held.addCredential(credential!);
     const challenge = new ChallengePage(other.page);
-    expect(await challenge.otherMethods()).toEqual(["Use a passkey or security key", "Use the backup code"]);
-    await other.page.getByRole("button", { name: "Use a passkey or security key" }).click();
+    expect(await challenge.otherMethods()).toEqual(["Use the code received via SMS", "Use the backup code"]);
     await expectAccessible(other.page, "challenge, the passkey's form");
     await other.page.getByLabel("Trust this device").setChecked(false);
     await other.page.getByRole("button", { name: "Use passkey" }).click();
     await expect(other.page.getByTestId("signed-in-email")).toHaveText(EMAIL);
+    expect(await latestCodeFor(vonageUrl, E2E_PASSKEY_PHONE), "nothing texted for a sign-in that opens with a passkey").toBe(member.code);
   });
 
-  await test.step("Confirm it's you takes the passkey too", async () => {
+  await test.step("Confirm it's you takes the passkey too: it opens with it", async () => {
     await other.page.goto("/confirm?next=%2Fsecurity");
-    await other.page.getByRole("button", { name: "Use a passkey or security key" }).click();
+    await expect(other.page.getByRole("button", { name: "Use the code received via SMS" })).toBeVisible();
     await other.page.getByLabel("Password").fill(E2E_PASSWORD);
     await expectAccessible(other.page, "Confirm it's you, the passkey's form");
     await other.page.getByRole("button", { name: "Confirm with passkey" }).click();

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 
 // A WebAuthn authenticator in software, for tests: a P-256 key made with node:crypto, and the
-// answers a browser would give (@simplewebauthn/browser's JSON) built byte by byte: clientDataJSON,
+// answers a browser would give (@simplewebauthn/browser 14's JSON) built byte by byte: clientDataJSON,
 // authenticatorData and a "none" attestation object in CBOR (the few CBOR items they need, encoded here).
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
@@ -49,6 +49,8 @@ export class SoftwareAuthenticator {
     this.synced = options.synced ?? false;
   }
   readonly synced: boolean;
+  /** The user handle of the passkey made (the options' `user.id`, base64url), returned with each assertion as a discoverable passkey does. */
+  private userHandle: string | undefined;
 
   get id(): string {
     return b64url(this.credentialId);
@@ -78,15 +80,23 @@ export class SoftwareAuthenticator {
   }
 
   /** The answer to `navigator.credentials.create` with these options (startRegistration's JSON). */
-  register(options: { challenge: string }, context: AnswerContext): string {
+  register(options: { challenge: string; user?: { id: string } }, context: AnswerContext): string {
     const clientDataJSON = this.clientData("webauthn.create", context.challenge ?? options.challenge, context.origin);
     const authData = this.authData(context, context.counter ?? 0, true);
     const attestationObject = cbor(new Map<Cbor, Cbor>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]));
+    this.userHandle = options.user?.id;
     return JSON.stringify({
       id: this.id,
       rawId: this.id,
       type: "public-key",
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ["internal"] },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(attestationObject),
+        authenticatorData: b64url(authData),
+        transports: ["internal"],
+        publicKeyAlgorithm: -7,
+        publicKey: b64url(this.publicKey.export({ format: "der", type: "spki" })),
+      },
       clientExtensionResults: {},
       authenticatorAttachment: "platform",
     });
@@ -102,7 +112,7 @@ export class SoftwareAuthenticator {
       id: this.id,
       rawId: this.id,
       type: "public-key",
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authenticatorData), signature: b64url(signature), userHandle: undefined },
+      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authenticatorData), signature: b64url(signature), userHandle: this.userHandle },
       clientExtensionResults: {},
     });
   }

@@ -40,7 +40,8 @@ describe.each(databaseTargets())("passkeys on $name", (target) => {
     const first = await addPasskey(deps, user.id, "Work laptop");
     expect(first.options).toMatchObject({
       rp: { id: RP_ID, name: "Connect" },
-      user: { name: user.email },
+      // The user handle: the user id's UTF-8 bytes (base64url in the JSON), as with @simplewebauthn 9.
+      user: { id: Buffer.from(user.id).toString("base64url"), name: user.email },
       attestation: "none",
       authenticatorSelection: { residentKey: "preferred", userVerification: "required" },
       excludeCredentials: [],

@@ -31,7 +31,9 @@ async function ceremony(run: () => Promise<unknown>): Promise<Ceremony> {
 }
 
 /** Makes a passkey with the options of security/passkey-options. */
-export const createPasskey = (options: Record<string, unknown>) => ceremony(() => startRegistration(options as unknown as Parameters<typeof startRegistration>[0]));
+export const createPasskey = (options: Record<string, unknown>) =>
+  ceremony(() => startRegistration({ optionsJSON: options as unknown as Parameters<typeof startRegistration>[0]["optionsJSON"] }));
 
 /** Signs the challenge of challenge/passkey-options with one of the member's passkeys. */
-export const signWithPasskey = (options: Record<string, unknown>) => ceremony(() => startAuthentication(options as unknown as Parameters<typeof startAuthentication>[0]));
+export const signWithPasskey = (options: Record<string, unknown>) =>
+  ceremony(() => startAuthentication({ optionsJSON: options as unknown as Parameters<typeof startAuthentication>[0]["optionsJSON"] }));
