@@ -17,6 +17,7 @@ const MAX_LENGTH = 2000;
 /** Whether a URI may be registered, and as which kind; `problem` says what to change, for the configuration's error. */
 export function classifyRedirectUri(uri: string): RedirectUriClassification {
   if (uri.length === 0 || uri.length > MAX_LENGTH) return { ok: false, problem: `must be 1 to ${MAX_LENGTH} characters` };
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   if (/[\s\u0000-\u001f\u007f]/.test(uri)) return { ok: false, problem: "must not contain spaces or control characters" };
   const url = URL.parse(uri);
   if (!url) return { ok: false, problem: "is not an absolute URI" };
