@@ -5,6 +5,7 @@
 // authorization goes through the portal's interaction (no provider session or earlier grant is
 // reused), so the portal's own sign-in and second-factor rules decide each time.
 import { errors, type AdapterFactory, type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
+import { sha256 } from "../crypto";
 import type { OAuthClient } from "./clients";
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -119,9 +120,15 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };
     },
-    extraTokenClaims: (ctx) => {
+    // amr: how the sign-in was made (RFC 8176); org: the member's organization; gid: the grant's
+    // id hashed as the store keeps it, so the API can refuse a token whose family was revoked.
+    extraTokenClaims: (ctx, token) => {
       const account = ctx.oidc.entities.Account as { organizationId?: string | null } | undefined;
-      return { amr: [...facts(signInSource(ctx)).amr], org: account?.organizationId ?? null };
+      return {
+        amr: [...facts(signInSource(ctx)).amr],
+        org: account?.organizationId ?? null,
+        gid: "grantId" in token && typeof token.grantId === "string" ? sha256(token.grantId) : null,
+      };
     },
     renderError: (ctx, out) => {
       ctx.type = "html";

@@ -120,6 +120,16 @@ async function revokeFamily(db: OAuthDb, grantIdHash: string): Promise<void> {
     .where(or(eq(oauthArtifacts.grantIdHash, grantIdHash), and(eq(oauthArtifacts.model, "Grant"), eq(oauthArtifacts.idHash, grantIdHash))));
 }
 
+/** Whether a grant (by its hashed id, an access token's `gid`) still exists: not revoked, not expired. */
+export async function isGrantLive(deps: ProviderStoreDeps, grantHash: string): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ model: oauthArtifacts.model })
+    .from(oauthArtifacts)
+    .where(and(eq(oauthArtifacts.model, "Grant"), eq(oauthArtifacts.idHash, grantHash), or(isNull(oauthArtifacts.expiresAt), gt(oauthArtifacts.expiresAt, deps.clock.now()))))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Deletes rows past their expiry (for the housekeeping sweep); returns how many. */
 export async function sweepExpiredArtifacts(deps: ProviderStoreDeps): Promise<number> {
   const removed = await deps.db

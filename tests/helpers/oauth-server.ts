@@ -1,7 +1,7 @@
 // The OAuth provider as the portal will mount it (lib/oauth/provider-mount.ts), on a loopback http
 // server with a stub sign-in step: the interaction signs in whoever `signIn()` names, with the
 // methods it names, or refuses. The tests play the native app and its system browser with fetch.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider, { type JWK } from "oidc-provider";
@@ -25,6 +25,8 @@ export interface OAuthTestServer {
   issuer: string;
   apiResource: string;
   clients: readonly OAuthClient[];
+  /** The provider's public signing key, for the API's token check. */
+  publicKey: KeyObject;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export async function startOAuthServer(options: { db: Db; accounts: OAuthAccount
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = `${origin}/oauth`;
   const apiResource = `${origin}/api/v1`;
-  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const signingKey = { ...privateKey.export({ format: "jwk" }), kid: "test-es256", use: "sig", alg: "ES256" } as JWK;
   const provider = new Provider(
     issuer,
@@ -70,6 +72,7 @@ export async function startOAuthServer(options: { db: Db; accounts: OAuthAccount
     issuer,
     apiResource,
     clients: parsed.clients,
+    publicKey,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -2,10 +2,13 @@ import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "@/lib/clock";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { oauthArtifacts } from "@/lib/db/schema";
+import { verifyAccessToken } from "@/lib/oauth/access-token";
 import { newVerifier, s256Challenge } from "@/lib/oauth/pkce";
 import type { OAuthAccount, SignInFacts } from "@/lib/oauth/provider-configuration";
+import { isGrantLive } from "@/lib/oauth/provider-store";
 import { CookieJar } from "../helpers/cookie-jar";
 import { databaseTargets } from "../helpers/databases";
 import { authorizeUrl, exchangeCode, obtainCode, openInBrowser, postForm, refresh } from "../helpers/oauth-native-app";
@@ -219,6 +222,24 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
     const revoked = await postForm(server, "/revoke", { token: second.body.refresh_token!, token_type_hint: "refresh_token" });
     expect(revoked.status).toBe(200);
     expect(await refresh(server, second.body.refresh_token!)).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+  });
+
+  it("the API accepts the provider's access token until its family is revoked by a reused refresh token", async () => {
+    const apiDeps = {
+      clock: systemClock,
+      publicKey: server.publicKey,
+      issuer: server.issuer,
+      audience: server.apiResource,
+      grantIsLive: (hash: string) => isGrantLive({ db: handle.db, clock: systemClock }, hash),
+    };
+    const first = await signInThenExchange();
+    expect(await verifyAccessToken(apiDeps, `Bearer ${first.access_token}`)).toMatchObject({ ok: true, caller: { userId: "user-1", amr: ["pwd", "sms"], organizationId: "org-of-user-1" } });
+    const second = await refresh(server, first.refresh_token);
+    expect(await verifyAccessToken(apiDeps, `Bearer ${second.body.access_token}`)).toMatchObject({ ok: true });
+    await refresh(server, first.refresh_token);
+    for (const accessToken of [first.access_token, second.body.access_token!]) {
+      expect(await verifyAccessToken(apiDeps, `Bearer ${accessToken}`)).toEqual({ ok: false, reason: "REVOKED" });
+    }
   });
 
   it("the database holds no code or token value, only hashes, and a code lives 60 seconds", async () => {
