@@ -113,8 +113,8 @@ class ProviderStore implements Adapter {
   }
 }
 
-/** Deletes a grant and everything issued under it, in one statement. */
-async function revokeFamily(db: OAuthDb, grantIdHash: string): Promise<void> {
+/** Deletes a grant and everything issued under it, in one statement (also for a user's "Revoke" on the Security page). */
+export async function revokeFamily(db: OAuthDb, grantIdHash: string): Promise<void> {
   await db
     .delete(oauthArtifacts)
     .where(or(eq(oauthArtifacts.grantIdHash, grantIdHash), and(eq(oauthArtifacts.model, "Grant"), eq(oauthArtifacts.idHash, grantIdHash))));
