@@ -168,6 +168,22 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
     expect(unknownApp).toMatchObject({ kind: "page", status: 400 });
   });
 
+  it("the mount answers only under /oauth, takes authorization requests by GET only, and refuses repeated parameters without redirecting", async () => {
+    const discovery = (await (await fetch(`${server.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery).toMatchObject({
+      issuer: server.issuer,
+      authorization_endpoint: `${server.issuer}/authorize`,
+      token_endpoint: `${server.issuer}/token`,
+      revocation_endpoint: `${server.issuer}/revoke`,
+      code_challenge_methods_supported: ["S256"],
+    });
+    expect((await fetch(`${server.origin}/api/oauth/token`, { method: "POST" })).status).toBe(404);
+    const { url } = authorizeUrl(server, { redirectUri: REGISTERED.privateUse });
+    expect((await fetch(url, { method: "POST", redirect: "manual" })).status).toBe(405);
+    const doubled = await openInBrowser(server, `${url}&redirect_uri=${encodeURIComponent(REGISTERED.claimedHttps)}`);
+    expect(doubled).toMatchObject({ kind: "page", status: 400 });
+  });
+
   it("a code is refused with another redirect URI than its own (another loopback port too), and stays usable with its own", async () => {
     const grant = await obtainCode(server, "http://127.0.0.1:50123/callback");
     for (const redirectUri of ["http://127.0.0.1:50124/callback", REGISTERED.privateUse, "http://127.0.0.1/callback"]) {
@@ -235,7 +251,8 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
     const first = await signInThenExchange();
     expect(await verifyAccessToken(apiDeps, `Bearer ${first.access_token}`)).toMatchObject({ ok: true, caller: { userId: "user-1", amr: ["pwd", "sms"], organizationId: "org-of-user-1" } });
     const second = await refresh(server, first.refresh_token);
-    expect(await verifyAccessToken(apiDeps, `Bearer ${second.body.access_token}`)).toMatchObject({ ok: true });
+    // a refreshed token keeps the sign-in's methods: the second factor is not forgotten, nor invented
+    expect(await verifyAccessToken(apiDeps, `Bearer ${second.body.access_token}`)).toMatchObject({ ok: true, caller: { amr: ["pwd", "sms"] } });
     await refresh(server, first.refresh_token);
     for (const accessToken of [first.access_token, second.body.access_token!]) {
       expect(await verifyAccessToken(apiDeps, `Bearer ${accessToken}`)).toEqual({ ok: false, reason: "REVOKED" });
