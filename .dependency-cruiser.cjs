@@ -63,6 +63,13 @@ module.exports = {
       to: { path: ["^node_modules/next-auth/", "^node_modules/@auth/", "^lib/two-factor/next-auth/"] },
     },
     {
+      name: "oauth-core-imports-no-app-next-or-database",
+      comment: "Wall: the OAuth core (lib/oauth, issue 19) imports nothing from app/ nor Next.js, and is handed its database and clock: no lib/db or lib/auth import (lib/db/schema re-exports its table, not the reverse).",
+      severity: "error",
+      from: { path: "^lib/oauth/" },
+      to: { path: ["^app/", "^node_modules/next/", "^lib/db/", "^lib/auth/"] },
+    },
+    {
       name: "core-imports-no-portal-auth",
       comment: "Wall: no cycle between lib/auth (the portal's sessions, which use the core) and the core: the core imports nothing from lib/auth.",
       severity: "error",

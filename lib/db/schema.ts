@@ -31,6 +31,9 @@ export {
   type TrustedDevice,
 } from "../two-factor/schema";
 
+// OAuth for native apps (issue 19): oidc-provider's stored models, one table (lib/oauth/schema.ts).
+export { oauthArtifacts } from "../oauth/schema";
+
 const id = () =>
   text("id")
     .primaryKey()

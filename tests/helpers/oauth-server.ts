@@ -1,0 +1,82 @@
+// The OAuth provider as the portal will mount it (lib/oauth/provider-mount.ts), on a loopback http
+// server with a stub sign-in step: the interaction signs in whoever `signIn()` names, with the
+// methods it names, or refuses. The tests play the native app and its system browser with fetch.
+import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import Provider, { type JWK } from "oidc-provider";
+import { systemClock } from "@/lib/clock";
+import type { Db } from "@/lib/db/client";
+import { parseOAuthClients, type OAuthClient } from "@/lib/oauth/clients";
+import { finishWithRefusal, finishWithSignIn, type PortalSignIn } from "@/lib/oauth/interaction-result";
+import { providerConfiguration, type OAuthAccounts } from "@/lib/oauth/provider-configuration";
+import { mountProvider } from "@/lib/oauth/provider-mount";
+import { providerStore } from "@/lib/oauth/provider-store";
+import { REGISTERED } from "./redirect-uri-spellings";
+
+export const NATIVE_APP = {
+  clientId: "connect-ios",
+  name: "Connect for iOS",
+  redirectUris: [REGISTERED.privateUse, REGISTERED.claimedHttps, REGISTERED.loopback],
+};
+
+export interface OAuthTestServer {
+  origin: string;
+  issuer: string;
+  apiResource: string;
+  clients: readonly OAuthClient[];
+  /** The provider's public signing key, for the API's token check. */
+  publicKey: KeyObject;
+  close(): Promise<void>;
+}
+
+export async function startOAuthServer(options: { db: Db; accounts: OAuthAccounts; signIn: () => PortalSignIn | null }): Promise<OAuthTestServer> {
+  const parsed = parseOAuthClients([NATIVE_APP]);
+  if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${origin}/oauth`;
+  const apiResource = `${origin}/api/v1`;
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const signingKey = { ...privateKey.export({ format: "jwk" }), kid: "test-es256", use: "sig", alg: "ES256" } as JWK;
+  const provider = new Provider(
+    issuer,
+    providerConfiguration({
+      clients: parsed.clients,
+      store: providerStore({ db: options.db, clock: systemClock }),
+      accounts: options.accounts,
+      signingKey,
+      cookieKeys: [randomBytes(32).toString("hex")],
+      apiResource,
+      interactionUrl: (uid) => `/oauth/interaction/${uid}`,
+    }),
+  );
+  const handler = mountProvider(provider, {
+    mountPath: "/oauth",
+    clients: parsed.clients,
+    interaction: async (req, res) => {
+      const signIn = options.signIn();
+      if (!signIn) return finishWithRefusal(provider, req, res, "The sign-in was refused.");
+      return finishWithSignIn(provider, req, res, signIn, apiResource);
+    },
+  });
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handler(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end(error instanceof Error ? error.message : "error");
+    });
+  });
+  return {
+    origin,
+    issuer,
+    apiResource,
+    clients: parsed.clients,
+    publicKey,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
