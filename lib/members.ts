@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "./db/client";
-import { authenticatorApps, backupCodes, memberships, organizations, trustedDevices, users, type Role } from "./db/schema";
+import { authenticatorApps, backupCodes, memberships, organizations, passkeys, trustedDevices, users, type Role } from "./db/schema";
 import type { ErrorCode } from "./errors";
 import { queryText, readParam, type SearchParams } from "./http/query-params";
 import { maskPhone } from "./two-factor/phone-number";
@@ -14,6 +14,8 @@ export interface MemberMethods {
   sms: boolean;
   /** A confirmed authenticator app (a setup still waiting for its first code is none). */
   authenticatorApp: boolean;
+  /** How many passkeys or security keys. */
+  passkeys: number;
   /** Unused backup codes of the member's set, or null without a set. */
   backupCodesLeft: number | null;
 }
@@ -98,6 +100,7 @@ export async function listMembers(
       // PostgreSQL may run an EXISTS here as one hashed scan of every app of every organization.
       hasAuthenticatorApp: sql<boolean>`coalesce((select true from ${authenticatorApps} where ${authenticatorApps.userId} = ${users.id}
         and ${authenticatorApps.confirmedAt} is not null limit 1), false)`,
+      passkeys: sql<number>`(select count(*) from ${passkeys} where ${passkeys.userId} = ${users.id})`,
       backupCodesLeft: sql<number | null>`(select case when count(*) = 0 then null else count(*) filter (where ${backupCodes.usedAt} is null) end
         from ${backupCodes} where ${backupCodes.userId} = ${users.id})`,
     })
@@ -130,22 +133,27 @@ function toMemberRow(r: {
   lastSecondFactorAt: Date | null;
   trustedDevices: number;
   hasAuthenticatorApp: boolean;
+  passkeys: number | string;
   backupCodesLeft: number | string | null;
   secureMethod: boolean;
 }): MemberRow {
-  const enrolled = Boolean(r.phoneE164 && r.phoneVerifiedAt);
+  const sms = Boolean(r.phoneE164 && r.phoneVerifiedAt);
+  const passkeyCount = Number(r.passkeys);
+  // Set up with any method: SMS, an authenticator app or a passkey.
+  const enrolled = sms || r.hasAuthenticatorApp === true || passkeyCount > 0;
   return {
     userId: r.userId,
     name: r.name,
     email: r.email,
     role: r.role,
     status: !enrolled ? "not_set_up" : r.selfEnabled ? "self_enabled" : "set_up",
-    phoneMasked: enrolled && r.phoneE164 ? maskPhone(r.phoneE164) : null,
+    phoneMasked: sms && r.phoneE164 ? maskPhone(r.phoneE164) : null,
     lastSecondFactorAt: r.lastSecondFactorAt,
     trustedDevices: Number(r.trustedDevices),
     methods: {
-      sms: enrolled,
+      sms,
       authenticatorApp: r.hasAuthenticatorApp === true,
+      passkeys: passkeyCount,
       backupCodesLeft: r.backupCodesLeft === null ? null : Number(r.backupCodesLeft),
     },
     secureMethod: r.secureMethod,

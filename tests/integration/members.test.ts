@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { enrollmentProgress, listMembers, MEMBERS_PAGE_SIZE } from "@/lib/members";
-import { backupCodes, memberships } from "@/lib/db/schema";
+import { backupCodes, memberships, passkeys } from "@/lib/db/schema";
 import { beginAuthenticatorSetup, removeAuthenticatorApp } from "@/lib/two-factor/authenticator-app";
 import { resetMemberTwoFactor } from "@/lib/two-factor/member-admin";
 import { maskPhone } from "@/lib/two-factor/phone-number";
@@ -254,7 +254,7 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     expect(await enrollmentProgress(handle.db, org.id)).toEqual({ enrolled: 1, secure: 0, total: 3 });
   });
 
-  it("lists each member's methods: SMS, a confirmed authenticator app, backup codes with how many are left, or none", async () => {
+  it("lists each member's methods: SMS, a confirmed authenticator app, passkeys, backup codes with how many are left, or none", async () => {
     const org = await createOrganization(handle.db);
     const t = tag();
     const none = await createUser(handle.db, { organizationId: org.id, email: `${t}-a-none@example.test` });
@@ -267,12 +267,21 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     await enrollUser(deps, settingUp);
     // a setup still waiting for its first code is not a method
     await beginAuthenticatorSetup(deps, { userId: settingUp.id, request: testRequest() });
+    // a member with passkeys and nothing else is set up, and their keys are counted
+    const keys = await createUser(handle.db, { organizationId: org.id, email: `${t}-e-passkeys@example.test` });
+    const key = (n: number) => ({ userId: keys.id, credentialId: `${t}-cred-${n}`, publicKey: "pk", name: `Key ${n}`, deviceType: "singleDevice", createdAt: deps.clock.now() });
+    await handle.db.insert(passkeys).values([key(1), key(2)]);
+    const rows = async () => Object.fromEntries((await list(org.id)).rows.map((r) => [r.userId, r]));
+    expect((await rows())[keys.id]).toMatchObject({ status: "set_up", phoneMasked: null, methods: { sms: false, authenticatorApp: false, passkeys: 2, backupCodesLeft: null } });
+    await handle.db.delete(passkeys).where(eq(passkeys.userId, keys.id));
+    expect((await rows())[keys.id]).toMatchObject({ status: "not_set_up", methods: { sms: false, authenticatorApp: false, passkeys: 0, backupCodesLeft: null } });
+    await handle.db.delete(memberships).where(eq(memberships.userId, keys.id));
     const methodsOf = async () => Object.fromEntries((await list(org.id)).rows.map((r) => [r.userId, r.methods]));
     expect(await methodsOf()).toEqual({
-      [none.id]: { sms: false, authenticatorApp: false, backupCodesLeft: null },
-      [sms.id]: { sms: true, authenticatorApp: false, backupCodesLeft: 10 },
-      [app.id]: { sms: true, authenticatorApp: true, backupCodesLeft: 10 },
-      [settingUp.id]: { sms: true, authenticatorApp: false, backupCodesLeft: 10 },
+      [none.id]: { sms: false, authenticatorApp: false, passkeys: 0, backupCodesLeft: null },
+      [sms.id]: { sms: true, authenticatorApp: false, passkeys: 0, backupCodesLeft: 10 },
+      [app.id]: { sms: true, authenticatorApp: true, passkeys: 0, backupCodesLeft: 10 },
+      [settingUp.id]: { sms: true, authenticatorApp: false, passkeys: 0, backupCodesLeft: 10 },
     });
 
     // a used backup code is one fewer left, down to none left
@@ -280,9 +289,9 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
       const pending = pendingFor(sms.id, { now: deps.clock.now() });
       expect(await completeWithBackupCode(deps, { pending, code, trustThisDevice: false, request: testRequest() })).toMatchObject({ ok: true });
     }
-    expect((await methodsOf())[sms.id]).toEqual({ sms: true, authenticatorApp: false, backupCodesLeft: 7 });
+    expect((await methodsOf())[sms.id]).toEqual({ sms: true, authenticatorApp: false, passkeys: 0, backupCodesLeft: 7 });
     await handle.db.update(backupCodes).set({ usedAt: deps.clock.now() }).where(eq(backupCodes.userId, sms.id));
-    expect((await methodsOf())[sms.id]).toEqual({ sms: true, authenticatorApp: false, backupCodesLeft: 0 });
+    expect((await methodsOf())[sms.id]).toEqual({ sms: true, authenticatorApp: false, passkeys: 0, backupCodesLeft: 0 });
 
     // an admin's reset takes every method away; removing the app leaves the others
     const owner = await createUser(handle.db, { organizationId: org.id, role: "owner" });
@@ -290,8 +299,8 @@ describe.each(databaseTargets())("members table and enrollment progress on $name
     await setUpAuthenticatorApp(deps, settingUp);
     expect((await removeAuthenticatorApp(deps, { userId: settingUp.id, request: testRequest() })).ok).toBe(true);
     const after = await methodsOf();
-    expect(after[app.id]).toEqual({ sms: false, authenticatorApp: false, backupCodesLeft: null });
-    expect(after[settingUp.id]).toEqual({ sms: true, authenticatorApp: false, backupCodesLeft: 10 });
+    expect(after[app.id]).toEqual({ sms: false, authenticatorApp: false, passkeys: 0, backupCodesLeft: null });
+    expect(after[settingUp.id]).toEqual({ sms: true, authenticatorApp: false, passkeys: 0, backupCodesLeft: 10 });
   });
 
   it("enrollment progress counts every role with a verified phone: N of M members", async () => {
@@ -443,7 +452,7 @@ if (postgresTarget) {
       expect(enrolledRows.every((r) => r.trustedDevices === 1 && r.phoneMasked?.startsWith("•"))).toBe(true);
       expect(enrolledRows.every((r) => r.methods.sms && r.methods.backupCodesLeft === 7)).toBe(true);
       const withApp = await listMembers(handle.db, { organizationId: ORG, now, search: appEmail });
-      expect(withApp.rows.find((r) => r.email === appEmail)?.methods).toEqual({ sms: true, authenticatorApp: true, backupCodesLeft: 7 });
+      expect(withApp.rows.find((r) => r.email === appEmail)?.methods).toEqual({ sms: true, authenticatorApp: true, passkeys: 0, backupCodesLeft: 7 });
       console.log(
         `median of 5 runs at ${MEMBERS} members: enrollmentProgress ${progress.ms} ms; listMembers page 1 ${first.ms} ms, ` +
           `middle page ${middle.ms} ms, search "${searchEmail}" (${search.result.total} match) ${search.ms} ms, ` +

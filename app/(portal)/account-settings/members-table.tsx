@@ -12,11 +12,12 @@ const STATUS = {
 } as const;
 const ROLE = { owner: "Owner", admin: "Admin", member: "Member" } as const;
 
-/** "SMS", "Authenticator app", "Backup codes (9 left)": what the member can verify with, or "None". */
+/** "SMS", "Authenticator app", "Passkeys (2)", "Backup codes (9 left)": what the member can verify with, or "None". */
 function methodNames(methods: MemberMethods): string[] {
   const names: string[] = [];
   if (methods.sms) names.push("SMS");
   if (methods.authenticatorApp) names.push("Authenticator app");
+  if (methods.passkeys > 0) names.push(methods.passkeys === 1 ? "Passkey" : `Passkeys (${methods.passkeys})`);
   if (methods.backupCodesLeft !== null) names.push(`Backup codes (${methods.backupCodesLeft === 0 ? "none" : methods.backupCodesLeft} left)`);
   return names;
 }
