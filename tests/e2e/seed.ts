@@ -56,6 +56,8 @@ export const E2E_USERS = {
   methodPickerMember: "method-picker@example.com",
   /** passkeys.spec.ts: SMS set up, then adds two passkeys, signs in with one and removes one. */
   passkeyMember: "passkeys@example.com",
+  /** stronger-factors-journey.spec.ts: no second factor yet, in an organization that requires one. */
+  journeyMember: "journey@example.com",
   secureOwner: "secure-owner@example.com",
   secureMember: "secure-member@example.com",
 } as const;
@@ -94,6 +96,8 @@ export const E2E_AUTHENTICATOR_PHONE = "+14155553601";
 export const E2E_METHOD_PICKER_PHONE = "+14155553602";
 /** The phone of `E2E_USERS.passkeyMember` (passkeys.spec.ts reads the codes texted to it). */
 export const E2E_PASSKEY_PHONE = "+14155553603";
+/** The phone `E2E_USERS.journeyMember` sets up (stronger-factors-journey.spec.ts). */
+export const E2E_JOURNEY_PHONE = "+14155553604";
 
 export async function seedE2eData(db: Db, password: string) {
   await seedDemoData(db, password);
@@ -187,6 +191,7 @@ export async function seedE2eData(db: Db, password: string) {
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, passkeyCo.id));
   const passkeyMember = await createUser(db, { organizationId: passkeyCo.id, role: "member", email: E2E_USERS.passkeyMember, password, name: "Pia Passkey" });
   await withSecondFactor(db, passkeyMember.id, E2E_PASSKEY_PHONE);
+  await createUser(db, { organizationId: passkeyCo.id, role: "member", email: E2E_USERS.journeyMember, password, name: "Jo Journey" });
   // Issue 18's policy: an owner who switches to secure methods only, and a member with SMS alone.
   const secureCo = await createOrganization(db, "Secure Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, secureCo.id));

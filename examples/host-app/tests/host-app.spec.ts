@@ -64,7 +64,12 @@ async function finishSetup(page: Page) {
 }
 
 async function useBackupCode(page: Page, code: string) {
-  await page.getByRole("button", { name: "Choose another verification method" }).click();
+  // The list opens on the client: a click before the page has hydrated does nothing, so click again until it shows.
+  const toggle = page.getByRole("button", { name: "Choose another verification method" });
+  await expect(async () => {
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    await expect(page.getByRole("button", { name: "Use the backup code" })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await page.getByRole("button", { name: "Use the backup code" }).click();
   await page.getByLabel("Backup code").fill(code);
   await page.getByRole("button", { name: "Verify", exact: true }).click();

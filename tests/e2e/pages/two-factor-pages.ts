@@ -71,7 +71,7 @@ export class ChallengePage {
   }
 
   async useBackupCode(code: string, { trust = true } = {}) {
-    await this.page.getByRole("button", { name: "Choose another verification method" }).click();
+    await this.openOtherMethods();
     await this.page.getByRole("button", { name: "Use the backup code" }).click();
     await this.page.getByLabel("Backup code").fill(code);
     await this.page.getByLabel("Trust this device").setChecked(trust);
@@ -80,8 +80,17 @@ export class ChallengePage {
 
   /** The choices "Choose another verification method" opens, in their order. */
   async otherMethods(): Promise<string[]> {
-    await this.page.getByRole("button", { name: "Choose another verification method" }).click();
+    await this.openOtherMethods();
     return this.page.locator("#other-methods").getByRole("button").allTextContents();
+  }
+
+  /** Opens "Choose another verification method"; a click before the page hydrated does nothing, so it is clicked again until the list shows. */
+  async openOtherMethods() {
+    const toggle = this.page.getByRole("button", { name: "Choose another verification method" });
+    await expect(async () => {
+      if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+      await expect(this.page.locator("#other-methods")).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
   }
 
   /** The challenge opened with the authenticator app: its code and Verify. */
