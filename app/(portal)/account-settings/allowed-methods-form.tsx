@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import { Button, FormMessage } from "@/components/ui";
 import { saveAllowedMethodsAction } from "./actions";
+import { GraceDeadlineFields } from "./grace-deadline-fields";
 
 /** A change of the allowed methods that asked "Confirm it's you" first: shown again, ready to Save. */
 export type ResumedAllowedMethods = { allowed: "any" | "secure"; graceDays: number | null };
@@ -51,34 +52,19 @@ export function AllowedMethodsForm(props: {
           <label htmlFor="allowed-secure">Secure methods only (authenticator app or passkey; SMS codes not accepted)</label>
         </div>
         {allowed === "secure" ? (
-          <fieldset className="mt-4 ml-6">
-            <legend className="mb-1 text-sm font-medium">When must members who have only SMS add a secure method?</legend>
-            <div className="flex items-center gap-2">
-              <input id="sms-deadline-next" type="radio" name="smsDeadline" value="next_sign_in" checked={deadline === "next_sign_in"} onChange={() => setDeadline("next_sign_in")} />
-              <label htmlFor="sms-deadline-next">At their next sign-in</label>
-            </div>
-            <div className="flex flex-wrap items-center gap-2">
-              <input id="sms-deadline-days" type="radio" name="smsDeadline" value="days" checked={deadline === "days"} onChange={() => setDeadline("days")} />
-              <label htmlFor="sms-deadline-days">Within</label>
-              <input
-                name="smsGraceDays"
-                type="number"
-                min={1}
-                max={30}
-                defaultValue={resumed?.graceDays ?? smsGrace?.daysLeft ?? 7}
-                aria-label="Number of days members may still use SMS (1 to 30)"
-                aria-invalid={state.fieldErrors?.smsGraceDays ? true : undefined}
-                aria-describedby={state.fieldErrors?.smsGraceDays ? "sms-grace-error" : undefined}
-                className="w-20 rounded-md border border-slate-300 px-2 py-1"
-              />
-              <span>days</span>
-            </div>
-            {state.fieldErrors?.smsGraceDays ? (
-              <p id="sms-grace-error" className="text-sm text-red-700">
-                {state.fieldErrors.smsGraceDays}
-              </p>
-            ) : null}
-          </fieldset>
+          <GraceDeadlineFields
+            idPrefix="sms-deadline"
+            deadlineName="smsDeadline"
+            daysName="smsGraceDays"
+            legend="When must members who have only SMS add a secure method?"
+            daysLabel="Number of days members may still use SMS (1 to 30)"
+            className="mt-4 ml-6"
+            deadline={deadline}
+            onDeadline={setDeadline}
+            defaultDays={resumed?.graceDays ?? smsGrace?.daysLeft ?? 7}
+            error={state.fieldErrors?.smsGraceDays}
+            errorId="sms-grace-error"
+          />
         ) : null}
         {state.fieldErrors?.allowedMethods ? <p className="text-sm text-red-700">{state.fieldErrors.allowedMethods}</p> : null}
       </fieldset>

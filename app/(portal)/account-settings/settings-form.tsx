@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { Button, FormMessage } from "@/components/ui";
 import { saveAccountSettingsAction } from "./actions";
+import { GraceDeadlineFields } from "./grace-deadline-fields";
 
 /** A change of the requirement that asked "Confirm it's you" first: shown again, ready to Save. */
 export type ResumedRequirement = { required: boolean; graceDays: number | null };
@@ -67,29 +68,18 @@ export function SettingsForm(props: {
           </div>
         </div>
         {required ? (
-          <fieldset className="mt-4 ml-7">
-            <legend className="mb-1 text-sm font-medium">When must members set it up?</legend>
-            <div className="flex items-center gap-2">
-              <input id="deadline-next" type="radio" name="deadline" value="next_sign_in" checked={deadline === "next_sign_in"} onChange={() => setDeadline("next_sign_in")} />
-              <label htmlFor="deadline-next">At their next sign-in</label>
-            </div>
-            <div className="flex flex-wrap items-center gap-2">
-              <input id="deadline-days" type="radio" name="deadline" value="days" checked={deadline === "days"} onChange={() => setDeadline("days")} />
-              <label htmlFor="deadline-days">Within</label>
-              <input
-                name="graceDays"
-                type="number"
-                min={1}
-                max={30}
-                defaultValue={resumed?.graceDays ?? grace?.daysLeft ?? 7}
-                aria-label="Number of days (1 to 30)"
-                aria-invalid={state.fieldErrors?.graceDays ? true : undefined}
-                className="w-20 rounded-md border border-slate-300 px-2 py-1"
-              />
-              <span>days</span>
-            </div>
-            {state.fieldErrors?.graceDays ? <p className="text-sm text-red-700">{state.fieldErrors.graceDays}</p> : null}
-          </fieldset>
+          <GraceDeadlineFields
+            idPrefix="deadline"
+            deadlineName="deadline"
+            daysName="graceDays"
+            legend="When must members set it up?"
+            daysLabel="Number of days (1 to 30)"
+            className="mt-4 ml-7"
+            deadline={deadline}
+            onDeadline={setDeadline}
+            defaultDays={resumed?.graceDays ?? grace?.daysLeft ?? 7}
+            error={state.fieldErrors?.graceDays}
+          />
         ) : null}
       </fieldset>
       <Button ref={save} type="submit" pending={pending} disabled={pending}>
