@@ -45,7 +45,7 @@ module.exports = {
       name: "app-reaches-database-only-through-lib",
       comment: "Wall: app/ reaches the database only through lib/ (loaders in lib/queries, actions' lib calls): no lib/db or drizzle import.",
       severity: "error",
-      from: { path: "^app/" },
+      from: { path: "^(app|pages)/" },
       to: { path: ["^lib/db/", "^node_modules/drizzle-orm/"] },
     },
     {

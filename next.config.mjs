@@ -18,6 +18,11 @@ const nextConfig = {
     authInterrupts: true,
   },
   poweredByHeader: false,
+  // OAuth for native apps (issue 19): oidc-provider is served by a pages API route, which keeps
+  // Node's request and response (pages/api/oauth/[...path].ts); its public path is /oauth.
+  async rewrites() {
+    return [{ source: "/oauth/:path*", destination: "/api/oauth/:path*" }];
+  },
   // The app's own files only: tests and scripts are type-checked by `npm run typecheck`.
   typescript: { tsconfigPath: "tsconfig.build.json" },
   // Dev logging of server actions prints their arguments and results, which can hold codes and

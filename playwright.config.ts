@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { E2E_OIDC, E2E_SECRETS, E2E_VONAGE, TWO_INSTANCES_SMS_DAILY_CAP, twoInstancesPorts } from "./tests/e2e/env";
+import { E2E_OAUTH_APP, E2E_OIDC, E2E_SECRETS, E2E_VONAGE, TWO_INSTANCES_SMS_DAILY_CAP, twoInstancesPorts } from "./tests/e2e/env";
 import type { E2eOptions } from "./tests/e2e/fixtures";
 
 const reportDir = process.env.TEST_REPORT_DIR;
@@ -93,6 +93,8 @@ function appEnv(port: number, appUrl: string, vonagePort: number, extra: Record<
     OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
     OIDC_CLIENT_ID: E2E_OIDC.clientId,
     OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
+    // The scripted mobile app (tests/e2e/mobile-app.spec.ts) is a registered first-party client.
+    OAUTH_CLIENTS: JSON.stringify([E2E_OAUTH_APP]),
     ...extra,
   };
 }

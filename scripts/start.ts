@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { oauthSettingsFromEnv } from "../lib/config/oauth";
 import { secretProblems } from "../lib/config/secrets";
 import { openDatabase } from "../lib/db/client";
 import { migrateDatabase, migratesOnStart, migrationDatabaseOptions } from "../lib/db/migrate";
@@ -7,7 +8,8 @@ import { serverNodeOptions } from "./node-options";
 // `npm start`: refuse to start without proper secrets, migrate (unless MIGRATE_ON_START=0: the
 // deploy step runs `npm run db:migrate`), then `next start`.
 (process.env as Record<string, string>).NODE_ENV = "production";
-const problems = secretProblems(process.env);
+const oauth = oauthSettingsFromEnv(process.env);
+const problems = [...secretProblems(process.env), ...(oauth.ok ? [] : oauth.errors)];
 if (problems.length > 0) {
   for (const problem of problems) console.error(`Refusing to start: ${problem}`);
   process.exit(1);

@@ -13,7 +13,7 @@ import { declaredLength } from "./bounded-body";
 export const REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Route handlers check their own origin and read their own bodies (bounded), or take none (health, cron: GET only); Next.js runs no action there. */
-export const ROUTE_HANDLER_PATHS = ["/api/auth/", "/api/two-factor/", "/api/health", "/api/cron/"] as const;
+export const ROUTE_HANDLER_PATHS = ["/api/auth/", "/api/two-factor/", "/api/health", "/api/cron/", "/oauth/", "/api/oauth/", "/api/v1/"] as const;
 
 export interface GuardedRequest {
   method: string;

@@ -55,6 +55,7 @@ class ProviderStore implements Adapter {
     const row = {
       payload: JSON.parse(JSON.stringify(stored)) as Record<string, unknown>,
       grantIdHash: typeof payload.grantId === "string" ? sha256(payload.grantId) : null,
+      accountId: this.model === "Grant" && typeof payload.accountId === "string" ? payload.accountId : null,
       uidHash: this.model === "Session" && typeof payload.uid === "string" ? sha256(payload.uid) : null,
       expiresAt: typeof expiresIn === "number" ? new Date(this.deps.clock.now().getTime() + expiresIn * 1000) : null,
     };

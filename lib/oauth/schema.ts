@@ -18,6 +18,8 @@ export const oauthArtifacts = pgTable(
     /** The model's payload without its id (`jti`) and without `consumed` (kept in consumed_at). */
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     grantIdHash: text("grant_id_hash"),
+    /** The member (users.id) a Grant was made for: the Security page lists and revokes a member's apps by it. */
+    accountId: text("account_id"),
     /** A Session's uid (findByUid), hashed. */
     uidHash: text("uid_hash"),
     /** Set once by a conditional UPDATE: a code or refresh token is spent. */
@@ -28,6 +30,7 @@ export const oauthArtifacts = pgTable(
   (t) => [
     primaryKey({ columns: [t.model, t.idHash] }),
     index("oauth_artifacts_grant_idx").on(t.grantIdHash),
+    index("oauth_artifacts_account_idx").on(t.accountId),
     index("oauth_artifacts_uid_idx").on(t.uidHash),
     index("oauth_artifacts_expires_idx").on(t.expiresAt),
   ],

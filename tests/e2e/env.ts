@@ -16,6 +16,13 @@ export const E2E_OIDC = {
   ],
 };
 
+/** The native app the scripted mobile app plays (OAUTH_CLIENTS of every e2e server): it listens on a loopback port. */
+export const E2E_OAUTH_APP = {
+  clientId: "connect-mobile-e2e",
+  name: "Connect for iOS",
+  redirectUris: ["http://127.0.0.1/callback", "com.example.connect:/callback"],
+};
+
 /** The installation-wide daily SMS cap of the two-instances project's servers (its spec fills the day's count to just below it). */
 export const TWO_INSTANCES_SMS_DAILY_CAP = 500;
 
