@@ -60,6 +60,13 @@ export const E2E_USERS = {
   journeyMember: "journey@example.com",
   secureOwner: "secure-owner@example.com",
   secureMember: "secure-member@example.com",
+  /** mobile-app.spec.ts (issue 19): Mobile Co requires nothing at first; its owner turns the requirement on under the app. */
+  mobileOwner: "mobile-owner@example.com",
+  mobileMember: "mobile-member@example.com",
+  /** oauth-rules.spec.ts: a member of an organization that requires nothing, whose browser sign-ins give the codes the rules are tried on. */
+  oauthRulesMember: "oauth-rules@example.com",
+  /** mobile-app.spec.ts: signs the app out (RFC 7009) and sees it leave the Security page's list. */
+  mobileSignOutMember: "mobile-sign-out@example.com",
 } as const;
 
 /**
@@ -98,6 +105,8 @@ export const E2E_METHOD_PICKER_PHONE = "+14155553602";
 export const E2E_PASSKEY_PHONE = "+14155553603";
 /** The phone `E2E_USERS.journeyMember` sets up (stronger-factors-journey.spec.ts). */
 export const E2E_JOURNEY_PHONE = "+14155553604";
+/** The phone `E2E_USERS.mobileMember` sets up when the app sends them back to the browser (mobile-app.spec.ts). */
+export const E2E_MOBILE_PHONE = "+14155553901";
 
 export async function seedE2eData(db: Db, password: string) {
   await seedDemoData(db, password);
@@ -199,6 +208,13 @@ export async function seedE2eData(db: Db, password: string) {
   await withSecondFactor(db, secureOwner.id, E2E_SECURE_PHONES.owner);
   const secureMember = await createUser(db, { organizationId: secureCo.id, role: "member", email: E2E_USERS.secureMember, password, name: "Sim Smsonly" });
   await withSecondFactor(db, secureMember.id, E2E_SECURE_PHONES.member);
+  // Issue 19: the scripted mobile app's member, in an organization that requires nothing until its owner says so.
+  const mobile = await createOrganization(db, "Mobile Co");
+  await createUser(db, { organizationId: mobile.id, role: "owner", email: E2E_USERS.mobileOwner, password, name: "Mo Owner" });
+  await createUser(db, { organizationId: mobile.id, role: "member", email: E2E_USERS.mobileMember, password, name: "Mel Mobile" });
+  const oauthRules = await createOrganization(db, "OAuth Rules Co");
+  await createUser(db, { organizationId: oauthRules.id, role: "member", email: E2E_USERS.oauthRulesMember, password, name: "Rory Rules" });
+  await createUser(db, { organizationId: oauthRules.id, role: "member", email: E2E_USERS.mobileSignOutMember, password, name: "Sid Signout" });
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");
