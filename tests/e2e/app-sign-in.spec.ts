@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { E2E_OAUTH_APP } from "./env";
 import { expect, test } from "./fixtures";
 import { AccountSettingsPage } from "./pages/account-settings-page";
@@ -25,6 +25,13 @@ async function expectNoSeriousViolations(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(serious, what).toEqual([]);
+}
+
+/** The portal's session cookie gone (the browser's other cookies, a trusted device's, kept). */
+async function signOutOfPortal(context: BrowserContext) {
+  const kept = (await context.cookies()).filter((cookie) => !cookie.name.includes("authjs.session-token"));
+  await context.clearCookies();
+  await context.addCookies(kept);
 }
 
 /** A fresh browser opens the app's authorization and signs in with the password; the portal sends it on. */
@@ -109,7 +116,7 @@ test("a form posted to the step from another site is refused, and the step still
   await context.close();
 });
 
-test("a session the organization's new requirement no longer accepts signs in again, sets up SMS, and the app gets sms in its amr", async ({ browser, baseURL, vonageUrl }) => {
+test("a session the organization's new requirement no longer accepts signs in again, sets up SMS, and the app gets sms in its amr; next time a backup code through the method picker", async ({ browser, baseURL, vonageUrl }) => {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   await new SignInPage(page).signIn(E2E_USERS.appSignInOwner);
@@ -133,7 +140,7 @@ test("a session the organization's new requirement no longer accepts signs in ag
   const setup = new SetupPage(page);
   await setup.sendCode(E2E_APP_SIGN_IN_PHONES.owner);
   await setup.verify(await codeFromFake(vonageUrl, E2E_APP_SIGN_IN_PHONES.owner));
-  await setup.backupCodes();
+  const backupCodes = await setup.backupCodes();
   await setup.finish();
   await expect(page.getByRole("heading", { name: "Two-step authentication has been enabled!" })).toBeVisible();
   await page.getByRole("link", { name: /Continue/ }).click();
@@ -143,6 +150,17 @@ test("a session the organization's new requirement no longer accepts signs in ag
   const tokens = await app.exchange(baseURL!, answer.get("code")!, request.verifier);
   expect(tokens.status).toBe(200);
   expect(tokenClaims(tokens.body.access_token!).amr).toEqual(expect.arrayContaining(["pwd", "sms"]));
+  // Signed out of the portal, the next app sign-in goes through the method picker: a backup code.
+  await signOutOfPortal(context);
+  const again = app.authorization(baseURL!);
+  await page.goto(again.url);
+  await new SignInPage(page).submit(E2E_USERS.appSignInOwner);
+  await new ChallengePage(page).useBackupCode(backupCodes[0]!, { trust: false });
+  await step.expectReady(APP, E2E_USERS.appSignInOwner);
+  const second = await app.redirectAfter(() => step.continue());
+  expect(second.get("state")).toBe(again.state);
+  const secondTokens = await app.exchange(baseURL!, second.get("code")!, again.verifier);
+  expect(tokenClaims(secondTokens.body.access_token!).amr).toEqual(expect.arrayContaining(["pwd", "backup_code"]));
   await context.close();
 });
 
@@ -157,9 +175,7 @@ test("a member whose organization requires 2FA verifies with SMS on the way to t
   const tokens = await app.exchange(baseURL!, answer.get("code")!, request.verifier);
   expect(tokenClaims(tokens.body.access_token!).amr).toEqual(expect.arrayContaining(["pwd", "sms"]));
   // Signed out of the portal, this browser keeps its trusted-device cookie: the password is enough.
-  const kept = (await context.cookies()).filter((cookie) => !cookie.name.includes("authjs.session-token"));
-  await context.clearCookies();
-  await context.addCookies(kept);
+  await signOutOfPortal(context);
   const again = app.authorization(baseURL!);
   await page.goto(again.url);
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);

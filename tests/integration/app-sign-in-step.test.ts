@@ -7,7 +7,9 @@ import type { DatabaseHandle } from "@/lib/db/client";
 import { auditEvents, endedSessions, organizations, users } from "@/lib/db/schema";
 import { newVerifier, s256Challenge } from "@/lib/oauth/pkce";
 import type { SignInFacts } from "@/lib/oauth/provider-configuration";
+import { createDatabaseSession, readDatabaseSessionClaims } from "@/lib/auth/database-session";
 import { portalOAuthAccounts } from "@/lib/oauth-portal/accounts";
+import { clearedSessionCookies, endPortalSession } from "@/lib/oauth-portal/end-session";
 import { runInteractionStep } from "@/lib/oauth-portal/interaction";
 import { safeReturnPath } from "@/lib/return-path";
 import { loadViewer } from "@/lib/users";
@@ -205,6 +207,16 @@ describe.each(databaseTargets())("the app sign-in step on $name", (target) => {
     const ended = await handle.db.select().from(endedSessions).where(eq(endedSessions.userId, user.id));
     expect(ended.map((row) => Number(row.authTime))).toEqual([session.authTime]);
     expect(await loadViewer(handle.db, user.id, session.authTime)).toBeNull();
+  });
+
+  it("Sign in again with a database session deletes its row, so the cookie no longer signs anyone in", async () => {
+    const { user, viewer: session } = await memberSignedIn(["pwd"]);
+    const { token } = await createDatabaseSession(handle.db, { userId: user.id, amr: ["pwd"] }, new Date());
+    const jar = { get: (name: string) => (name === "authjs.session-token" ? { value: token } : undefined), getAll: () => [{ name: "authjs.session-token", value: token }] };
+    expect(await readDatabaseSessionClaims(jar, handle.db, Date.now())).not.toBeNull();
+    await endPortalSession(handle.db, session, jar, new Date());
+    expect(await readDatabaseSessionClaims(jar, handle.db, Date.now())).toBeNull();
+    expect(clearedSessionCookies(jar).join("\n")).toMatch(/^authjs\.session-token=; Path=\/; Max-Age=0/);
   });
 
   it("an unknown step is a 400 page and never a redirect, for GET and POST", async () => {
