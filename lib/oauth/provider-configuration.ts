@@ -115,8 +115,12 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
-    findAccount: async (_ctx, sub, token) => {
-      const account = await options.accounts.find(sub, facts(token as Source));
+    // With a code or refresh token at the token endpoint; without one at the end of an authorization,
+    // where the sign-in is the provider session's that the portal's interaction has just made.
+    findAccount: async (ctx, sub, token) => {
+      const session = ctx.oidc?.session;
+      const source = (token as Source) ?? (session ? { amr: session.amr, authTime: session.authTime() } : undefined);
+      const account = await options.accounts.find(sub, facts(source));
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };
     },
