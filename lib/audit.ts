@@ -8,6 +8,7 @@ export const PORTAL_AUDIT_EVENT_TYPES = [
   "organization.allowed_methods_changed",
   "password_reset.requested",
   "password_reset.completed",
+  "oauth.app_revoked",
   "oauth.app_signed_in",
 ] as const;
 
@@ -51,6 +52,7 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.passkey_refused",
   "password_reset.requested",
   "password_reset.completed",
+  "oauth.app_revoked",
   "oauth.app_signed_in",
 ] as const satisfies readonly AuditEventType[];
 

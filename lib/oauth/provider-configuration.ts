@@ -115,13 +115,12 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
-    findAccount: async (_ctx, sub, token) => {
-      // No token: the authorization endpoint loading its session's account, right after the portal's
-      // sign-in step judged that sign-in (or before another interaction: no grant is reused). The
-      // session knows no sign-in time to judge by; the rule is applied at the code exchange and at
-      // every refresh, which carry the sign-in's facts.
-      if (!token) return { accountId: sub, organizationId: null, claims: () => ({ sub }) };
-      const account = await options.accounts.find(sub, facts(token as Source));
+    // With a code or refresh token at the token endpoint; without one at the end of an authorization,
+    // where the sign-in is the provider session's that the portal's interaction has just made.
+    findAccount: async (ctx, sub, token) => {
+      const session = ctx.oidc?.session;
+      const source = (token as Source) ?? (session ? { amr: session.amr, authTime: session.authTime() } : undefined);
+      const account = await options.accounts.find(sub, facts(source));
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };
     },
