@@ -120,12 +120,16 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };
     },
-    // amr: how the sign-in was made (RFC 8176); org: the member's organization; gid: the grant's
-    // id hashed as the store keeps it, so the API can refuse a token whose family was revoked.
+    // amr: how the sign-in was made (RFC 8176); auth_time: when (oidc-provider's JWT access token
+    // has no auth_time of its own), so the API holds a token to a reset made after its sign-in;
+    // org: the member's organization; gid: the grant's id hashed as the store keeps it, so the API
+    // can refuse a token whose family was revoked.
     extraTokenClaims: (ctx, token) => {
       const account = ctx.oidc.entities.Account as { organizationId?: string | null } | undefined;
+      const signIn = facts(signInSource(ctx));
       return {
-        amr: [...facts(signInSource(ctx)).amr],
+        amr: [...signIn.amr],
+        ...(typeof signIn.authTime === "number" ? { auth_time: signIn.authTime } : {}),
         org: account?.organizationId ?? null,
         gid: "grantId" in token && typeof token.grantId === "string" ? sha256(token.grantId) : null,
       };

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "@/lib/clock";
 import type { DatabaseHandle } from "@/lib/db/client";
@@ -73,6 +73,17 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
     });
     expect(payload).toMatchObject({ sub: "user-1", client_id: "connect-ios", scope: "api", amr: ["pwd", "sms"], org: "org-of-user-1" });
     expect(payload.exp! - payload.iat!).toBe(900);
+  });
+
+  it("an access token says when its sign-in through the browser was (auth_time), and a refreshed one keeps that time", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const first = await signInThenExchange();
+    const after = Math.ceil(Date.now() / 1000);
+    const authTime = decodeJwt(first.access_token).auth_time as number;
+    expect(authTime).toBeGreaterThanOrEqual(before);
+    expect(authTime).toBeLessThanOrEqual(after);
+    const refreshed = await refresh(server, first.refresh_token);
+    expect(decodeJwt(refreshed.body.access_token!).auth_time).toBe(authTime);
   });
 
   it("every authorization goes through the portal's sign-in, even in a browser the provider has seen (its session is not enough)", async () => {
