@@ -115,8 +115,13 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
-    findAccount: async (_ctx, sub, token) => {
-      const account = await options.accounts.find(sub, facts(token as Source));
+    // With a token (a code exchange, a refresh): its sign-in. Without one (the authorization resuming
+    // after the portal's sign-in step): the provider session the step just made, its methods and time;
+    // facts of nobody's sign-in would be refused by the portal's rule as signed out.
+    findAccount: async (ctx, sub, token) => {
+      const session = ctx.oidc?.session;
+      const source = (token ?? (session ? { amr: session.amr, authTime: session.authTime() } : undefined)) as Source;
+      const account = await options.accounts.find(sub, facts(source));
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };
     },
