@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as meRoute from "@/app/api/v1/me/route";
 import * as openApiRoute from "@/app/api/v1/openapi.json/route";
 import * as securityRoute from "@/app/api/v1/security/route";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { organizations, users } from "@/lib/db/schema";
+import { unavailableResponse } from "@/lib/http/unavailable";
 import { listAppSignIns, revokeAppSignIn } from "@/lib/oauth/grants";
 import { databaseTargets } from "../helpers/databases";
 import { createOrganization, createUser, testClock } from "../helpers/fixtures";
@@ -219,6 +220,33 @@ describe.each(databaseTargets())("the API for apps (/api/v1) on $name", (target)
     } finally {
       process.env.OAUTH_CLIENTS = clients;
     }
+  });
+
+  it("the database down when the API first needs it: 503 in the documented form, and the middleware's 503 during an outage has the same form", async () => {
+    const { user } = await member();
+    const { access_token } = await tokenFor(user.id, ["pwd"]);
+    const processGlobals = globalThis as unknown as { __connect2faDb?: Promise<unknown>; __connect2faOAuth?: unknown };
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    const database = processGlobals.__connect2faDb;
+    try {
+      processGlobals.__connect2faDb = Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432"));
+      processGlobals.__connect2faDb.catch(() => {});
+      delete processGlobals.__connect2faOAuth;
+      for (const [path, route] of Object.entries(ROUTES)) {
+        const answer = await answerOf(await route.GET(apiRequest(path, bearer(access_token))));
+        expect(answer.status).toBe(503);
+        expect(answer.headers.get("retry-after")).toBe("5");
+        expect(responseValidator(document, path, "503").safeParse(answer.body).error).toBeUndefined();
+      }
+    } finally {
+      processGlobals.__connect2faDb = database;
+      delete processGlobals.__connect2faOAuth;
+      quiet.mockRestore();
+    }
+    expect((await meRoute.GET(apiRequest("/me", bearer(access_token)))).status).toBe(200);
+    const outage = await answerOf(unavailableResponse(apiRequest("/me", bearer(access_token))));
+    expect(outage.status).toBe(503);
+    expect(responseValidator(document, "/me", "503").safeParse(outage.body).error).toBeUndefined();
   });
 
   describe("the OpenAPI document (public at /api/v1/openapi.json)", () => {
