@@ -115,13 +115,15 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
-    // With a token (a code exchange, a refresh): its sign-in. Without one (the authorization resuming
-    // after the portal's sign-in step): the provider session the step just made, its methods and time;
-    // facts of nobody's sign-in would be refused by the portal's rule as signed out.
+    // With a token (a code exchange, a refresh): its sign-in; refused, the grant is invalid_grant.
+    // Without one (the authorization resuming after the portal's sign-in step): the provider session
+    // the step just made, its methods and time (facts of nobody's sign-in would be refused as signed
+    // out); refused there (the rule changed since the step), the app gets access_denied, not a code.
     findAccount: async (ctx, sub, token) => {
-      const session = ctx.oidc?.session;
+      const session = token ? undefined : ctx.oidc?.session;
       const source = (token ?? (session ? { amr: session.amr, authTime: session.authTime() } : undefined)) as Source;
       const account = await options.accounts.find(sub, facts(source));
+      if (!account && !token) throw new errors.AccessDenied("the sign-in does not meet the organization's requirements");
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };
     },

@@ -32,20 +32,19 @@ const asSent = (value: string) => new Headers({ authorization: value }).get("aut
 describe.each(databaseTargets({ throughPooler: true }))("the API's security properties on $name", (target) => {
   let handle: DatabaseHandle;
   let api: PortalApi;
-  let org: { id: string };
 
   beforeAll(async () => {
     handle = await target.open();
     api = await startPortalApi(handle);
-    org = await createOrganization(handle.db);
   });
   afterAll(async () => {
     await api?.close();
     await handle?.close();
   });
 
-  async function member() {
-    const user = await createUser(handle.db, { organizationId: org.id });
+  /** A member (of a new organization unless one is named) signed in since their last reset. */
+  async function member(organizationId?: string) {
+    const user = await createUser(handle.db, { organizationId: organizationId ?? (await createOrganization(handle.db)).id });
     await handle.db.update(users).set({ sessionsValidAfter: new Date(Date.now() - HOUR) }).where(eq(users.id, user.id));
     return user;
   }
@@ -87,14 +86,14 @@ describe.each(databaseTargets({ throughPooler: true }))("the API's security prop
       ...(revokedTokens.id_token ? { idToken: revokedTokens.id_token } : {}),
     };
     // The live token often enough that its right spellings are tried too (each run is one request).
-    const tokenKind = fc.oneof({ weight: 2, arbitrary: fc.constant("live") }, { weight: 3, arbitrary: fc.constantFrom(...Object.keys(dead)) });
+    const tokenKind = fc.oneof(fc.constant("live"), fc.constantFrom(...Object.keys(dead)));
     const spelled = fc
       .record({
         lead: fc.constantFrom("", " ", "\t"),
-        scheme: fc.oneof(fc.constantFrom("Bearer", "bearer", "BEARER", "bEaReR"), fc.constantFrom("Basic", "Token", "DPoP", "Bearer:", "Bearer=", "")),
-        gap: fc.oneof(fc.constant(" "), fc.constantFrom("  ", "\t", "", ",", " \t")),
+        scheme: fc.oneof({ weight: 2, arbitrary: fc.constantFrom("Bearer", "bearer", "BEARER", "bEaReR") }, { weight: 1, arbitrary: fc.constantFrom("Basic", "Token", "DPoP", "Bearer:", "Bearer=", "") }),
+        gap: fc.oneof({ weight: 2, arbitrary: fc.constant(" ") }, { weight: 1, arbitrary: fc.constantFrom("  ", "\t", "", ",", " \t") }),
         kind: tokenKind,
-        tail: fc.oneof(fc.constantFrom("", " "), fc.constantFrom("x", ` ${live}`, `,${live}`, `, Bearer ${live}`, ` ${live.slice(0, 20)}`)),
+        tail: fc.oneof({ weight: 2, arbitrary: fc.constantFrom("", " ") }, { weight: 1, arbitrary: fc.constantFrom("x", ` ${live}`, `,${live}`, `, Bearer ${live}`, ` ${live.slice(0, 20)}`) }),
       })
       .map(({ lead, scheme, gap, kind, tail }) => `${lead}${scheme}${gap}${kind === "live" ? live : dead[kind]}${tail}`);
     const anyHeader = fc.oneof(spelled, spelled, fc.stringMatching(/^[ -~]{0,80}$/), fc.constant(null));
@@ -120,14 +119,15 @@ describe.each(databaseTargets({ throughPooler: true }))("the API's security prop
       { numRuns: 300 },
     );
     // both answers were tried: the right spellings of the live token do reach the resource
-    expect(statuses[200]).toBeGreaterThan(5);
+    expect(statuses[200]).toBeGreaterThan(0);
     expect(statuses[401]).toBeGreaterThan(100);
   });
 
   it("a token without a now-required second factor gets insufficient_user_authentication (the organization turned the requirement, or secure methods only, on after the token was minted)", async () => {
-    const enrolled = await member();
+    const org = await createOrganization(handle.db);
+    const enrolled = await member(org.id);
     await enrollUser(makeDeps(handle.db, { clock: testClock(new Date()) }), enrolled);
-    const notEnrolled = await member();
+    const notEnrolled = await member(org.id);
     const AMRS = [["pwd"], ["pwd", "sms"], ["pwd", "otp"], ["pwd", "hwk"], ["pwd", "sms", "otp"], ["pwd", "trusted_device"]];
     const tokens: { amr: string[]; enrolled: boolean; userId: string; accessToken: string }[] = [];
     for (const [user, isEnrolled] of [[enrolled, true], [notEnrolled, false]] as const) {

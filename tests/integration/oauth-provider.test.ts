@@ -109,6 +109,24 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
     }
   });
 
+  it("the portal's account check as the authorization resumes sees the sign-in step's methods and time; refusing there (the rule changed since the step), the app receives access_denied and no code", async () => {
+    signedIn = { accountId: "user-4", amr: ["pwd", "otp"] };
+    try {
+      seenFacts.length = 0;
+      const before = Math.floor(Date.now() / 1000);
+      await signInThenExchange();
+      expect(seenFacts[0]).toMatchObject({ amr: ["pwd", "otp"] });
+      expect(seenFacts[0]?.authTime).toBeGreaterThanOrEqual(before);
+      refused.add("user-4");
+      const outcome = await openInBrowser(server, authorizeUrl(server, { redirectUri: REGISTERED.privateUse }).url);
+      const to = new URL(outcome.kind === "redirected" ? outcome.to : "x:/");
+      expect(to.searchParams.get("error")).toBe("access_denied");
+      expect(to.searchParams.get("code")).toBeNull();
+    } finally {
+      signedIn = { accountId: "user-1", amr: ["pwd", "sms"] };
+    }
+  });
+
   it("a loopback redirect URI works on any port the app listens on", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1024, max: 65_535 }), async (port) => {
