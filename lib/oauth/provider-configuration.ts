@@ -119,7 +119,12 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
     // Without one (the authorization resuming after the portal's sign-in step): the provider session
     // the step just made, its methods and time (facts of nobody's sign-in would be refused as signed
     // out); refused there (the rule changed since the step), the app gets access_denied, not a code.
+    // An authorization only starting, in a browser whose provider session names an earlier sign-in,
+    // is not judged here: it goes to the portal's step anyway (no grant is reused), which offers
+    // "Sign in again" when the rule now refuses that sign-in; refusing here would send the app
+    // access_denied and leave the member no way to meet the rule.
     findAccount: async (ctx, sub, token) => {
+      if (!token && !ctx.oidc?.result?.login) return { accountId: sub, organizationId: null, claims: () => ({ sub }) };
       const session = token ? undefined : ctx.oidc?.session;
       const source = (token ?? (session ? { amr: session.amr, authTime: session.authTime() } : undefined)) as Source;
       const account = await options.accounts.find(sub, facts(source));

@@ -96,6 +96,24 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
     expect(signInSteps - before).toBe(2);
   });
 
+  it("a browser whose earlier sign-in the portal now refuses goes through the portal's sign-in step again (where the member can sign in again), not straight to access_denied", async () => {
+    const jar = new CookieJar();
+    const first = await openInBrowser(server, authorizeUrl(server, { redirectUri: REGISTERED.privateUse }).url, jar);
+    expect(first.kind === "redirected" && new URL(first.to).searchParams.has("code")).toBe(true);
+    const before = signInSteps;
+    refused.add("user-1");
+    try {
+      // The provider's session still names the member; the step runs (here it signs the same sign-in in, which the rule refuses as the authorization resumes).
+      const again = await openInBrowser(server, authorizeUrl(server, { redirectUri: REGISTERED.privateUse }).url, jar);
+      expect(signInSteps - before).toBe(1);
+      expect(again.kind === "redirected" ? new URL(again.to).searchParams.get("error") : null).toBe("access_denied");
+    } finally {
+      refused.delete("user-1");
+    }
+    const afterwards = await openInBrowser(server, authorizeUrl(server, { redirectUri: REGISTERED.privateUse }).url, jar);
+    expect(afterwards.kind === "redirected" && new URL(afterwards.to).searchParams.has("code")).toBe(true);
+  });
+
   it("when the portal refuses the sign-in, the app receives access_denied and no code", async () => {
     const kept = signedIn;
     signedIn = null;
