@@ -34,7 +34,7 @@ try {
   // A person signs in in the window: give them time.
   app.browserLegMs = values.email ? 30_000 : 10 * 60_000;
   const page = await (await browser.newContext()).newPage();
-  console.log(`Sign in in the browser window (${app.endpoints.authorization_endpoint}) …`);
+  console.log(values.email ? `Signing in as ${values.email} …` : `Sign in in the browser window (${app.endpoints.authorization_endpoint}) …`);
   await app.signInThroughBrowser(page, scriptedPasswordStep);
   const { amr, org, exp } = app.accessTokenClaims();
   console.log(JSON.stringify({ signedIn: true, amr, org, expiresAt: exp ? new Date(exp * 1000).toISOString() : null }));
