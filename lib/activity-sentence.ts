@@ -64,6 +64,12 @@ const preferredMethod = (e: ActivityEvent) => {
   return typeof method === "string" && Object.hasOwn(PREFERRED_METHODS, method) ? PREFERRED_METHODS[method]! : "a method";
 };
 
+/** The app's name as recorded (lib/oauth-portal/interaction.ts), when it reads as a name. */
+const appName = (e: ActivityEvent) => {
+  const name = detail(e, "appName");
+  return typeof name === "string" && /^[\p{L}\p{N} .,'’()&-]{1,80}$/u.test(name) ? name : "an app";
+};
+
 /** Each event type's name in the log's filter. */
 export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "sign_in.succeeded": "Signed in",
@@ -101,6 +107,7 @@ export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "two_factor.passkey_refused": "Passkey refused",
   "password_reset.requested": "Password reset requested",
   "password_reset.completed": "Password changed",
+  "oauth.app_signed_in": "App signed in",
 };
 
 /** " with SSO" or " with an email link": the sign-in's first factor, when it was not the password. */
@@ -180,6 +187,7 @@ const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
   "password_reset.requested": (e) =>
     `Password reset requested for ${subject(e)}${from(e)}${detail(e, "delivery") === "failed" ? ", but the email could not be sent" : ""}`,
   "password_reset.completed": (e) => `${subject(e)} set a new password${from(e)}`,
+  "oauth.app_signed_in": (e) => `${subject(e)} signed in to ${appName(e)}${from(e)}`,
 };
 
 /** The activity log's sentence for one event, in words: never an event key, raw details or the server's own address. */

@@ -8,6 +8,7 @@ export const PORTAL_AUDIT_EVENT_TYPES = [
   "organization.allowed_methods_changed",
   "password_reset.requested",
   "password_reset.completed",
+  "oauth.app_signed_in",
 ] as const;
 
 export type PortalAuditEventType = (typeof PORTAL_AUDIT_EVENT_TYPES)[number];
@@ -50,6 +51,7 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.passkey_refused",
   "password_reset.requested",
   "password_reset.completed",
+  "oauth.app_signed_in",
 ] as const satisfies readonly AuditEventType[];
 
 // An event type of the plugin or the portal missing from the filter fails the type check.

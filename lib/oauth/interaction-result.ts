@@ -11,6 +11,8 @@ export interface PortalSignIn {
   accountId: string;
   /** RFC 8176 values of the methods this sign-in used, e.g. ["pwd", "sms"]. */
   amr: readonly string[];
+  /** When the member signed in through the browser (seconds since the epoch): the tokens' auth_time, which the refresh rules compare with resets. Now when absent. */
+  authTime?: number;
 }
 
 /** Finishes the interaction as signed in: the browser is sent on (303) to the provider, then to the app. */
@@ -27,7 +29,8 @@ export async function finishWithSignIn(
   if (requested.has("openid")) grant.addOIDCScope("openid");
   if (requested.has(API_SCOPE)) grant.addResourceScope(apiResource, API_SCOPE);
   const grantId = await grant.save();
-  const result = { login: { accountId: signIn.accountId, amr: [...signIn.amr], remember: false }, consent: { grantId } };
+  const login = { accountId: signIn.accountId, amr: [...signIn.amr], remember: false, ...(signIn.authTime === undefined ? {} : { ts: signIn.authTime }) };
+  const result = { login, consent: { grantId } };
   await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
 }
 

@@ -116,6 +116,11 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
     },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
     findAccount: async (_ctx, sub, token) => {
+      // No token: the authorization endpoint loading its session's account, right after the portal's
+      // sign-in step judged that sign-in (or before another interaction: no grant is reused). The
+      // session knows no sign-in time to judge by; the rule is applied at the code exchange and at
+      // every refresh, which carry the sign-in's facts.
+      if (!token) return { accountId: sub, organizationId: null, claims: () => ({ sub }) };
       const account = await options.accounts.find(sub, facts(token as Source));
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };

@@ -60,6 +60,12 @@ export const E2E_USERS = {
   journeyMember: "journey@example.com",
   secureOwner: "secure-owner@example.com",
   secureMember: "secure-member@example.com",
+  /** app-sign-in.spec.ts (issue 19): a member of an organization that requires nothing, who signs apps in. */
+  appSignInMember: "app-sign-in@example.com",
+  /** app-sign-in.spec.ts: an owner who requires 2FA after signing in, then signs an app in again with SMS set up. */
+  appSignInOwner: "app-sign-in-owner@example.com",
+  /** app-sign-in.spec.ts: a member with SMS in an organization that requires 2FA (the challenge, then a trusted device). */
+  appSignInVerifier: "app-sign-in-2fa@example.com",
 } as const;
 
 /**
@@ -96,6 +102,8 @@ export const E2E_AUTHENTICATOR_PHONE = "+14155553601";
 export const E2E_METHOD_PICKER_PHONE = "+14155553602";
 /** The phone of `E2E_USERS.passkeyMember` (passkeys.spec.ts reads the codes texted to it). */
 export const E2E_PASSKEY_PHONE = "+14155553603";
+/** The phones of app-sign-in.spec.ts: the owner sets one up; the verifier has one. */
+export const E2E_APP_SIGN_IN_PHONES = { owner: "+14155553801", verifier: "+14155553802" } as const;
 /** The phone `E2E_USERS.journeyMember` sets up (stronger-factors-journey.spec.ts). */
 export const E2E_JOURNEY_PHONE = "+14155553604";
 
@@ -199,6 +207,16 @@ export async function seedE2eData(db: Db, password: string) {
   await withSecondFactor(db, secureOwner.id, E2E_SECURE_PHONES.owner);
   const secureMember = await createUser(db, { organizationId: secureCo.id, role: "member", email: E2E_USERS.secureMember, password, name: "Sim Smsonly" });
   await withSecondFactor(db, secureMember.id, E2E_SECURE_PHONES.member);
+  // Issue 19's app sign-in step (app-sign-in.spec.ts): one organization per member, so the owner's
+  // switch reaches nobody else.
+  const appFree = await createOrganization(db, "App Sign-in Co");
+  await createUser(db, { organizationId: appFree.id, role: "member", email: E2E_USERS.appSignInMember, password, name: "Abby Apps" });
+  const appOwnerCo = await createOrganization(db, "App Owner Co");
+  await createUser(db, { organizationId: appOwnerCo.id, role: "owner", email: E2E_USERS.appSignInOwner, password, name: "Otis Apps" });
+  const appTwoStepCo = await createOrganization(db, "App Two-step Co");
+  await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, appTwoStepCo.id));
+  const appVerifier = await createUser(db, { organizationId: appTwoStepCo.id, role: "member", email: E2E_USERS.appSignInVerifier, password, name: "Vic Verifier" });
+  await withSecondFactor(db, appVerifier.id, E2E_APP_SIGN_IN_PHONES.verifier);
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");

@@ -30,7 +30,10 @@ export interface OAuthTestServer {
   close(): Promise<void>;
 }
 
-export async function startOAuthServer(options: { db: Db; accounts: OAuthAccounts; signIn: () => PortalSignIn | null }): Promise<OAuthTestServer> {
+/** The portal's own sign-in step instead of the stub (tests/integration/app-sign-in-step.test.ts). */
+export type InteractionStepFactory = (provider: Provider, settings: { apiResource: string; clients: readonly OAuthClient[] }) => (req: http.IncomingMessage, res: http.ServerResponse, uid: string) => Promise<void>;
+
+export async function startOAuthServer(options: { db: Db; accounts: OAuthAccounts; signIn?: () => PortalSignIn | null; interaction?: InteractionStepFactory }): Promise<OAuthTestServer> {
   const parsed = parseOAuthClients([NATIVE_APP]);
   if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
   const server = http.createServer();
@@ -55,11 +58,11 @@ export async function startOAuthServer(options: { db: Db; accounts: OAuthAccount
   const handler = mountProvider(provider, {
     mountPath: "/oauth",
     clients: parsed.clients,
-    interaction: async (req, res) => {
-      const signIn = options.signIn();
+    interaction: options.interaction?.(provider, { apiResource, clients: parsed.clients }) ?? (async (req, res) => {
+      const signIn = options.signIn?.() ?? null;
       if (!signIn) return finishWithRefusal(provider, req, res, "The sign-in was refused.");
       return finishWithSignIn(provider, req, res, signIn, apiResource);
-    },
+    }),
   });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     handler(req, res).catch((error: unknown) => {

@@ -22,7 +22,7 @@ const event: fc.Arbitrary<ActivityEvent> = fc.record({
   subject: fc.option(person),
   ip: fc.option(fc.oneof(fc.constantFrom(...LOOPBACKS), fc.ipV4(), fc.ipV6(), clean(fc.string()))),
   userAgent: fc.option(fc.oneof(fc.constant(FIREFOX_LINUX), clean(fc.string()))),
-  details: fc.oneof(clean(fc.jsonValue()), fc.dictionary(fc.constantFrom("phone", "remaining", "triesLeft", "required", "selfEnabled", "method", "revoked", "delivery", "purpose", "amr", "until"), clean(fc.jsonValue()))),
+  details: fc.oneof(clean(fc.jsonValue()), fc.dictionary(fc.constantFrom("phone", "remaining", "triesLeft", "required", "selfEnabled", "method", "revoked", "delivery", "purpose", "amr", "until", "appName", "clientId"), clean(fc.jsonValue()))),
 });
 
 describe("the activity log's sentences", () => {
@@ -86,5 +86,15 @@ describe("the activity log's sentences", () => {
     expect(signIn("sign_in.succeeded", ["email_link"])).toBe("Sue (sue@example.com) signed in with an email link");
     expect(signIn("sign_in.succeeded", ["pwd"])).toBe("Sue (sue@example.com) signed in");
     expect(signIn("sign_in.succeeded", "oidc")).toBe("Sue (sue@example.com) signed in");
+  });
+});
+
+describe("an app's sign-in (issue 19)", () => {
+  const signedIn = (details: unknown): ActivityEvent => ({ type: "oauth.app_signed_in", actor: null, subject: { name: "Ann Apps", email: "ann@example.com" }, ip: "203.0.113.9", userAgent: null, details });
+
+  it("names the app as recorded, and no client id or odd text", () => {
+    expect(activitySentence(signedIn({ clientId: "connect-ios", appName: "Connect for iOS" }))).toBe("Ann Apps (ann@example.com) signed in to Connect for iOS (IP address 203.0.113.9)");
+    expect(activitySentence(signedIn({ clientId: "connect-ios", appName: "<b>x</b>" }))).toBe("Ann Apps (ann@example.com) signed in to an app (IP address 203.0.113.9)");
+    expect(activitySentence(signedIn({ clientId: "connect-ios" }))).not.toContain("connect-ios");
   });
 });

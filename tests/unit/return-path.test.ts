@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decideGate } from "@/lib/auth/gate";
+import { portalPaths } from "@/lib/auth/portal-cookies";
 import { safeReturnPath } from "@/lib/return-path";
 import { anySpelling, LISTED_SPELLINGS, resolvedPortalPath } from "../helpers/return-path-spellings";
 
@@ -134,5 +135,29 @@ describe("the middleware's return path (callbackUrl) is judged by the same funct
       }),
       RUNS,
     );
+  });
+});
+
+describe("an app's sign-in step is a return path every sign-in step keeps (issue 19)", () => {
+  // The provider's interaction uids: url-safe base64 (oidc-provider's nanoid), the mount accepts [\w-]{1,64}.
+  const uid = fc.stringMatching(/^[\w-]{1,64}$/);
+
+  it("the sign-in page, the password, the setup, the challenge, a trusted device and the method picker (one judge, with the plugin's sign-in pages) keep /oauth/interaction/:uid", () => {
+    fc.assert(
+      fc.property(uid, (id) => {
+        const step = `/oauth/interaction/${id}`;
+        expect(safeReturnPath(step)).toBe(step);
+        // How the plugin's steps judge the pending sign-in's returnTo (challenge-completion.ts, setup-completion.ts, secure-setup.ts).
+        expect(safeReturnPath(step, "/", [portalPaths.signIn, portalPaths.twoFactor])).toBe(step);
+        // As the step sends it: /sign-in?callbackUrl=<encoded>, read back by the sign-in page.
+        const callbackUrl = new URL(`/sign-in?callbackUrl=${encodeURIComponent(step)}`, PORTAL).searchParams.get("callbackUrl");
+        expect(safeReturnPath(callbackUrl)).toBe(step);
+      }),
+      RUNS,
+    );
+  });
+
+  it("the gate sends an anonymous visitor of the app sign-in page nowhere: the page checks the session itself", () => {
+    expect(decideGate({ pathname: "/app-sign-in/abc", search: "", hasSession: false, hasPendingSignIn: false, isApi: false })).toEqual({ action: "allow" });
   });
 });
