@@ -15,11 +15,16 @@ const PAGE = `<!doctype html>
 
 /**
  * The answer while the database is down (edge-safe): 503 with Retry-After, never cached; a plain
- * HTML page for a browser's navigation, else the JSON state the portal's routes answer.
+ * HTML page for a browser's navigation, the API's error body under /api/v1/, else the JSON state
+ * the portal's routes answer.
  */
 export function unavailableResponse(request: Request): Response {
   noteRefusedRequest();
   const headers = { "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" };
+  // The apps' API answers every refusal in its own documented form (lib/oauth-portal/api-route.ts).
+  if (new URL(request.url).pathname.startsWith("/api/v1/")) {
+    return Response.json({ error: "temporarily_unavailable", error_description: ERROR_MESSAGES.SERVICE_UNAVAILABLE }, { status: 503, headers });
+  }
   if (request.headers.get("accept")?.includes("text/html")) {
     return new Response(PAGE, { status: 503, headers: { ...headers, "content-type": "text/html; charset=utf-8" } });
   }

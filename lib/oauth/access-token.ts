@@ -22,6 +22,8 @@ export interface ApiCaller {
   organizationId: string | null;
   /** How the member signed in (RFC 8176 values): the API decides whether a second factor was used. */
   amr: readonly string[];
+  /** When the member signed in through the browser (ms since the epoch; the token's auth_time), if it says. */
+  authTimeMs: number | undefined;
   clientId: string;
   scopes: readonly string[];
   expiresAt: Date;
@@ -60,14 +62,16 @@ export async function verifyAccessToken(deps: AccessTokenDeps, authorization: st
 }
 
 function callerOf(payload: JWTPayload): ApiCaller | null {
-  const { sub, exp, client_id: clientId, scope, amr, org } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, exp, client_id: clientId, scope, amr, org, auth_time: authTime } = payload as JWTPayload & Record<string, unknown>;
   if (typeof sub !== "string" || typeof exp !== "number" || typeof clientId !== "string") return null;
   if (!Array.isArray(amr) || !amr.every((value) => typeof value === "string")) return null;
   if (org !== null && typeof org !== "string") return null;
+  if (authTime !== undefined && typeof authTime !== "number") return null;
   return {
     userId: sub,
     organizationId: org,
     amr,
+    authTimeMs: typeof authTime === "number" ? authTime * 1000 : undefined,
     clientId,
     scopes: typeof scope === "string" ? scope.split(" ").filter(Boolean) : [],
     expiresAt: new Date(exp * 1000),

@@ -18,15 +18,27 @@ const INVALID_DESCRIPTIONS: Record<Exclude<AccessTokenRefusal, "MISSING">, strin
   REVOKED: "The access token has been revoked.",
 };
 
+/** What went wrong, in a sentence safe to show (the header's error_description; the JSON body's too). */
+export function challengeDescription(challenge: BearerChallenge): string {
+  switch (challenge.kind) {
+    case "no-token":
+      return "This request needs an access token (Authorization: Bearer).";
+    case "invalid-token":
+      return INVALID_DESCRIPTIONS[challenge.reason];
+    case "insufficient-user-authentication":
+      return challenge.description.replace(/["\\]/g, "");
+  }
+}
+
 /** The header's value; descriptions are fixed sentences (no request data is echoed). */
 export function wwwAuthenticate(challenge: BearerChallenge): string {
   switch (challenge.kind) {
     case "no-token":
       return `Bearer realm="${REALM}"`;
     case "invalid-token":
-      return `Bearer realm="${REALM}", error="invalid_token", error_description="${INVALID_DESCRIPTIONS[challenge.reason]}"`;
+      return `Bearer realm="${REALM}", error="invalid_token", error_description="${challengeDescription(challenge)}"`;
     case "insufficient-user-authentication":
-      return `Bearer realm="${REALM}", error="insufficient_user_authentication", error_description="${challenge.description.replace(/["\\]/g, "")}"`;
+      return `Bearer realm="${REALM}", error="insufficient_user_authentication", error_description="${challengeDescription(challenge)}"`;
   }
 }
 

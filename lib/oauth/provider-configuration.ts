@@ -115,22 +115,28 @@ export function providerConfiguration(options: ProviderConfigurationOptions): Co
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     interactions: { url: (_ctx, interaction) => options.interactionUrl(interaction.uid) },
-    findAccount: async (_ctx, sub, token) => {
-      // No token: the authorization endpoint loading its session's account, right after the portal's
-      // sign-in step judged that sign-in (or before another interaction: no grant is reused). The
-      // session knows no sign-in time to judge by; the rule is applied at the code exchange and at
-      // every refresh, which carry the sign-in's facts.
-      if (!token) return { accountId: sub, organizationId: null, claims: () => ({ sub }) };
-      const account = await options.accounts.find(sub, facts(token as Source));
+    // With a token (a code exchange, a refresh): its sign-in; refused, the grant is invalid_grant.
+    // Without one (the authorization resuming after the portal's sign-in step): the provider session
+    // the step just made, its methods and time (facts of nobody's sign-in would be refused as signed
+    // out); refused there (the rule changed since the step), the app gets access_denied, not a code.
+    findAccount: async (ctx, sub, token) => {
+      const session = token ? undefined : ctx.oidc?.session;
+      const source = (token ?? (session ? { amr: session.amr, authTime: session.authTime() } : undefined)) as Source;
+      const account = await options.accounts.find(sub, facts(source));
+      if (!account && !token) throw new errors.AccessDenied("the sign-in does not meet the organization's requirements");
       if (!account) return undefined;
       return { accountId: sub, organizationId: account.organizationId, claims: () => ({ sub }) };
     },
-    // amr: how the sign-in was made (RFC 8176); org: the member's organization; gid: the grant's
-    // id hashed as the store keeps it, so the API can refuse a token whose family was revoked.
+    // amr: how the sign-in was made (RFC 8176); auth_time: when (oidc-provider's JWT access token
+    // has no auth_time of its own), so the API holds a token to a reset made after its sign-in;
+    // org: the member's organization; gid: the grant's id hashed as the store keeps it, so the API
+    // can refuse a token whose family was revoked.
     extraTokenClaims: (ctx, token) => {
       const account = ctx.oidc.entities.Account as { organizationId?: string | null } | undefined;
+      const signIn = facts(signInSource(ctx));
       return {
-        amr: [...facts(signInSource(ctx)).amr],
+        amr: [...signIn.amr],
+        ...(typeof signIn.authTime === "number" ? { auth_time: signIn.authTime } : {}),
         org: account?.organizationId ?? null,
         gid: "grantId" in token && typeof token.grantId === "string" ? sha256(token.grantId) : null,
       };

@@ -1,7 +1,7 @@
 // The OAuth provider as the portal will mount it (lib/oauth/provider-mount.ts), on a loopback http
 // server with a stub sign-in step: the interaction signs in whoever `signIn()` names, with the
 // methods it names, or refuses. The tests play the native app and its system browser with fetch.
-import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider, { type JWK } from "oidc-provider";
@@ -33,7 +33,14 @@ export interface OAuthTestServer {
 /** The portal's own sign-in step instead of the stub (tests/integration/app-sign-in-step.test.ts). */
 export type InteractionStepFactory = (provider: Provider, settings: { apiResource: string; clients: readonly OAuthClient[] }) => (req: http.IncomingMessage, res: http.ServerResponse, uid: string) => Promise<void>;
 
-export async function startOAuthServer(options: { db: Db; accounts: OAuthAccounts; signIn?: () => PortalSignIn | null; interaction?: InteractionStepFactory }): Promise<OAuthTestServer> {
+export async function startOAuthServer(options: {
+  db: Db;
+  accounts: OAuthAccounts;
+  signIn?: () => PortalSignIn | null;
+  interaction?: InteractionStepFactory;
+  /** The portal's key (derived from AUTH_SECRET), so the portal's own API accepts the tokens; else a fresh one. */
+  signingKey?: JWK;
+}): Promise<OAuthTestServer> {
   const parsed = parseOAuthClients([NATIVE_APP]);
   if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
   const server = http.createServer();
@@ -41,8 +48,7 @@ export async function startOAuthServer(options: { db: Db; accounts: OAuthAccount
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = `${origin}/oauth`;
   const apiResource = `${origin}/api/v1`;
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const signingKey = { ...privateKey.export({ format: "jwk" }), kid: "test-es256", use: "sig", alg: "ES256" } as JWK;
+  const { signingKey, publicKey } = options.signingKey ? { signingKey: options.signingKey, publicKey: publicKeyOf(options.signingKey) } : freshSigningKey();
   const provider = new Provider(
     issuer,
     providerConfiguration({
@@ -82,4 +88,14 @@ export async function startOAuthServer(options: { db: Db; accounts: OAuthAccount
         server.closeAllConnections();
       }),
   };
+}
+
+function freshSigningKey(): { signingKey: JWK; publicKey: KeyObject } {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return { signingKey: { ...privateKey.export({ format: "jwk" }), kid: "test-es256", use: "sig", alg: "ES256" } as JWK, publicKey };
+}
+
+function publicKeyOf(signingKey: JWK): KeyObject {
+  const { d: _private, ...publicJwk } = signingKey;
+  return createPublicKey({ key: publicJwk as import("node:crypto").JsonWebKey, format: "jwk" });
 }

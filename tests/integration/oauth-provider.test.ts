@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "@/lib/clock";
 import type { DatabaseHandle } from "@/lib/db/client";
@@ -75,6 +75,17 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 
+  it("an access token says when its sign-in through the browser was (auth_time), and a refreshed one keeps that time", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const first = await signInThenExchange();
+    const after = Math.ceil(Date.now() / 1000);
+    const authTime = decodeJwt(first.access_token).auth_time as number;
+    expect(authTime).toBeGreaterThanOrEqual(before);
+    expect(authTime).toBeLessThanOrEqual(after);
+    const refreshed = await refresh(server, first.refresh_token);
+    expect(decodeJwt(refreshed.body.access_token!).auth_time).toBe(authTime);
+  });
+
   it("every authorization goes through the portal's sign-in, even in a browser the provider has seen (its session is not enough)", async () => {
     const jar = new CookieJar();
     const before = signInSteps;
@@ -95,6 +106,24 @@ describe.each(databaseTargets({ throughPooler: true }))("OAuth for native apps (
       expect(to.searchParams.get("code")).toBeNull();
     } finally {
       signedIn = kept;
+    }
+  });
+
+  it("the portal's account check as the authorization resumes sees the sign-in step's methods and time; refusing there (the rule changed since the step), the app receives access_denied and no code", async () => {
+    signedIn = { accountId: "user-4", amr: ["pwd", "otp"] };
+    try {
+      seenFacts.length = 0;
+      const before = Math.floor(Date.now() / 1000);
+      await signInThenExchange();
+      expect(seenFacts[0]).toMatchObject({ amr: ["pwd", "otp"] });
+      expect(seenFacts[0]?.authTime).toBeGreaterThanOrEqual(before);
+      refused.add("user-4");
+      const outcome = await openInBrowser(server, authorizeUrl(server, { redirectUri: REGISTERED.privateUse }).url);
+      const to = new URL(outcome.kind === "redirected" ? outcome.to : "x:/");
+      expect(to.searchParams.get("error")).toBe("access_denied");
+      expect(to.searchParams.get("code")).toBeNull();
+    } finally {
+      signedIn = { accountId: "user-1", amr: ["pwd", "sms"] };
     }
   });
 

@@ -48,6 +48,16 @@ describe("the middleware gate", () => {
     expect(decideGate({ ...pending, pathname: "/api/two-factorx/setup/send" })).toEqual({ action: "deny", status: 401 });
   });
 
+  it("lets the apps' bearer-token API through with no session or a pending sign-in (its routes check the token themselves); a look-alike path stays closed", () => {
+    for (const pathname of ["/api/v1/me", "/api/v1/security", "/api/v1/openapi.json"]) {
+      for (const state of [anonymous, { ...anonymous, hasPendingSignIn: true }, { ...anonymous, hasSession: true }]) {
+        expect(decideGate({ ...state, pathname, isApi: true })).toEqual({ action: "allow" });
+      }
+    }
+    expect(decideGate({ ...anonymous, pathname: "/api/v1x/me", isApi: true })).toEqual({ action: "deny", status: 401 });
+    expect(decideGate({ ...anonymous, pathname: "/api/v2/me", isApi: true })).toEqual({ action: "deny", status: 401 });
+  });
+
   it("does not open the two-factor pages without a pending sign-in", () => {
     expect(decideGate({ ...anonymous, pathname: "/two-factor" })).toEqual({ action: "redirect", to: "/sign-in" });
   });

@@ -41,6 +41,11 @@ describe("the API's bearer token check", () => {
     });
   });
 
+  it("says when the sign-in was (auth_time, in ms) when the token carries it", async () => {
+    const check = await verifyAccessToken(deps(), `Bearer ${await token({ claims: { auth_time: 1_796_637_000 } })}`);
+    expect(check.ok && check.caller.authTimeMs).toBe(1_796_637_000_000);
+  });
+
   it("the scheme's case does not matter (RFC 9110 §11.1)", async () => {
     expect((await verifyAccessToken(deps(), `bearer ${await token()}`)).ok).toBe(true);
     expect((await verifyAccessToken(deps(), `BEARER ${await token()}`)).ok).toBe(true);
@@ -61,6 +66,7 @@ describe("the API's bearer token check", () => {
       await token({ key: otherKey }),
       await token({ claims: { amr: "pwd" } }),
       await token({ claims: { gid: undefined } }),
+      await token({ claims: { auth_time: "1765100000" } }),
     ];
     for (const variant of variants) expect(await verifyAccessToken(deps(), `Bearer ${variant}`)).toEqual({ ok: false, reason: "INVALID" });
     const good = await token();

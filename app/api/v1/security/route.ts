@@ -1,0 +1,11 @@
+import { loadApiSecuritySummary } from "@/lib/api/security-summary";
+import { apiMethodNotAllowed, apiOptions, apiRoute } from "@/lib/oauth-portal/api-route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute("security", loadApiSecuritySummary);
+export const OPTIONS = apiOptions;
+export const POST = apiMethodNotAllowed;
+export const PUT = apiMethodNotAllowed;
+export const PATCH = apiMethodNotAllowed;
+export const DELETE = apiMethodNotAllowed;
