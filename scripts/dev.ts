@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { databaseOptionsFromEnv, openDatabase } from "../lib/db/client";
 import { migrateDatabase } from "../lib/db/migrate";
 import { DEMO_ACCOUNTS, isDatabaseEmpty, seedDemoData } from "../lib/db/seed";
-import { ensureDevAppUrl, ensureDevSecrets, seedPassword } from "./env";
+import { ensureDevAppUrl, ensureDevOAuthClients, ensureDevSecrets, seedPassword } from "./env";
 
 // `npm run dev`: migrate, seed an empty database, make dev secrets, then `next dev`.
 const generated = ensureDevSecrets();
@@ -24,6 +24,9 @@ const port = process.env.PORT || "3000";
 const appUrl = ensureDevAppUrl();
 console.log(`\nConnect is starting on http://localhost:${port} (database: ${handle.description})`);
 console.log(`Password reset links point at ${appUrl} (APP_URL).`);
+const demoApp = process.env.OAUTH_CLIENTS === undefined;
+ensureDevOAuthClients();
+console.log(demoApp ? `Native apps sign in at ${appUrl}/oauth/authorize as the demo client connect-mobile-dev (OAUTH_CLIENTS).` : "Native apps: the clients in OAUTH_CLIENTS.");
 console.log("Demo accounts:");
 for (const account of DEMO_ACCOUNTS) console.log(`  ${account.email.padEnd(22)} ${account.role.padEnd(7)} password: ${password}`);
 console.log(process.env.SEED_PASSWORD ? "  (password from SEED_PASSWORD)" : "");

@@ -40,6 +40,18 @@ export function ensureDevAppUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.APP_URL;
 }
 
+/** The demo native app `npm run dev` registers unless OAUTH_CLIENTS is set: the scripted app (`npm run oauth:app`) signs in as it. */
+export const DEV_OAUTH_APP = {
+  clientId: "connect-mobile-dev",
+  name: "Connect for iOS (development)",
+  redirectUris: ["http://127.0.0.1/callback", "com.example.connect:/callback"],
+};
+
+export function ensureDevOAuthClients(env: NodeJS.ProcessEnv = process.env): string {
+  env.OAUTH_CLIENTS ??= JSON.stringify([DEV_OAUTH_APP]);
+  return env.OAUTH_CLIENTS;
+}
+
 export function seedPassword(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SEED_PASSWORD) return env.SEED_PASSWORD;
   if (env.NODE_ENV === "production") {

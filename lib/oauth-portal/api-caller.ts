@@ -14,8 +14,6 @@ export interface ApiDeps {
   db: Db;
   clock: Clock;
   tokens: AccessTokenDeps;
-  /** The portal's public origin, e.g. https://connect.example.com. */
-  origin: string;
 }
 
 /** The member behind a request, as the token and today's rule say. */
@@ -60,7 +58,6 @@ export async function portalApiDeps(): Promise<ApiDeps | null> {
   return {
     db: oauth.db,
     clock: systemClock,
-    origin: new URL(oauth.settings.issuer).origin,
     tokens: {
       clock: systemClock,
       publicKey: oauth.publicKey,

@@ -38,7 +38,11 @@ export async function appSignInVerdict(db: Db, facts: AppSignInFacts, now: Date)
     loadSecondFactorState({ db, host: portalTwoFactorHost }, facts.userId, now),
   ]);
   if (!user || !state) return { ok: false, reason: "ACCOUNT_GONE" };
-  if ((facts.authTimeMs ?? 0) < user.sessionsValidAfter.getTime()) return { ok: false, reason: "SIGNED_OUT" };
+  // Whole seconds: the provider keeps a sign-in's time in seconds (auth_time), so a sign-in in the
+  // same second as a reset is not counted as before it. The reset revokes the member's app
+  // sign-ins itself (lib/oauth/grants.ts revokeAllAppSignIns), so this second opens nothing.
+  const signedInAt = Math.floor((facts.authTimeMs ?? 0) / 1000);
+  if (signedInAt < Math.floor(user.sessionsValidAfter.getTime() / 1000)) return { ok: false, reason: "SIGNED_OUT" };
   const secondFactors = facts.amr.filter((method) => SECOND_FACTORS.has(method));
   if (state.required && !state.inGracePeriod && secondFactors.length === 0) return { ok: false, reason: "SECOND_FACTOR_REQUIRED" };
   const smsStillAccepted = state.allowedMethods !== "secure" || (state.secureMethodsGraceUntil !== null && state.secureMethodsGraceUntil > now);
