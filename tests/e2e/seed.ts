@@ -60,6 +60,8 @@ export const E2E_USERS = {
   journeyMember: "journey@example.com",
   secureOwner: "secure-owner@example.com",
   secureMember: "secure-member@example.com",
+  /** signed-in-apps.spec.ts: in an organization that requires nothing; signs an app in, then revokes it on the Security page. */
+  appsMember: "apps-member@example.com",
 } as const;
 
 /**
@@ -199,6 +201,8 @@ export async function seedE2eData(db: Db, password: string) {
   await withSecondFactor(db, secureOwner.id, E2E_SECURE_PHONES.owner);
   const secureMember = await createUser(db, { organizationId: secureCo.id, role: "member", email: E2E_USERS.secureMember, password, name: "Sim Smsonly" });
   await withSecondFactor(db, secureMember.id, E2E_SECURE_PHONES.member);
+  const apps = await createOrganization(db, "Apps Co");
+  await createUser(db, { organizationId: apps.id, role: "member", email: E2E_USERS.appsMember, password, name: "Abby Apps" });
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");
