@@ -5,7 +5,7 @@ import { expect, test } from "./fixtures";
 import { NativeApp, type MemberInBrowser } from "./mobile-app/native-app";
 import { AccountSettingsPage } from "./pages/account-settings-page";
 import { AppSignInPage } from "./pages/app-sign-in-page";
-import { SignedInAppsSection } from "./pages/signed-in-apps-section";
+import { SignedInAppsSection } from "./pages/signed-in-apps-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { codeFromFake, SetupPage } from "./pages/two-factor-pages";
 import { E2E_MOBILE_PHONE, E2E_USERS } from "./seed";
@@ -125,10 +125,10 @@ test("the mobile app signs in through the browser, keeps working by refresh, is 
     await apps.goto();
     // Newest first: this sign-in with SMS. The password-only sign-in before it, which the rule now
     // refuses at every refresh, is still listed until it is revoked or runs out.
-    const listed = await apps.app(APP_NAME).count();
+    const listed = await apps.rows().filter({ hasText: APP_NAME }).count();
     expect(listed).toBeGreaterThanOrEqual(1);
     await apps.revoke(APP_NAME);
-    await expect(apps.app(APP_NAME)).toHaveCount(listed - 1);
+    await expect(apps.rows().filter({ hasText: APP_NAME })).toHaveCount(listed - 1);
     const accessToken = app.tokens!.accessToken;
     expect(await app.refresh()).toEqual({ kind: "sign-in-needed", error: "invalid_grant" });
     const refused = await fetch(`${app.portal}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -145,9 +145,9 @@ test("the app signs out by revoking its refresh token at /oauth/revoke: the Secu
   await app.signInThroughBrowser(page, continueToApp(E2E_USERS.mobileSignOutMember));
   const apps = new SignedInAppsSection(page);
   await apps.goto();
-  await expect(apps.app(APP_NAME)).toHaveCount(1);
+  await expect(apps.rows().filter({ hasText: APP_NAME })).toHaveCount(1);
   expect(await app.signOut()).toBe(200);
   await apps.goto();
-  await expect(apps.app(APP_NAME)).toHaveCount(0);
+  await expect(apps.rows().filter({ hasText: APP_NAME })).toHaveCount(0);
   await systemBrowser.close();
 });

@@ -73,6 +73,8 @@ export const E2E_USERS = {
   oauthRulesMember: "oauth-rules@example.com",
   /** mobile-app.spec.ts: signs the app out (RFC 7009) and sees it leave the Security page's list. */
   mobileSignOutMember: "mobile-sign-out@example.com",
+  /** signed-in-apps.spec.ts: in an organization that requires nothing; signs an app in, then revokes it on the Security page. */
+  appsMember: "apps-member@example.com",
 } as const;
 
 /**
@@ -233,6 +235,8 @@ export async function seedE2eData(db: Db, password: string) {
   const oauthRules = await createOrganization(db, "OAuth Rules Co");
   await createUser(db, { organizationId: oauthRules.id, role: "member", email: E2E_USERS.oauthRulesMember, password, name: "Rory Rules" });
   await createUser(db, { organizationId: oauthRules.id, role: "member", email: E2E_USERS.mobileSignOutMember, password, name: "Sid Signout" });
+  const apps = await createOrganization(db, "Apps Co");
+  await createUser(db, { organizationId: apps.id, role: "member", email: E2E_USERS.appsMember, password, name: "Abby Apps" });
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");
