@@ -9,6 +9,7 @@ export const PORTAL_AUDIT_EVENT_TYPES = [
   "password_reset.requested",
   "password_reset.completed",
   "oauth.app_signed_in",
+  "oauth.app_revoked",
 ] as const;
 
 export type PortalAuditEventType = (typeof PORTAL_AUDIT_EVENT_TYPES)[number];
@@ -52,6 +53,7 @@ export const AUDIT_EVENT_TYPES = [
   "password_reset.requested",
   "password_reset.completed",
   "oauth.app_signed_in",
+  "oauth.app_revoked",
 ] as const satisfies readonly AuditEventType[];
 
 // An event type of the plugin or the portal missing from the filter fails the type check.

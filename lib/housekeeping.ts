@@ -7,6 +7,7 @@ import { EMAIL_LINK_LIMIT, EMAIL_LINK_MAX_AGE_SECONDS } from "./auth/providers";
 import type { Clock } from "./clock";
 import type { Db } from "./db/client";
 import { endedSessions, outboxMessages, passwordResetTokens, rateLimitBuckets, sessions, verificationTokens } from "./db/schema";
+import { sweepExpiredArtifacts } from "./oauth/provider-store";
 import type { RateLimitRule } from "./rate-limit";
 import { deleteInBatches, SWEEP_BATCH_SIZE } from "./two-factor/batch-delete";
 import { twoFactorOptions, type TwoFactorOptions } from "./two-factor/options";
@@ -39,6 +40,7 @@ export type SweepCounts = TwoFactorSweepCounts & {
   outbox_messages: number;
   sessions: number;
   verification_tokens: number;
+  oauth_artifacts: number;
 };
 
 export interface SweepDeps {
@@ -74,5 +76,7 @@ export async function sweepExpiredRows(deps: SweepDeps, batchSize = SWEEP_BATCH_
       batchSize,
     ),
     verification_tokens: await deleteInBatches(db, verificationTokens, sql`${verificationTokens.expires} < ${at(now)}`, batchSize),
+    // Apps' codes, tokens, grants and provider sessions: one past `expires_at` is never found again.
+    oauth_artifacts: await sweepExpiredArtifacts({ db, clock: { now: () => now } }, batchSize),
   };
 }

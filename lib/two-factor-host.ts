@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { deleteDatabaseSessions } from "./auth/database-session";
 import { preparedPerDatabase } from "./db/prepared";
+import { revokeAllAppSignIns } from "./oauth/grants";
 import { memberships, organizations, users } from "./db/schema";
 import { NO_ORGANIZATION, type TwoFactorDb, type TwoFactorHost } from "./two-factor";
 
@@ -26,7 +27,8 @@ const policyQuery = preparedPerDatabase((db: TwoFactorDb) =>
 /**
  * The portal's answers to the two-factor plugin, from its own tables: a user's organization is
  * their one membership's (memberships_user_idx), its requirement and grace period are on
- * organizations, roles on memberships, and sessions end with users.sessions_valid_after.
+ * organizations, roles on memberships, and sessions end with users.sessions_valid_after; the
+ * member's apps are signed out with them (their grants revoked: refresh and access tokens stop).
  */
 export const portalTwoFactorHost: TwoFactorHost = {
   async organizationPolicy(db, userId) {
@@ -51,5 +53,6 @@ export const portalTwoFactorHost: TwoFactorHost = {
   async endSessions(db, session) {
     await db.update(users).set({ sessionsValidAfter: session.before }).where(eq(users.id, session.userId));
     await deleteDatabaseSessions(db, session.userId, session.before);
+    await revokeAllAppSignIns(db, session.userId);
   },
 };

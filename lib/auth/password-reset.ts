@@ -8,6 +8,7 @@ import { passwordCredentials, passwordResetTokens, smsChallenges, users } from "
 import type { EmailSender } from "../email/sender";
 import { failure, type Failure } from "../errors";
 import { ipRateLimitKey, type RequestInfo } from "../http/client-ip";
+import { revokeAllAppSignIns } from "../oauth/grants";
 import { consumeRateLimit, type RateLimitRule } from "../rate-limit";
 import { revokeTrustedDevices } from "../two-factor/trusted-devices";
 import { findUserWithPasswordByEmail, organizationIdOf } from "../users";
@@ -90,7 +91,8 @@ export async function requestPasswordReset(deps: PasswordResetDeps, input: { ema
 
 /**
  * Uses a reset link: sets the new password, ends every session and every pending sign-in begun
- * before now and every trusted device, and leaves two-factor authentication exactly as it was.
+ * before now, every trusted device and every app's sign-in (its refresh tokens and access tokens
+ * stop at once), and leaves two-factor authentication exactly as it was.
  */
 export async function resetPasswordWithToken(
   deps: Pick<PasswordResetDeps, "db" | "clock">,
@@ -118,6 +120,7 @@ export async function resetPasswordWithToken(
     await db.update(users).set({ sessionsValidAfter: now, pendingSignInsValidAfter: now }).where(eq(users.id, used.userId));
     await deleteDatabaseSessions(db, used.userId, now);
     await revokeTrustedDevices(db, used.userId, now);
+    await revokeAllAppSignIns(db, used.userId);
     await db
       .update(smsChallenges)
       .set({ voidedAt: now })

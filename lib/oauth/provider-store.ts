@@ -13,6 +13,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { errors, type Adapter, type AdapterFactory, type AdapterPayload } from "oidc-provider";
 import type { Clock } from "../clock";
 import { sha256 } from "../crypto";
+import { deleteInBatches, SWEEP_BATCH_SIZE } from "../two-factor/batch-delete";
 import { oauthArtifacts } from "./schema";
 
 export type OAuthDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
@@ -131,11 +132,11 @@ export async function isGrantLive(deps: ProviderStoreDeps, grantHash: string): P
   return row !== undefined;
 }
 
-/** Deletes rows past their expiry (for the housekeeping sweep); returns how many. */
-export async function sweepExpiredArtifacts(deps: ProviderStoreDeps): Promise<number> {
-  const removed = await deps.db
-    .delete(oauthArtifacts)
-    .where(sql`${oauthArtifacts.expiresAt} <= ${deps.clock.now()}`)
-    .returning({ model: oauthArtifacts.model });
-  return removed.length;
+/**
+ * Deletes rows past their expiry, which `find` no longer returns (the housekeeping sweep, lib/housekeeping.ts),
+ * in batches that skip rows another transaction holds, as the portal's other tables are swept; returns how many.
+ */
+export async function sweepExpiredArtifacts(deps: ProviderStoreDeps, batchSize = SWEEP_BATCH_SIZE): Promise<number> {
+  const now = deps.clock.now().toISOString();
+  return deleteInBatches(deps.db, oauthArtifacts, sql`${oauthArtifacts.expiresAt} <= ${now}::timestamptz`, batchSize);
 }

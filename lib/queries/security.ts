@@ -1,3 +1,4 @@
+import { listSignedInApps, registeredApps } from "../app-sign-ins";
 import { readDeviceToken } from "../auth/cookies";
 import type { SessionViewer } from "../auth/live-session";
 import { viewerHasRecentSecondFactor } from "../auth/recent-second-factor";
@@ -38,4 +39,13 @@ export async function viewerHasPhone(viewer: SessionViewer): Promise<boolean> {
   const deps = await appDeps();
   const state = await loadSecondFactorState(deps, viewer.user.id, deps.clock.now());
   return Boolean(state?.methods.sms);
+}
+
+/** The Security page's "Signed-in apps": the viewer's live app sign-ins (ISO times), or null when OAuth is off (no app registered). */
+export async function loadSignedInApps(viewer: SessionViewer) {
+  const clients = registeredApps();
+  if (!clients) return null;
+  const { db, clock } = await appDeps();
+  const apps = await listSignedInApps(db, { userId: viewer.user.id, clients, now: clock.now() });
+  return apps.map((app) => ({ grantId: app.grantId, appName: app.appName, signedInAt: app.signedInAt.toISOString(), expiresAt: app.expiresAt?.toISOString() ?? null }));
 }

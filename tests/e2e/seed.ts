@@ -66,6 +66,8 @@ export const E2E_USERS = {
   appSignInOwner: "app-sign-in-owner@example.com",
   /** app-sign-in.spec.ts: a member with SMS in an organization that requires 2FA (the challenge, then a trusted device). */
   appSignInVerifier: "app-sign-in-2fa@example.com",
+  /** signed-in-apps.spec.ts: in an organization that requires nothing; signs an app in, then revokes it on the Security page. */
+  appsMember: "apps-member@example.com",
 } as const;
 
 /**
@@ -217,6 +219,8 @@ export async function seedE2eData(db: Db, password: string) {
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, appTwoStepCo.id));
   const appVerifier = await createUser(db, { organizationId: appTwoStepCo.id, role: "member", email: E2E_USERS.appSignInVerifier, password, name: "Vic Verifier" });
   await withSecondFactor(db, appVerifier.id, E2E_APP_SIGN_IN_PHONES.verifier);
+  const apps = await createOrganization(db, "Apps Co");
+  await createUser(db, { organizationId: apps.id, role: "member", email: E2E_USERS.appsMember, password, name: "Abby Apps" });
   const instances = await createOrganization(db, "Instances Co");
   await db.update(organizations).set({ requireTwoFactor: true }).where(eq(organizations.id, instances.id));
   const free = await createOrganization(db, "Instances Free Co");

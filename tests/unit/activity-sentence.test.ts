@@ -68,6 +68,13 @@ describe("the activity log's sentences", () => {
     expect(sentence).toBe("Backup code used by member@example.com from Firefox on Linux, 9 left");
   });
 
+  it("says which app a member signed out on the Security page", () => {
+    const member = { name: null, email: "member@example.com" };
+    const event = { type: "oauth.app_revoked", actor: member, subject: member, ip: "::1", userAgent: FIREFOX_LINUX } as const;
+    expect(activitySentence({ ...event, details: { clientId: "connect-ios", name: "Connect for iOS" } })).toBe("member@example.com signed out the app “Connect for iOS” from Firefox on Linux");
+    expect(activitySentence({ ...event, details: {} })).toBe("member@example.com signed out an app from Firefox on Linux");
+  });
+
   it("shows an address that is not this computer's", () => {
     const member = { name: "Max Member", email: "max@example.com" };
     const sentence = activitySentence({ type: "sign_in.failed", actor: member, subject: member, ip: "203.0.113.7", userAgent: null, details: {} });

@@ -1,6 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { registeredApps, revokeSignedInApp } from "@/lib/app-sign-ins";
+import { signedInAction } from "@/lib/guarded-action";
+import { appDeps } from "@/lib/server";
 import { stepAction } from "@/lib/step-action";
 
 // The Security page's forms without JavaScript: each action is the plugin's step of the same name
@@ -31,3 +36,17 @@ export const removeAuthenticatorAppAction = stepAction("security/authenticator-r
 export const makePreferredMethodAction = stepAction("security/preferred-method");
 
 export const removePhoneAction = stepAction("security/phone-remove");
+
+// "Signed-in apps": Revoke signs one of the viewer's own apps out; another member's grant id, guessed
+// or copied, matches nothing (lib/app-sign-ins.ts).
+const revokeAppSchema = z.object({ grantId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "That app sign-in is not valid. Reload the page and try again.") });
+
+export const revokeAppSignInAction = signedInAction(revokeAppSchema, async (data, { viewer, request }) => {
+  const clients = registeredApps();
+  if (!clients) return { ok: false, error: "Apps cannot sign in to Connect here." };
+  const { db, clock } = await appDeps();
+  const revoked = await revokeSignedInApp(db, { userId: viewer.user.id, grantId: data.grantId, clients, request, now: clock.now() });
+  if (!revoked) return { ok: false, error: "That app is not signed in to your account (it may already be signed out)." };
+  revalidatePath("/security");
+  redirect("/security?app-revoked=1");
+});

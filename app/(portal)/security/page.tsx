@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requireViewer } from "@/lib/auth/dal";
 import { readResume } from "@/lib/auth/resume";
 import { browserName } from "@/lib/notifications";
-import { loadSecurityPage } from "@/lib/queries/security";
+import { loadSecurityPage, loadSignedInApps } from "@/lib/queries/security";
 import { maskPhone, PHONE_EXAMPLE, PHONE_FORMAT_RULE } from "@/lib/two-factor";
 import {
   AuthenticatorApp,
@@ -31,6 +31,7 @@ import {
   verifySelfSetupCodeAction,
 } from "./actions";
 import { PasskeysSection } from "./passkeys-section";
+import { SignedInApps } from "./signed-in-apps";
 
 export const metadata: Metadata = { title: "Security" };
 
@@ -44,6 +45,7 @@ const NOTICES: Record<string, string> = {
   "phone-removed": "SMS was removed: codes are no longer texted to your phone.",
   "passkey-added": "Your passkey was added. When you sign in, choose “Use a passkey or security key”.",
   "passkey-removed": "The passkey was removed: it no longer signs you in.",
+  "app-revoked": "The app was signed out: it can no longer reach your account until you sign in to it again.",
   "phone-added": "SMS was added: you can now also sign in with a code texted to your phone. Store your new backup codes; the old ones no longer work.",
 };
 
@@ -73,7 +75,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   const notice = isSecurityMethod(params.preferred) ? PREFERRED_NOTICES[params.preferred] : NOTICES[Object.keys(NOTICES).find((key) => params[key] === "1") ?? ""];
   // Back from "Confirm it's you": the action asked for is shown ready to confirm (never done on a GET).
   const intent = readResume(params, INTENTS);
-  const { state, enrolled } = await loadSecurityPage(viewer, { resuming: intent !== null });
+  const [{ state, enrolled }, apps] = await Promise.all([loadSecurityPage(viewer, { resuming: intent !== null }), loadSignedInApps(viewer)]);
   const resume = enrolled?.recentSecondFactor ? intent : null;
   const app = enrolled?.authenticatorApp ?? null;
   const devices = enrolled?.devices ?? [];
@@ -166,6 +168,12 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           <SetupFlow rule={PHONE_FORMAT_RULE} example={PHONE_EXAMPLE} send={sendSelfSetupCodeAction} verify={verifySelfSetupCodeAction} finish={finishSelfSetupAction} appName="Connect" />
         </>
       )}
+      {apps ? (
+        <section aria-labelledby="signed-in-apps-title" data-testid="signed-in-apps">
+          <h2 id="signed-in-apps-title" className="mt-8 mb-2 text-lg font-semibold">Signed-in apps</h2>
+          <SignedInApps apps={apps} />
+        </section>
+      ) : null}
     </section>
   );
 }
