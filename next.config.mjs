@@ -12,10 +12,9 @@ const nextConfig = {
   // Lets a second build (a benchmark, a parallel e2e run) live beside the usual .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite ships WASM and data files that must be loaded from node_modules, not bundled.
-  // oidc-provider keeps each provider's configuration in a module-level WeakMap: the pages API route
-  // (/oauth) and the App Router (/api/v1, the app sign-in page) must share one copy of it, or a
-  // provider built by one bundle fails in the other (the token endpoint's server_error when /api/v1
-  // was asked first; the App Router's own copy never found an interaction).
+  // oidc-provider: one copy for the pages route (/oauth) and the App Router (/api/v1, the app
+  // sign-in page), which share one provider per process; two bundled copies would not know each
+  // other's classes (its errors, its models).
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "oidc-provider"],
   experimental: {
     // forbidden() answers 403 to a signed-in user who lacks the role for a page.

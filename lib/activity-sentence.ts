@@ -107,8 +107,8 @@ export const ACTIVITY_EVENT_NAMES: Record<AuditEventType, string> = {
   "two_factor.passkey_refused": "Passkey refused",
   "password_reset.requested": "Password reset requested",
   "password_reset.completed": "Password changed",
-  "oauth.app_revoked": "App signed out",
   "oauth.app_signed_in": "App signed in",
+  "oauth.app_revoked": "App signed out",
 };
 
 /** " with SSO" or " with an email link": the sign-in's first factor, when it was not the password. */
@@ -188,8 +188,8 @@ const SENTENCES: Record<AuditEventType, (event: ActivityEvent) => string> = {
   "password_reset.requested": (e) =>
     `Password reset requested for ${subject(e)}${from(e)}${detail(e, "delivery") === "failed" ? ", but the email could not be sent" : ""}`,
   "password_reset.completed": (e) => `${subject(e)} set a new password${from(e)}`,
-  "oauth.app_revoked": (e) => `${subject(e)} signed out ${typeof detail(e, "name") === "string" ? `the app “${String(detail(e, "name"))}”` : "an app"}${from(e)}`,
   "oauth.app_signed_in": (e) => `${subject(e)} signed in to ${appName(e)}${from(e)}`,
+  "oauth.app_revoked": (e) => `${subject(e)} signed out ${typeof detail(e, "name") === "string" ? `the app “${String(detail(e, "name"))}”` : "an app"}${from(e)}`,
 };
 
 /** The activity log's sentence for one event, in words: never an event key, raw details or the server's own address. */

@@ -8,8 +8,8 @@ export const PORTAL_AUDIT_EVENT_TYPES = [
   "organization.allowed_methods_changed",
   "password_reset.requested",
   "password_reset.completed",
-  "oauth.app_revoked",
   "oauth.app_signed_in",
+  "oauth.app_revoked",
 ] as const;
 
 export type PortalAuditEventType = (typeof PORTAL_AUDIT_EVENT_TYPES)[number];
@@ -52,8 +52,8 @@ export const AUDIT_EVENT_TYPES = [
   "two_factor.passkey_refused",
   "password_reset.requested",
   "password_reset.completed",
-  "oauth.app_revoked",
   "oauth.app_signed_in",
+  "oauth.app_revoked",
 ] as const satisfies readonly AuditEventType[];
 
 // An event type of the plugin or the portal missing from the filter fails the type check.

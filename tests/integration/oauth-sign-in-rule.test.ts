@@ -100,9 +100,13 @@ describe.each(databaseTargets())("an app's sign-in held to today's rule on $name
     it("SIGNED_OUT: sessions_valid_after moved past the sign-in (a sign-out everywhere); an unknown sign-in time counts as before it", async () => {
       const { user } = await member();
       expect(await appSignInVerdict(db, { userId: user.id, amr: ["pwd"], authTimeMs: undefined }, now())).toEqual(refused("SIGNED_OUT"));
-      await db.update(users).set({ sessionsValidAfter: ago(1_000) }).where(eq(users.id, user.id));
-      expect(await verdict(user.id, ["pwd"], ago(1_001).getTime())).toEqual(refused("SIGNED_OUT"));
-      expect(await verdict(user.id, ["pwd"], ago(1_000).getTime())).toMatchObject({ ok: true });
+      // Whole seconds, as the provider keeps a sign-in's time: a sign-in the second before the
+      // reset is refused; one in the reset's own second is not counted as before it.
+      const reset = new Date(Math.floor(ago(5_000).getTime() / 1000) * 1000 + 400);
+      await db.update(users).set({ sessionsValidAfter: reset }).where(eq(users.id, user.id));
+      expect(await verdict(user.id, ["pwd"], reset.getTime() - 401)).toEqual(refused("SIGNED_OUT"));
+      expect(await verdict(user.id, ["pwd"], reset.getTime() - 400)).toMatchObject({ ok: true });
+      expect(await verdict(user.id, ["pwd"], reset.getTime())).toMatchObject({ ok: true });
     });
 
     it("SECOND_FACTOR_REQUIRED: the organization turned the requirement on after a password-only sign-in", async () => {

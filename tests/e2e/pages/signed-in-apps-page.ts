@@ -8,8 +8,8 @@ const REDIRECT_URI = "http://127.0.0.1:9/callback";
 
 /**
  * The native app's sign-in as far as this page needs it: the browser (this page's context, already
- * signed in to the portal) opens /oauth/authorize, the portal's sign-in step finishes with its
- * session, and the app exchanges the code. The scripted app does the whole journey.
+ * signed in to the portal) opens /oauth/authorize, Continue on the portal's sign-in step finishes
+ * with its session, and the app exchanges the code. The scripted app does the whole journey.
  */
 export async function signInAppWithThisBrowser(page: Page): Promise<{ refreshToken: string }> {
   const verifier = newVerifier();
@@ -24,7 +24,11 @@ export async function signInAppWithThisBrowser(page: Page): Promise<{ refreshTok
   });
   let url = `/oauth/authorize?${query}`;
   for (let hops = 0; hops < 10; hops += 1) {
-    const response = await page.request.get(url, { maxRedirects: 0 });
+    // The portal's first-party page ("Sign in to Connect for iOS"): its Continue, posted as its form does.
+    const step = /^(?:https?:\/\/[^/]+)?\/app-sign-in\/([\w-]+)$/.exec(url);
+    const response = step
+      ? await page.request.post(`/oauth/interaction/${step[1]}`, { form: { action: "continue" }, headers: { origin: new URL(page.url()).origin }, maxRedirects: 0 })
+      : await page.request.get(url, { maxRedirects: 0 });
     const location = response.headers()["location"];
     if (!location) throw new Error(`the authorization stopped at ${url}: ${response.status()} ${await response.text()}`);
     if (location.startsWith(REDIRECT_URI)) {
