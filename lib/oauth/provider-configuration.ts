@@ -23,6 +23,8 @@ export interface SignInFacts {
   /** Seconds since the epoch: the sign-in's time, and the family's first issue. */
   authTime?: number;
   familyIssuedAt?: number;
+  /** The grant (refresh-token family) the code or refresh token belongs to, when there is one. */
+  grantId?: string;
 }
 
 export interface OAuthAccount {
@@ -48,10 +50,10 @@ export interface ProviderConfigurationOptions {
   interactionUrl(uid: string): string;
 }
 
-type Source = { amr?: string[]; authTime?: number; iiat?: number } | undefined;
+type Source = { amr?: string[]; authTime?: number; iiat?: number; grantId?: string } | undefined;
 
 export function providerConfiguration(options: ProviderConfigurationOptions): Configuration {
-  const facts = (source: Source): SignInFacts => ({ amr: source?.amr ?? [], authTime: source?.authTime, familyIssuedAt: source?.iiat });
+  const facts = (source: Source): SignInFacts => ({ amr: source?.amr ?? [], authTime: source?.authTime, familyIssuedAt: source?.iiat, grantId: source?.grantId });
   const signInSource = (ctx: KoaContextWithOIDC): Source => (ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.AuthorizationCode) as Source;
   return {
     adapter: options.store,

@@ -143,7 +143,7 @@ test("a session the organization's new requirement no longer accepts signs in ag
   const backupCodes = await setup.backupCodes();
   await setup.finish();
   await expect(page.getByRole("heading", { name: "Two-step authentication has been enabled!" })).toBeVisible();
-  await page.getByRole("link", { name: /Continue/ }).click();
+  await page.getByRole("link", { name: "Continue to the app" }).click();
   await step.expectReady(APP, E2E_USERS.appSignInOwner);
   const answer = await app.redirectAfter(() => step.continue());
   expect(answer.get("state")).toBe(request.state);

@@ -160,8 +160,10 @@ describe.each(databaseTargets())("an app's refresh held to the portal's rules on
     const tokens = await signInApp(member.user.id, ["pwd"]);
     await setPolicy(member.org.id, { requireTwoFactor: true });
     expect(await refreshes(tokens)).toMatchObject(INVALID_GRANT);
-    // Not revoked: the API's own check refuses the access token's missing second factor.
-    expect(await accessTokenLive(tokens.accessToken)).toBe(true);
+    // The refused sign-in is over: its grant is gone, so Signed-in apps no longer lists it and its
+    // access token is refused at once.
+    expect(await accessTokenLive(tokens.accessToken)).toBe(false);
+    expect(await refreshes(tokens)).toMatchObject(INVALID_GRANT);
     const again = await signInApp(member.user.id, ["pwd", "sms"]);
     expect((await refreshes(again)).status).toBe(200);
     expect((await refreshes(again)).status).toBe(200);
