@@ -96,6 +96,8 @@ export const E2E_INSTANCE_USERS = {
   setup: { email: "inst-setup@example.com", phone: "+14155553509" },
   direct: { email: "inst-direct@example.com", phone: "" },
   reset: { email: "inst-reset@example.com", phone: "" },
+  /** The native app's member (issue 19): signs an app in through the balancer. */
+  app: { email: "inst-app@example.com", phone: "+14155553510" },
 } as const;
 
 /** Their phones (sign-in-methods.spec.ts reads the codes texted to them). */

@@ -1,8 +1,10 @@
 import { withAdminConnection } from "../../lib/db/admin";
 import { messagesTo } from "../fakes/vonage-client";
-import { E2E_PASSWORD, TWO_INSTANCES_SMS_DAILY_CAP, twoInstancesPorts } from "./env";
+import { E2E_OAUTH_APP, E2E_PASSWORD, TWO_INSTANCES_SMS_DAILY_CAP, twoInstancesPorts } from "./env";
 import { expect, test } from "./fixtures";
 import { atOnce, BalancedClient, expectBothInstances, otherThan, recordPageServers, servedBy, startsSession } from "./pages/balanced-client";
+import { NativeApp } from "./mobile-app/native-app";
+import { AppSignInPage } from "./pages/app-sign-in-page";
 import { newestLinkFor } from "./pages/outbox-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { ChallengePage, codeFromFake, SetupPage } from "./pages/two-factor-pages";
@@ -332,3 +334,52 @@ test("the pending sign-in's setup ends in one session: its finish sent to both i
   expect(answers.filter(startsSession)).toHaveLength(1);
   await client.dispose();
 });
+
+test("a native app's sign-in, code exchange, refreshes and API calls hold across both instances (one signing key, one store), and a reused refresh token revokes the family on either", async ({ browser, baseURL, vonageUrl }) => {
+  const { email, phone } = USERS.app;
+  const app = await NativeApp.install(baseURL!, E2E_OAUTH_APP.clientId);
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  recordPageServers(page, served);
+  await app.signInThroughBrowser(page, async (browserPage) => {
+    await new SignInPage(browserPage).submit(email);
+    const challenge = new ChallengePage(browserPage);
+    await challenge.expectShown();
+    await challenge.verifySms(await codeFromFake(vonageUrl, phone), { trust: false });
+    const step = new AppSignInPage(browserPage);
+    await step.expectReady(E2E_OAUTH_APP.name, email);
+    await step.continue();
+  });
+  expect(app.accessTokenClaims().amr).toEqual(expect.arrayContaining(["pwd", "sms"]));
+
+  const token = async (form: Record<string, string>) => {
+    const response = await fetch(`${baseURL}/oauth/token`, { method: "POST", body: new URLSearchParams({ client_id: E2E_OAUTH_APP.clientId, ...form }) });
+    served.push(servedByHeader(response));
+    return { status: response.status, body: (await response.json()) as { access_token?: string; refresh_token?: string; error?: string } };
+  };
+  const spent: string[] = [];
+  let refreshToken = app.tokens!.refreshToken;
+  const tokenServers = new Set<string>();
+  for (let i = 0; i < 4; i++) {
+    const answer = await token({ grant_type: "refresh_token", refresh_token: refreshToken });
+    tokenServers.add(served.at(-1)!);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    spent.push(refreshToken);
+    refreshToken = answer.body.refresh_token!;
+    const me = await fetch(`${baseURL}/api/v1/me`, { headers: { authorization: `Bearer ${answer.body.access_token}` } });
+    served.push(servedByHeader(me));
+    tokenServers.add(served.at(-1)!);
+    expect(me.status).toBe(200);
+  }
+  expectBothInstances(tokenServers, "token and API answers");
+  // A spent refresh token, sent to whichever instance: refused, and the newest one with it.
+  expect(await token({ grant_type: "refresh_token", refresh_token: spent[0]! })).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+  expect(await token({ grant_type: "refresh_token", refresh_token: refreshToken })).toMatchObject({ status: 400, body: { error: "invalid_grant" } });
+  await context.close();
+});
+
+function servedByHeader(response: Response): string {
+  const server = response.headers.get("x-served-by");
+  expect(server).toMatch(/^app[12]$/);
+  return server!;
+}
