@@ -10,7 +10,7 @@ type MethodFacts = Pick<SecondFactorState, "methods" | "preferred" | "allowedMet
  * Whether an SMS code completes a sign-in or a confirmation now: always, unless the organization
  * accepts secure methods only and its grace for SMS-only members has passed.
  */
-export function smsAccepted(state: MethodFacts, now: Date): boolean {
+export function smsAccepted(state: Pick<SecondFactorState, "allowedMethods" | "secureMethodsGraceUntil">, now: Date): boolean {
   if (state.allowedMethods !== "secure") return true;
   return state.secureMethodsGraceUntil !== null && state.secureMethodsGraceUntil > now;
 }

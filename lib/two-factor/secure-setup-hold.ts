@@ -1,14 +1,14 @@
 import type { FlowAnswer, TwoFactorFlowDeps } from "./flow";
 import { flowCookiesAndPaths } from "./flow";
 import type { PendingSignIn } from "./pending-sign-in";
-import { loadSmsVerdict, type SmsVerdict } from "./sms-acceptance";
+import { loadSmsVerdictPolicyFirst, type SmsVerdict } from "./sms-acceptance";
 
 /**
  * The SMS verdict at the sign-in challenge, read afresh (an admin's switch during a pending
  * sign-in takes effect at its next step). A vanished user is left to the code's own check.
  */
 export async function smsVerdictAtChallenge(deps: TwoFactorFlowDeps, pending: PendingSignIn): Promise<SmsVerdict> {
-  return (await loadSmsVerdict(deps, pending.userId, deps.clock.now())).verdict;
+  return loadSmsVerdictPolicyFirst(deps, pending.userId, deps.clock.now());
 }
 
 /**

@@ -12,7 +12,7 @@ import { loadSecondFactorState, type PolicySource, type SecondFactorState } from
  */
 export type SmsVerdict = "accepted" | "secure_setup" | "refused";
 
-export function smsVerdictOf(state: Parameters<typeof smsAccepted>[0], now: Date): SmsVerdict {
+export function smsVerdictOf(state: Parameters<typeof mustAddSecureMethod>[0], now: Date): SmsVerdict {
   if (smsAccepted(state, now)) return "accepted";
   return mustAddSecureMethod(state, now) ? "secure_setup" : "refused";
 }
@@ -24,6 +24,18 @@ export const smsNotAccepted = (): Failure<"SMS_NOT_ACCEPTED"> => failure("SMS_NO
 export async function loadSmsVerdict(source: PolicySource, userId: string, now: Date): Promise<{ state: SecondFactorState | null; verdict: SmsVerdict }> {
   const state = await loadSecondFactorState(source, userId, now);
   return { state, verdict: state ? smsVerdictOf(state, now) : "accepted" };
+}
+
+/**
+ * The same verdict, reading the member's methods only when it can matter: the organization's policy
+ * first (one statement), and the whole state only when it accepts secure methods only past its
+ * grace. The sign-in challenge's SMS steps ask it at every code (bench item 4).
+ */
+export async function loadSmsVerdictPolicyFirst(source: PolicySource, userId: string, now: Date): Promise<SmsVerdict> {
+  const policy = await source.host.organizationPolicy(source.db, userId);
+  const allowedMethods = policy.allowedMethods ?? "any";
+  if (smsAccepted({ allowedMethods, secureMethodsGraceUntil: allowedMethods === "secure" ? (policy.secureMethodsGraceUntil ?? null) : null }, now)) return "accepted";
+  return (await loadSmsVerdict(source, userId, now)).verdict;
 }
 
 /**
