@@ -15,7 +15,8 @@ function cookiePairs(header: string | null): { name: string; pair: string }[] {
     .map((pair) => ({ name: pair.split("=", 1)[0]!.trim(), pair }));
 }
 
-function expiredCookie(name: string): string {
+/** A Set-Cookie value that clears a session cookie (or one of its chunks). */
+export function expiredCookie(name: string): string {
   // A __Secure- cookie is only replaced by a Secure one.
   return `${name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`;
 }

@@ -6,9 +6,11 @@ import { eq } from "drizzle-orm";
 import type { SessionViewer } from "../auth/live-session";
 import { markSessionEnded } from "../auth/ended-sessions";
 import { portalCookies } from "../auth/portal-cookies";
+import { expiredCookie } from "../auth/session-route";
 import { SESSION_COOKIE_NAMES, sessionCookieOf, type CookieJar } from "../auth/session-token";
 import type { Db } from "../db/client";
 import { sessions } from "../db/schema";
+import { setCookieHeader } from "../two-factor/request-cookies";
 
 export async function endPortalSession(db: Db, viewer: SessionViewer, cookies: CookieJar, now: Date): Promise<void> {
   await markSessionEnded(db, viewer.user.id, viewer.authTime, now);
@@ -20,7 +22,5 @@ export async function endPortalSession(db: Db, viewer: SessionViewer, cookies: C
 export function clearedSessionCookies(cookies: CookieJar): string[] {
   const names = new Set<string>(SESSION_COOKIE_NAMES.filter((name) => cookies.get(name)));
   for (const { name } of cookies.getAll()) if (SESSION_COOKIE_NAMES.some((session) => name.startsWith(`${session}.`))) names.add(name);
-  const pending = portalCookies.pendingSignIn.clear();
-  const expired = (name: string, secure: boolean) => `${name}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
-  return [...[...names].map((name) => expired(name, name.startsWith("__Secure-"))), expired(pending.name, pending.attributes.secure)];
+  return [...[...names].map(expiredCookie), setCookieHeader(portalCookies.pendingSignIn.clear())];
 }

@@ -44,7 +44,7 @@ export interface InteractionStepDeps {
 
 const ActionForm = z.object({ action: z.enum(["continue", "cancel", "reauth"]) });
 
-export function interactionStep(oauth: PortalOAuth, req: http.IncomingMessage, res: http.ServerResponse, uid: string): Promise<void> {
+export function interactionStep(oauth: Omit<PortalOAuth, "handler">, req: http.IncomingMessage, res: http.ServerResponse, uid: string): Promise<void> {
   const deps: InteractionStepDeps = {
     provider: oauth.provider,
     apiResource: oauth.settings.apiResource,

@@ -2,21 +2,11 @@
 // them, its headers as a Web Headers, and a small url-encoded form (the sign-in step's buttons).
 import type http from "node:http";
 import type { CookieJar } from "../auth/session-token";
+import { requestCookies as readCookieHeader } from "../two-factor/request-cookies";
 
-/** The request's cookies as the session readers take them. */
+/** The request's cookies as the session readers take them (the plugin's reader of a Cookie header). */
 export function requestCookies(req: http.IncomingMessage): CookieJar {
-  const pairs = (req.headers.cookie ?? "").split(";").flatMap((part) => {
-    const at = part.indexOf("=");
-    if (at < 0) return [];
-    const name = part.slice(0, at).trim();
-    const raw = part.slice(at + 1).trim();
-    try {
-      return [{ name, value: decodeURIComponent(raw) }];
-    } catch {
-      return [{ name, value: raw }];
-    }
-  });
-  return { get: (name) => pairs.find((pair) => pair.name === name), getAll: () => pairs };
+  return readCookieHeader(req.headers.cookie ?? null);
 }
 
 export function nodeHeaders(req: http.IncomingMessage): Headers {

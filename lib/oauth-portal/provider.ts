@@ -63,11 +63,11 @@ async function buildPortalOAuth(): Promise<PortalOAuth | null> {
   provider.proxy = settings.issuer.startsWith("https:");
   const { d: _private, ...publicJwk } = settings.signingKey;
   const publicKey = createPublicKey({ key: publicJwk as import("node:crypto").JsonWebKey, format: "jwk" });
-  const oauth: PortalOAuth = { settings, provider, db, publicKey, handler: async () => undefined };
-  oauth.handler = mountProvider(provider, {
+  const parts = { settings, provider, db, publicKey };
+  const handler = mountProvider(provider, {
     mountPath: OAUTH_MOUNT_PATH,
     clients: settings.clients,
-    interaction: (req, res, uid) => interactionStep(oauth, req, res, uid),
+    interaction: (req, res, uid) => interactionStep(parts, req, res, uid),
   });
-  return oauth;
+  return { ...parts, handler };
 }

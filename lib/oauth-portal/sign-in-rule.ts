@@ -8,10 +8,12 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { users } from "../db/schema";
 import { loadSecondFactorState } from "../two-factor";
+import { SECOND_FACTOR_METHODS } from "../two-factor/auth-methods";
+import { smsAccepted } from "../two-factor/methods";
 import { portalTwoFactorHost } from "../two-factor-host";
 
-/** Methods that stand for a second factor in an amr (RFC 8176 values, and a trusted device's). */
-const SECOND_FACTORS = new Set(["sms", "otp", "hwk", "swk", "backup_code", "trusted_device"]);
+/** Methods that stand for a second factor in an amr: the plugin's, and a trusted device's. */
+const SECOND_FACTORS = new Set<string>([...SECOND_FACTOR_METHODS, "trusted_device"]);
 
 export type AppSignInRefusal =
   /** The member no longer exists. */
@@ -45,7 +47,6 @@ export async function appSignInVerdict(db: Db, facts: AppSignInFacts, now: Date)
   if (signedInAt < Math.floor(user.sessionsValidAfter.getTime() / 1000)) return { ok: false, reason: "SIGNED_OUT" };
   const secondFactors = facts.amr.filter((method) => SECOND_FACTORS.has(method));
   if (state.required && !state.inGracePeriod && secondFactors.length === 0) return { ok: false, reason: "SECOND_FACTOR_REQUIRED" };
-  const smsStillAccepted = state.allowedMethods !== "secure" || (state.secureMethodsGraceUntil !== null && state.secureMethodsGraceUntil > now);
-  if (!smsStillAccepted && secondFactors.length > 0 && secondFactors.every((method) => method === "sms")) return { ok: false, reason: "SECURE_METHOD_REQUIRED" };
+  if (!smsAccepted(state, now) && secondFactors.length > 0 && secondFactors.every((method) => method === "sms")) return { ok: false, reason: "SECURE_METHOD_REQUIRED" };
   return { ok: true, organizationId: state.organizationId };
 }

@@ -216,7 +216,7 @@ describe.each(databaseTargets())("the app sign-in step on $name", (target) => {
     expect(await readDatabaseSessionClaims(jar, handle.db, Date.now())).not.toBeNull();
     await endPortalSession(handle.db, session, jar, new Date());
     expect(await readDatabaseSessionClaims(jar, handle.db, Date.now())).toBeNull();
-    expect(clearedSessionCookies(jar).join("\n")).toMatch(/^authjs\.session-token=; Path=\/; Max-Age=0/);
+    expect(clearedSessionCookies(jar).join("\n")).toMatch(/^authjs\.session-token=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0/);
   });
 
   it("an unknown step is a 400 page and never a redirect, for GET and POST", async () => {
