@@ -17,6 +17,15 @@ const NODE_ONLY = [
   "^node_modules/(nodemailer|@vonage|@node-rs)/",
 ];
 
+/**
+ * What builds the OAuth provider: oidc-provider (about 45 MiB resident) and the modules that use
+ * its values. lib/oauth-portal/provider.ts loads them by a dynamic import when an app is registered.
+ */
+const OAUTH_PROVIDER_BUILD = [
+  "^lib/oauth-portal/(provider-build|interaction)\\.ts$",
+  "^lib/oauth/(provider-store|provider-configuration|interaction-result)\\.ts$",
+];
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -104,6 +113,13 @@ module.exports = {
       severity: "error",
       from: { path: "^lib/sms/" },
       to: { path: ["^lib/users\\.ts$", "^lib/two-factor/", "^lib/db/", "^lib/auth/"] },
+    },
+    {
+      name: "oidc-provider-loads-only-with-a-registered-app",
+      comment: "Wall: oidc-provider and the modules that use its values are loaded by the provider's dynamic import alone, so a portal without apps never holds them in memory (bench/RESULTS.md, stop 26).",
+      severity: "error",
+      from: { pathNot: OAUTH_PROVIDER_BUILD },
+      to: { path: [...OAUTH_PROVIDER_BUILD, "^node_modules/oidc-provider/"], dependencyTypesNot: ["dynamic-import"] },
     },
   ],
   options: {

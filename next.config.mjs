@@ -20,6 +20,10 @@ const nextConfig = {
     // forbidden() answers 403 to a signed-in user who lacks the role for a page.
     authInterrupts: true,
   },
+  // The pages router (only /oauth) loads node_modules from disk by default; drizzle-orm's ESM
+  // build resolved file by file against its 180 KB package.json "exports" cost the server
+  // ~150 MiB of resident memory at start (bench/RESULTS.md, stop 26). Bundled as the App Router's.
+  bundlePagesRouterDependencies: true,
   poweredByHeader: false,
   // OAuth for native apps (issue 19): oidc-provider is served by a pages API route, which keeps
   // Node's request and response (pages/api/oauth/[...path].ts); its public path is /oauth.

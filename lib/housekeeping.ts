@@ -7,7 +7,7 @@ import { EMAIL_LINK_LIMIT, EMAIL_LINK_MAX_AGE_SECONDS } from "./auth/providers";
 import type { Clock } from "./clock";
 import type { Db } from "./db/client";
 import { endedSessions, outboxMessages, passwordResetTokens, rateLimitBuckets, sessions, verificationTokens } from "./db/schema";
-import { sweepExpiredArtifacts } from "./oauth/provider-store";
+import { sweepExpiredArtifacts } from "./oauth/artifacts";
 import type { RateLimitRule } from "./rate-limit";
 import { deleteInBatches, SWEEP_BATCH_SIZE } from "./two-factor/batch-delete";
 import { twoFactorOptions, type TwoFactorOptions } from "./two-factor/options";

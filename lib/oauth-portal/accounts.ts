@@ -7,7 +7,7 @@ import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { sha256 } from "../crypto";
 import type { OAuthAccounts } from "../oauth/provider-configuration";
-import { revokeFamily } from "../oauth/provider-store";
+import { revokeFamily } from "../oauth/artifacts";
 import { appSignInVerdict } from "./sign-in-rule";
 
 export function portalOAuthAccounts(deps: { db: Db; clock: Clock }): OAuthAccounts {

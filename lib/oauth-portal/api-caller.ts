@@ -6,7 +6,7 @@ import { systemClock, type Clock } from "../clock";
 import type { Db } from "../db/client";
 import { verifyAccessToken, type AccessTokenDeps } from "../oauth/access-token";
 import { challengeFor, type BearerChallenge } from "../oauth/bearer-challenge";
-import { isGrantLive } from "../oauth/provider-store";
+import { isGrantLive } from "../oauth/artifacts";
 import { portalOAuth } from "./provider";
 import { appSignInVerdict, type AppSignInRefusal } from "./sign-in-rule";
 

@@ -3,7 +3,7 @@
 // admin's 2FA reset revoke them all (issue 19 §2).
 import { and, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import { oauthArtifacts } from "./schema";
-import { revokeFamily, type OAuthDb } from "./provider-store";
+import { revokeFamily, type OAuthDb } from "./artifacts";
 
 export interface AppSignIn {
   /** The grant's id as stored (hashed): what a Revoke form posts back; it redeems nothing. */

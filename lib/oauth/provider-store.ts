@@ -8,20 +8,13 @@
 // - revokeByGrantId() deletes a model's family in one statement; destroying the Grant row (which
 //   oidc-provider does on a sequential reuse too) leaves any token saved later without its grant,
 //   which every grant type refuses ("grant not found").
-import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { errors, type Adapter, type AdapterFactory, type AdapterPayload } from "oidc-provider";
-import type { Clock } from "../clock";
 import { sha256 } from "../crypto";
-import { deleteInBatches, SWEEP_BATCH_SIZE } from "../two-factor/batch-delete";
+import { revokeFamily, type ArtifactDeps } from "./artifacts";
 import { oauthArtifacts } from "./schema";
 
-export type OAuthDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
-
-export interface ProviderStoreDeps {
-  db: OAuthDb;
-  clock: Clock;
-}
+export type ProviderStoreDeps = ArtifactDeps;
 
 /**
  * Models whose row keeps its own id in the payload: a Session is also looked up by its uid
@@ -113,30 +106,4 @@ class ProviderStore implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.deps.db.delete(oauthArtifacts).where(and(eq(oauthArtifacts.model, this.model), eq(oauthArtifacts.grantIdHash, sha256(grantId))));
   }
-}
-
-/** Deletes a grant and everything issued under it, in one statement (also for a user's "Revoke" on the Security page). */
-export async function revokeFamily(db: OAuthDb, grantIdHash: string): Promise<void> {
-  await db
-    .delete(oauthArtifacts)
-    .where(or(eq(oauthArtifacts.grantIdHash, grantIdHash), and(eq(oauthArtifacts.model, "Grant"), eq(oauthArtifacts.idHash, grantIdHash))));
-}
-
-/** Whether a grant (by its hashed id, an access token's `gid`) still exists: not revoked, not expired. */
-export async function isGrantLive(deps: ProviderStoreDeps, grantHash: string): Promise<boolean> {
-  const [row] = await deps.db
-    .select({ model: oauthArtifacts.model })
-    .from(oauthArtifacts)
-    .where(and(eq(oauthArtifacts.model, "Grant"), eq(oauthArtifacts.idHash, grantHash), or(isNull(oauthArtifacts.expiresAt), gt(oauthArtifacts.expiresAt, deps.clock.now()))))
-    .limit(1);
-  return row !== undefined;
-}
-
-/**
- * Deletes rows past their expiry, which `find` no longer returns (the housekeeping sweep, lib/housekeeping.ts),
- * in batches that skip rows another transaction holds, as the portal's other tables are swept; returns how many.
- */
-export async function sweepExpiredArtifacts(deps: ProviderStoreDeps, batchSize = SWEEP_BATCH_SIZE): Promise<number> {
-  const now = deps.clock.now().toISOString();
-  return deleteInBatches(deps.db, oauthArtifacts, sql`${oauthArtifacts.expiresAt} <= ${now}::timestamptz`, batchSize);
 }

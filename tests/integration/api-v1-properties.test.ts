@@ -11,7 +11,7 @@ import { derivedSigningKey } from "@/lib/config/oauth";
 import type { DatabaseHandle, Db } from "@/lib/db/client";
 import { organizations, users } from "@/lib/db/schema";
 import { listAppSignIns, revokeAppSignIn } from "@/lib/oauth/grants";
-import { isGrantLive } from "@/lib/oauth/provider-store";
+import { isGrantLive } from "@/lib/oauth/artifacts";
 import { portalApiDeps, type ApiDeps } from "@/lib/oauth-portal/api-caller";
 import { apiRoute, type ApiResource } from "@/lib/oauth-portal/api-route";
 import { twoFactorUsers } from "@/lib/two-factor/schema";

@@ -8,7 +8,7 @@ import { oauthArtifacts } from "@/lib/db/schema";
 import { verifyAccessToken } from "@/lib/oauth/access-token";
 import { newVerifier, s256Challenge } from "@/lib/oauth/pkce";
 import type { OAuthAccount, SignInFacts } from "@/lib/oauth/provider-configuration";
-import { isGrantLive } from "@/lib/oauth/provider-store";
+import { isGrantLive } from "@/lib/oauth/artifacts";
 import { CookieJar } from "../helpers/cookie-jar";
 import { databaseTargets } from "../helpers/databases";
 import { authorizeUrl, exchangeCode, obtainCode, openInBrowser, postForm, refresh } from "../helpers/oauth-native-app";

@@ -7,7 +7,7 @@ import { systemClock } from "@/lib/clock";
 import { randomToken, sha256 } from "@/lib/crypto";
 import type { DatabaseHandle, Db } from "@/lib/db/client";
 import { organizations, passwordResetTokens, users } from "@/lib/db/schema";
-import { isGrantLive } from "@/lib/oauth/provider-store";
+import { isGrantLive } from "@/lib/oauth/artifacts";
 import { portalOAuthAccounts } from "@/lib/oauth-portal/accounts";
 import { portalTwoFactorHost } from "@/lib/two-factor-host";
 import { resetMemberTwoFactor } from "@/lib/two-factor/member-admin";
