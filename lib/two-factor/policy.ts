@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { TwoFactorDb } from "./db";
-import type { AllowedMethods, TwoFactorHost } from "./host";
+import type { AllowedMethods, OrganizationPolicy, TwoFactorHost } from "./host";
 import { authenticatorApps, passkeys, twoFactorUsers, type PreferredSecondFactor } from "./schema";
 
 /** The second factors a user has set up (a backup code is a fallback, not a method of its own). */
@@ -53,14 +53,25 @@ export function hasMethod(methods: SecondFactorMethods, method: PreferredSecondF
 const hasApp = sql<boolean>`exists (select 1 from ${authenticatorApps} where ${and(eq(authenticatorApps.userId, twoFactorUsers.id), isNotNull(authenticatorApps.confirmedAt))})`;
 const passkeyCount = sql<number>`(select count(*)::int from ${passkeys} where ${eq(passkeys.userId, twoFactorUsers.id)})`;
 
+/** What the organization's policy says of methods: "any" outside one; a grace for SMS only while "secure". */
+export function methodPolicyOf(policy: OrganizationPolicy): Pick<SecondFactorState, "allowedMethods" | "secureMethodsGraceUntil"> {
+  const allowedMethods = policy.allowedMethods ?? "any";
+  return { allowedMethods, secureMethodsGraceUntil: allowedMethods === "secure" ? (policy.secureMethodsGraceUntil ?? null) : null };
+}
+
 /**
  * Read at every password sign-in, so an admin's change reaches members at their next sign-in.
  * Lifting the organization's requirement leaves 2FA only for users who turned it on themselves.
  * The user's row and the host's policy are asked together (on a transaction's one connection
- * they simply queue).
+ * they simply queue); `policy` is the host's answer when the caller has just read it.
  */
-export async function loadSecondFactorState({ db, host }: PolicySource, userId: string, now = new Date()): Promise<SecondFactorState | null> {
-  const [[row], policy] = await Promise.all([
+export async function loadSecondFactorState(
+  { db, host }: PolicySource,
+  userId: string,
+  now = new Date(),
+  policy?: OrganizationPolicy,
+): Promise<SecondFactorState | null> {
+  const [[row], organization] = await Promise.all([
     db
       .select({
         userId: twoFactorUsers.id,
@@ -76,23 +87,22 @@ export async function loadSecondFactorState({ db, host }: PolicySource, userId: 
       .from(twoFactorUsers)
       .where(eq(twoFactorUsers.id, userId))
       .limit(1),
-    host.organizationPolicy(db, userId),
+    policy ?? host.organizationPolicy(db, userId),
   ]);
   if (!row) return null;
-  const requiredByOrganization = policy.requireTwoFactor;
+  const requiredByOrganization = organization.requireTwoFactor;
   const methods: SecondFactorMethods = {
     sms: Boolean(row.phoneE164 && row.phoneVerifiedAt),
     authenticator: Boolean(row.hasApp),
     passkeys: Number(row.passkeyCount ?? 0),
   };
   const enrolled = methods.sms || methods.authenticator || methods.passkeys > 0;
-  const graceUntil = requiredByOrganization ? policy.graceUntil : null;
+  const graceUntil = requiredByOrganization ? organization.graceUntil : null;
   const inGracePeriod = Boolean(graceUntil && graceUntil > now && !enrolled);
-  const allowedMethods = policy.allowedMethods ?? "any";
   return {
     userId: row.userId,
     email: row.email,
-    organizationId: policy.organizationId,
+    organizationId: organization.organizationId,
     required: (requiredByOrganization && !inGracePeriod) || row.selfEnabled,
     requiredByOrganization,
     inGracePeriod,
@@ -101,8 +111,7 @@ export async function loadSecondFactorState({ db, host }: PolicySource, userId: 
     enrolled,
     methods,
     preferred: row.preferred && hasMethod(methods, row.preferred) ? row.preferred : null,
-    allowedMethods,
-    secureMethodsGraceUntil: allowedMethods === "secure" ? (policy.secureMethodsGraceUntil ?? null) : null,
+    ...methodPolicyOf(organization),
     phoneE164: methods.sms ? row.phoneE164 : null,
     lockedUntil: row.lockedUntil,
   };

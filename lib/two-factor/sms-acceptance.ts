@@ -1,6 +1,7 @@
 import { failure, type Failure } from "../errors";
 import { hasSecureMethod, mustAddSecureMethod, smsAccepted } from "./methods";
-import { loadSecondFactorState, type PolicySource, type SecondFactorState } from "./policy";
+import type { OrganizationPolicy } from "./host";
+import { loadSecondFactorState, methodPolicyOf, type PolicySource, type SecondFactorState } from "./policy";
 
 /**
  * What an SMS code may do for a user now, read afresh from their organization's policy at each
@@ -21,8 +22,13 @@ export function smsVerdictOf(state: Parameters<typeof mustAddSecureMethod>[0], n
 export const smsNotAccepted = (): Failure<"SMS_NOT_ACCEPTED"> => failure("SMS_NOT_ACCEPTED");
 
 /** The user's state and the verdict, in one read. */
-export async function loadSmsVerdict(source: PolicySource, userId: string, now: Date): Promise<{ state: SecondFactorState | null; verdict: SmsVerdict }> {
-  const state = await loadSecondFactorState(source, userId, now);
+export async function loadSmsVerdict(
+  source: PolicySource,
+  userId: string,
+  now: Date,
+  policy?: OrganizationPolicy,
+): Promise<{ state: SecondFactorState | null; verdict: SmsVerdict }> {
+  const state = await loadSecondFactorState(source, userId, now, policy);
   return { state, verdict: state ? smsVerdictOf(state, now) : "accepted" };
 }
 
@@ -33,9 +39,8 @@ export async function loadSmsVerdict(source: PolicySource, userId: string, now: 
  */
 export async function loadSmsVerdictPolicyFirst(source: PolicySource, userId: string, now: Date): Promise<SmsVerdict> {
   const policy = await source.host.organizationPolicy(source.db, userId);
-  const allowedMethods = policy.allowedMethods ?? "any";
-  if (smsAccepted({ allowedMethods, secureMethodsGraceUntil: allowedMethods === "secure" ? (policy.secureMethodsGraceUntil ?? null) : null }, now)) return "accepted";
-  return (await loadSmsVerdict(source, userId, now)).verdict;
+  if (smsAccepted(methodPolicyOf(policy), now)) return "accepted";
+  return (await loadSmsVerdict(source, userId, now, policy)).verdict;
 }
 
 /**
