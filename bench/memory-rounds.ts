@@ -2,9 +2,8 @@
 // load (10 clients) in rounds, the resident memory of the server's process tree sampled every
 // 200 ms: idle after start, idle after one page, and each round's peak. For finding what moves
 // item 6; `npm run bench` remains the issue's figures. PostgreSQL only.
-import { sessionTokenFor } from "../lib/auth/session-cookie";
 import { runLoad } from "./lib/load";
-import { onOneServer } from "./lib/one-server";
+import { onOneServer, pageUserHeaders } from "./lib/one-server";
 import { treeRss } from "./lib/proc";
 import { sampleRss } from "./lib/server";
 
@@ -15,12 +14,10 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 
 await onOneServer(
   { name: "memory-rounds", portOffset: 22, seed: { challenges: 1, warmupChallenges: 1, signInUsers: 1 } },
-  async ({ secrets, data, server }) => {
+  async (run) => {
+    const { server } = run;
     const startedRss = treeRss(server.pid);
-    const token = await sessionTokenFor({ userId: data.pageUser.id, amr: ["pwd", "sms"], authTime: Date.now() }, secrets.AUTH_SECRET, "authjs.session-token");
-    const headers = { cookie: `authjs.session-token=${token}` };
-    const welcome = await fetch(`${server.origin}/`, { headers, redirect: "manual" });
-    if (welcome.status !== 200 || !(await welcome.text()).includes("Welcome")) throw new Error(`/ with the page user's session answered ${welcome.status}`);
+    const headers = await pageUserHeaders(run);
     console.log(`server tree RSS: at start ${mib(startedRss)}, after one page ${mib(treeRss(server.pid))}`);
     console.log(`${ROUNDS} rounds of ${SECONDS} s of / at 10 clients (gate on); NODE_OPTIONS extra: ${process.env.BENCH_SERVER_NODE_OPTIONS || "(none)"}`);
     let peak = 0;

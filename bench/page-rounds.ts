@@ -1,9 +1,8 @@
 // `npm run bench:pages`: item 3's two pages alone on one gate-off server, alternating rounds, with
 // the CPU each request costs the server and PostgreSQL (from /proc): what the server-side check
 // costs in CPU, a figure that moves less than item 3's rate. PostgreSQL only.
-import { sessionTokenFor } from "../lib/auth/session-cookie";
 import { combine, runLoad, type LoadResult } from "./lib/load";
-import { onOneServer } from "./lib/one-server";
+import { onOneServer, pageUserHeaders } from "./lib/one-server";
 import { cpuSecondsOf, postgresCpuSeconds } from "./lib/proc";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 4);
@@ -12,12 +11,9 @@ const PAGES = ["/", "/bench/plain"] as const;
 
 await onOneServer(
   { name: "page-rounds", portOffset: 21, seed: { challenges: 1, warmupChallenges: 1, signInUsers: 1 }, env: { MIDDLEWARE_GATE: "off" } },
-  async ({ secrets, data, server, pid }) => {
-    // The page user's session, as the verify step would have issued it (over http: no __Secure- prefix).
-    const token = await sessionTokenFor({ userId: data.pageUser.id, amr: ["pwd", "sms"], authTime: Date.now() }, secrets.AUTH_SECRET, "authjs.session-token");
-    const headers = { cookie: `authjs.session-token=${token}` };
-    const welcome = await fetch(`${server.origin}/`, { headers, redirect: "manual" });
-    if (welcome.status !== 200 || !(await welcome.text()).includes("Welcome")) throw new Error(`/ with the page user's session answered ${welcome.status}`);
+  async (run) => {
+    const { server, pid } = run;
+    const headers = await pageUserHeaders(run);
     const load = (path: string, seconds: number) => runLoad({ label: path, origin: server.origin, path, headers }, { seconds });
     for (const path of PAGES) await load(path, 3); // warm-up
 

@@ -1,3 +1,4 @@
+import { sessionTokenFor } from "../../lib/auth/session-cookie";
 import { openDatabase } from "../../lib/db/client";
 import { migrateDatabase } from "../../lib/db/migrate";
 import { serverNodeOptions } from "../../scripts/node-options";
@@ -54,4 +55,16 @@ export async function onOneServer(
     await stopAllServers();
     await dropBenchDatabase(target);
   }
+}
+
+/**
+ * The page user's session cookie, as the verify step would have issued it (over http: no
+ * __Secure- prefix), checked once: `/` must welcome them. The headers every page load sends.
+ */
+export async function pageUserHeaders({ secrets, data, server }: OneServer): Promise<{ cookie: string }> {
+  const token = await sessionTokenFor({ userId: data.pageUser.id, amr: ["pwd", "sms"], authTime: Date.now() }, secrets.AUTH_SECRET, "authjs.session-token");
+  const headers = { cookie: `authjs.session-token=${token}` };
+  const welcome = await fetch(`${server.origin}/`, { headers, redirect: "manual" });
+  if (welcome.status !== 200 || !(await welcome.text()).includes("Welcome")) throw new Error(`/ with the page user's session answered ${welcome.status}`);
+  return headers;
 }
